@@ -1,0 +1,77 @@
+import { ShmError } from './errors.js';
+import { NAME_BYTES_LIMIT } from './name-codec.js';
+
+/**
+ * Named offsets of the SharedRegistry buffer, in Int32 words. The buffer is
+ * `[header: HEADER_WORDS][slot 0][slot 1]…`, each slot SLOT_FIXED_WORDS + ceil(nameBytesMax / 4)
+ * words. A buffer is attached only if magic, layout version and size all match.
+ */
+export const MAGIC = 0x52465452; // 'RFTR'
+export const LAYOUT_VERSION = 1;
+
+export const H_MAGIC = 0;
+export const H_VERSION = 1;
+export const H_CAPACITY = 2;
+export const H_NAME_BYTES_MAX = 3;
+export const H_SLOT_WORDS = 4;
+/** Next instance id to hand out (Atomics.add); ids start at 1 and are never reused. */
+export const H_NEXT_ID = 5;
+/** Futex word of the insert lock (plus its holder word at H_INSERT_LOCK + 1). */
+export const H_INSERT_LOCK = 6;
+/** Slots that are not EMPTY (CLAIMING, TOMBSTONE or live). Changed only under the insert lock. */
+export const H_USED = 8;
+/** Slots that are live (RESERVED or RUNNING). */
+export const H_LIVE = 9;
+export const H_FIELD_COUNT = 10;
+export const HEADER_WORDS = 16;
+
+/** Slot fields. STATE is the one word whose transitions are the registry's truth. */
+export const S_STATE = 0;
+/** Seqlock counter for the key bytes: odd while the key is being written (under the insert lock). */
+export const S_KEY_GEN = 1;
+/** Bumped after every successful STATE transition; diagnostic, never used for correctness. */
+export const S_VERSION = 2;
+/** Worker id of the last claimer/publisher; advisory (written after the transition). */
+export const S_OWNER = 3;
+export const S_HASH = 4;
+export const S_NAME_LEN = 5;
+export const SLOT_FIXED_WORDS = 6;
+
+/**
+ * STATE word = payload * 8 + tag. The payload is an instance id for the live tags. Every live word
+ * therefore carries a run-unique id, so compare-and-exchange on a live word cannot suffer ABA.
+ */
+export const TAG_EMPTY = 0; // never used since the slot was last compacted; ends every probe
+export const TAG_CLAIMING = 1; // key bytes being written; exists only while the insert lock is held
+export const TAG_TOMBSTONE = 2; // dead key; probes continue past it; reused only under the insert lock
+export const TAG_RESERVED = 3; // RESERVED(id): a creator claimed the name and is building instance id
+export const TAG_RUNNING = 4; // RUNNING(id): instance id is registered
+export const TAG_BITS = 3;
+export const TAG_MASK = 0b111;
+/** Largest instance id that fits the payload and keeps the word a positive int32. */
+export const INSTANCE_ID_MAX = 2 ** 28 - 1;
+
+export const CAPACITY_MAX = 1 << 22;
+
+export const tagOf = (word: number): number => word & TAG_MASK;
+export const payloadOf = (word: number): number => word >>> TAG_BITS;
+export const wordOf = (tag: number, payload: number): number => payload * 8 + tag;
+export const isLive = (word: number): boolean => tagOf(word) >= TAG_RESERVED;
+
+export interface RegistryGeometry {
+  readonly capacity: number;
+  readonly nameBytesMax: number;
+  readonly slotWords: number;
+  readonly byteLength: number;
+}
+
+export function geometry(capacity: unknown, nameBytesMax: unknown): RegistryGeometry {
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 2 || capacity > CAPACITY_MAX || (capacity & (capacity - 1)) !== 0) {
+    throw new ShmError('RT_CAPACITY_INVALID', `capacity must be a power of two in [2, ${CAPACITY_MAX}], got ${String(capacity)}`);
+  }
+  if (typeof nameBytesMax !== 'number' || !Number.isInteger(nameBytesMax) || nameBytesMax < 1 || nameBytesMax > NAME_BYTES_LIMIT) {
+    throw new ShmError('RT_CAPACITY_INVALID', `nameBytesMax must be an integer in [1, ${NAME_BYTES_LIMIT}], got ${String(nameBytesMax)}`);
+  }
+  const slotWords = SLOT_FIXED_WORDS + Math.ceil(nameBytesMax / 4);
+  return { capacity, nameBytesMax, slotWords, byteLength: (HEADER_WORDS + capacity * slotWords) * 4 };
+}

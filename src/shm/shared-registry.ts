@@ -1,0 +1,441 @@
+import { ShmError } from './errors.js';
+import { FutexMutex } from './futex-mutex.js';
+import { DEFAULT_NAME_BYTES_MAX, NameCodec } from './name-codec.js';
+import * as L from './registry-layout.js';
+import { notifyAll, waitAsync, waitSync } from './wait.js';
+
+/** What a name maps to right now. */
+export type RegistryEntry =
+  | { readonly state: 'absent' }
+  | { readonly state: 'reserved'; readonly instanceId: number }
+  | { readonly state: 'running'; readonly instanceId: number };
+
+/** Outcome of `reserve`: this caller won the name, or someone else holds it (reserved or running). */
+export type ReserveResult =
+  | { readonly kind: 'won'; readonly instanceId: number }
+  | { readonly kind: 'reserved'; readonly instanceId: number; readonly slot: number }
+  | { readonly kind: 'running'; readonly instanceId: number };
+
+export interface RegistryOptions {
+  /** Slots; a power of two. Size it at about twice the most names live at once. */
+  readonly capacity: number;
+  readonly nameBytesMax?: number;
+}
+
+/** A live entry as seen by a census of the table. */
+export interface RegistrySnapshotEntry {
+  readonly name: string;
+  readonly state: 'reserved' | 'running';
+  readonly instanceId: number;
+  readonly owner: number;
+  readonly version: number;
+}
+
+const ABSENT: RegistryEntry = Object.freeze({ state: 'absent' });
+const decoder = new TextDecoder();
+const NOT_FOUND = -1;
+
+/**
+ * An open-addressing (linear probing) hash table of group name → Raft node instance id, living in
+ * one SharedArrayBuffer and usable from any thread that attaches the buffer.
+ *
+ * Invariants:
+ * - I1 The STATE word of a slot is the truth; every change to it is a single Atomics operation.
+ * - I2 A live word (RESERVED(id) / RUNNING(id)) carries a run-unique id, so every lock-free
+ *   compareExchange on it is ABA-free, and while a slot stays live its key bytes do not change.
+ * - I3 New keys enter the table only under the insert lock (sync futex, no await inside, held for
+ *   a few hundred ns). That lock makes "is the name anywhere along its probe chain?" and "claim a
+ *   free slot" one step, so a name is never live in two slots. Every other operation — lookup,
+ *   publish, overwrite, unregister, waiting — is lock-free.
+ * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. Compaction turns
+ *   a TOMBSTONE into EMPTY only when the next slot is EMPTY, which no live chain can cross.
+ * - I5 Key bytes are read optimistically and validated by the slot's KEY_GEN seqlock.
+ */
+export class SharedRegistry {
+  readonly capacity: number;
+  readonly nameBytesMax: number;
+  private readonly slotWords: number;
+  private readonly mask: number;
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly insertLock: FutexMutex;
+  /** Scratch for the name of the operation in progress; every public method encodes first. */
+  private readonly key: NameCodec;
+  /** STATE word of the last successful `find` (valid until the next call in this isolate). */
+  private foundWord = 0;
+
+  private constructor(
+    readonly buffer: SharedArrayBuffer,
+    /** This isolate's worker id, recorded as the owner of the slots it claims. */
+    readonly workerId: number,
+  ) {
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.capacity = this.i32[L.H_CAPACITY]!;
+    this.nameBytesMax = this.i32[L.H_NAME_BYTES_MAX]!;
+    this.slotWords = this.i32[L.H_SLOT_WORDS]!;
+    this.mask = this.capacity - 1;
+    this.insertLock = new FutexMutex(this.i32, L.H_INSERT_LOCK, workerId + 1);
+    this.key = new NameCodec(this.nameBytesMax);
+  }
+
+  /** Allocates and initialises a new registry buffer. */
+  static create(opts: RegistryOptions, workerId = 0): SharedRegistry {
+    const g = L.geometry(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX);
+    const sab = new SharedArrayBuffer(g.byteLength);
+    const h = new Int32Array(sab, 0, L.HEADER_WORDS);
+    h[L.H_VERSION] = L.LAYOUT_VERSION;
+    h[L.H_CAPACITY] = g.capacity;
+    h[L.H_NAME_BYTES_MAX] = g.nameBytesMax;
+    h[L.H_SLOT_WORDS] = g.slotWords;
+    h[L.H_NEXT_ID] = 1;
+    // Magic last: a buffer whose magic is set is fully initialised (the buffer is handed to other
+    // threads only after this returns, and postMessage orders it anyway).
+    Atomics.store(h, L.H_MAGIC, L.MAGIC);
+    return new SharedRegistry(sab, workerId);
+  }
+
+  /** Attaches a buffer made by `create` (in this or another thread), checking layout and size. */
+  static attach(buffer: unknown, workerId = 0): SharedRegistry {
+    if (!(buffer instanceof SharedArrayBuffer)) {
+      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer must be a SharedArrayBuffer, got ${describe(buffer)}`);
+    }
+    if (buffer.byteLength < L.HEADER_WORDS * 4) {
+      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes, smaller than its ${L.HEADER_WORDS * 4}-byte header`);
+    }
+    const h = new Int32Array(buffer, 0, L.HEADER_WORDS);
+    if (Atomics.load(h, L.H_MAGIC) !== L.MAGIC) {
+      throw new ShmError('RT_LAYOUT_MISMATCH', 'registry buffer has no raftrace registry magic (not made by SharedRegistry.create)');
+    }
+    if (h[L.H_VERSION] !== L.LAYOUT_VERSION) {
+      throw new ShmError('RT_LAYOUT_MISMATCH', `registry layout version ${String(h[L.H_VERSION])}, this build reads ${L.LAYOUT_VERSION}`);
+    }
+    const g = L.geometry(h[L.H_CAPACITY], h[L.H_NAME_BYTES_MAX]);
+    if (g.slotWords !== h[L.H_SLOT_WORDS] || g.byteLength !== buffer.byteLength) {
+      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes; its header implies ${g.byteLength}`);
+    }
+    return new SharedRegistry(buffer, workerId);
+  }
+
+  /** A fresh instance id, unique for the life of this buffer; ids are never reused. */
+  allocateInstanceId(): number {
+    const id = Atomics.add(this.i32, L.H_NEXT_ID, 1);
+    if (id > L.INSTANCE_ID_MAX) {
+      throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per registry)`);
+    }
+    return id;
+  }
+
+  lookup(name: string): RegistryEntry {
+    this.key.encode(name);
+    return this.find() === NOT_FOUND ? ABSENT : entryOf(this.foundWord);
+  }
+
+  // ---- the NATS v2.10.18 family: blind overwrite, delete by name --------------------------------
+
+  /** Registers `instanceId` under `name`, overwriting whatever was there (NATS `registerRaftNode`). Returns the overwritten id, 0 if none. */
+  register(name: string, instanceId: number): number {
+    this.key.encode(name);
+    const running = L.wordOf(L.TAG_RUNNING, checkId(instanceId));
+    for (;;) {
+      const slot = this.find();
+      if (slot === NOT_FOUND) {
+        const r = this.insertLocked(running);
+        if (r.inserted) return 0;
+        continue; // someone inserted it meanwhile: overwrite theirs
+      }
+      const w = this.foundWord;
+      if (this.transition(slot, w, running)) return L.payloadOf(w);
+    }
+  }
+
+  /** Removes whatever is registered under `name` (NATS `unregisterRaftNode`: by name, not identity). Returns the removed id, 0 if none. */
+  unregisterByName(name: string): number {
+    this.key.encode(name);
+    for (;;) {
+      const slot = this.find();
+      if (slot === NOT_FOUND) return 0;
+      const w = this.foundWord;
+      if (this.kill(slot, w)) return L.payloadOf(w);
+    }
+  }
+
+  // ---- the atomic family: reserve / publish / unregister by instance ----------------------------
+
+  /**
+   * Claims `name` for a new instance if nobody holds it. The winner gets a fresh instance id in
+   * state RESERVED and must later `publish` or `cancelReservation` it; everyone else learns who
+   * holds it. One linearisation point: the insert (under the insert lock) or the probe hit.
+   */
+  reserve(name: string): ReserveResult {
+    this.key.encode(name);
+    for (;;) {
+      const slot = this.find();
+      if (slot !== NOT_FOUND) {
+        const w = this.foundWord; // live by find's contract
+        if (L.tagOf(w) === L.TAG_RESERVED) return { kind: 'reserved', instanceId: L.payloadOf(w), slot };
+        return { kind: 'running', instanceId: L.payloadOf(w) };
+      }
+      const id = this.allocateInstanceId();
+      const r = this.insertLocked(L.wordOf(L.TAG_RESERVED, id));
+      if (r.inserted) return { kind: 'won', instanceId: id };
+    }
+  }
+
+  /** RESERVED(id) → RUNNING(id) and wake every waiter. Throws if `name` is not reserved by `instanceId`. */
+  publish(name: string, instanceId: number): void {
+    const slot = this.findLive(name);
+    const expected = L.wordOf(L.TAG_RESERVED, checkId(instanceId));
+    if (slot === NOT_FOUND || !this.transition(slot, expected, L.wordOf(L.TAG_RUNNING, instanceId))) {
+      throw new ShmError('RT_LOCK_MISUSE', `publish(${JSON.stringify(name)}, ${instanceId}): the name is not reserved by that instance`);
+    }
+  }
+
+  /** RESERVED(id) → removed, waking waiters so they retry. False if `instanceId` no longer holds it. */
+  cancelReservation(name: string, instanceId: number): boolean {
+    const slot = this.findLive(name);
+    return slot !== NOT_FOUND && this.kill(slot, L.wordOf(L.TAG_RESERVED, checkId(instanceId)));
+  }
+
+  /** Compare-and-clear: removes `name` only if it maps to RUNNING(instanceId). Never removes a successor. */
+  unregisterInstance(name: string, instanceId: number): boolean {
+    const slot = this.findLive(name);
+    return slot !== NOT_FOUND && this.kill(slot, L.wordOf(L.TAG_RUNNING, checkId(instanceId)));
+  }
+
+  /**
+   * Parks (without blocking the thread) until the reservation `r` is published, cancelled or
+   * removed. Callers then look again. Throws RT_WAIT_TIMEOUT naming the reserving worker.
+   */
+  async awaitReservation(r: { readonly instanceId: number; readonly slot: number }, timeoutMs: number): Promise<void> {
+    const expected = L.wordOf(L.TAG_RESERVED, r.instanceId);
+    const idx = this.base(r.slot) + L.S_STATE;
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(this.i32, idx) === expected) {
+      const left = deadline - performance.now();
+      if (left <= 0 || (await waitAsync(this.i32, idx, expected, left)) === 'timed-out') throw this.stuck(r);
+    }
+  }
+
+  /** Blocking form of `awaitReservation`, for threads that run one creator at a time. */
+  awaitReservationSync(r: { readonly instanceId: number; readonly slot: number }, timeoutMs: number): void {
+    const expected = L.wordOf(L.TAG_RESERVED, r.instanceId);
+    const idx = this.base(r.slot) + L.S_STATE;
+    const deadline = performance.now() + timeoutMs;
+    while (Atomics.load(this.i32, idx) === expected) {
+      const left = deadline - performance.now();
+      if (left <= 0 || waitSync(this.i32, idx, expected, left) === 'timed-out') throw this.stuck(r);
+    }
+  }
+
+  /** Live entries right now (not an atomic snapshot of the whole table: each slot is read once). */
+  snapshot(): RegistrySnapshotEntry[] {
+    const out: RegistrySnapshotEntry[] = [];
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const b = this.base(slot);
+      const w = Atomics.load(this.i32, b + L.S_STATE);
+      if (!L.isLive(w)) continue;
+      const len = Atomics.load(this.i32, b + L.S_NAME_LEN);
+      const start = (b + L.SLOT_FIXED_WORDS) * 4;
+      const name = decoder.decode(this.u8.slice(start, start + len));
+      out.push({
+        name,
+        state: L.tagOf(w) === L.TAG_RESERVED ? 'reserved' : 'running',
+        instanceId: L.payloadOf(w),
+        owner: Atomics.load(this.i32, b + L.S_OWNER),
+        version: Atomics.load(this.i32, b + L.S_VERSION),
+      });
+    }
+    return out;
+  }
+
+  /** Occupancy counters. */
+  stats(): { capacity: number; used: number; live: number; nextInstanceId: number } {
+    return {
+      capacity: this.capacity,
+      used: Atomics.load(this.i32, L.H_USED),
+      live: Atomics.load(this.i32, L.H_LIVE),
+      nextInstanceId: Atomics.load(this.i32, L.H_NEXT_ID),
+    };
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private base(slot: number): number {
+    return L.HEADER_WORDS + slot * this.slotWords;
+  }
+
+  private state(slot: number): number {
+    return Atomics.load(this.i32, this.base(slot) + L.S_STATE);
+  }
+
+  private findLive(name: string): number {
+    this.key.encode(name);
+    return this.find();
+  }
+
+  /** One compareExchange on the STATE word; on success bumps the version and wakes waiters. */
+  private transition(slot: number, from: number, to: number): boolean {
+    const b = this.base(slot);
+    if (Atomics.compareExchange(this.i32, b + L.S_STATE, from, to) !== from) return false;
+    Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
+    Atomics.add(this.i32, b + L.S_VERSION, 1);
+    notifyAll(this.i32, b + L.S_STATE);
+    return true;
+  }
+
+  /** live → TOMBSTONE, then compaction if the insert lock is free right now. */
+  private kill(slot: number, from: number): boolean {
+    if (!this.transition(slot, from, L.wordOf(L.TAG_TOMBSTONE, 0))) return false;
+    Atomics.sub(this.i32, L.H_LIVE, 1);
+    if (this.insertLock.tryLock()) {
+      try {
+        this.compact(slot);
+      } finally {
+        this.insertLock.unlock();
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Lock-free probe for a live slot holding exactly the encoded key; NOT_FOUND if none. On a hit,
+   * `foundWord` is the slot's live STATE word read after the key was validated. A slot that dies
+   * or is re-keyed while being compared is compared again (I5).
+   */
+  private find(): number {
+    let slot = this.key.hash & this.mask;
+    for (let probes = 0; probes < this.capacity; probes++) {
+      const b = this.base(slot);
+      for (;;) {
+        const tag = L.tagOf(Atomics.load(this.i32, b + L.S_STATE));
+        if (tag === L.TAG_EMPTY) return NOT_FOUND;
+        if (tag < L.TAG_RESERVED) break; // CLAIMING or TOMBSTONE: not (yet) a match
+        const g1 = Atomics.load(this.i32, b + L.S_KEY_GEN);
+        if ((g1 & 1) === 1) continue;
+        const same = this.keyEquals(b);
+        if (Atomics.load(this.i32, b + L.S_KEY_GEN) !== g1) continue;
+        if (!same) break;
+        const w = Atomics.load(this.i32, b + L.S_STATE);
+        if (!L.isLive(w)) break; // it was our name but died meanwhile: keep probing
+        this.foundWord = w;
+        return slot;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return NOT_FOUND;
+  }
+
+  private keyEquals(b: number): boolean {
+    const k = this.key;
+    if ((this.i32[b + L.S_HASH]! >>> 0) !== k.hash || this.i32[b + L.S_NAME_LEN] !== k.length) return false;
+    const start = b + L.SLOT_FIXED_WORDS;
+    for (let i = 0; i < k.wordCount; i++) if (this.i32[start + i] !== k.words[i]) return false;
+    return true;
+  }
+
+  /**
+   * Under the insert lock: if the name is live somewhere on its chain, report it; otherwise write it
+   * into the first TOMBSTONE (or the terminating EMPTY) with `initial` as its state.
+   */
+  private insertLocked(initial: number): { inserted: boolean } {
+    this.insertLock.lock();
+    try {
+      let slot = this.key.hash & this.mask;
+      let free = NOT_FOUND;
+      let freeWasEmpty = false;
+      for (let probes = 0; probes < this.capacity; probes++) {
+        const b = this.base(slot);
+        const w = Atomics.load(this.i32, b + L.S_STATE);
+        const tag = L.tagOf(w);
+        if (tag === L.TAG_EMPTY) {
+          if (free === NOT_FOUND) {
+            free = slot;
+            freeWasEmpty = true;
+          }
+          break;
+        }
+        if (tag === L.TAG_TOMBSTONE) {
+          if (free === NOT_FOUND) free = slot;
+        } else if (tag === L.TAG_CLAIMING) {
+          throw new ShmError('RT_LOCK_MISUSE', `slot ${slot} is CLAIMING while the insert lock is held (a claimer died mid-insert?)`);
+        } else if (this.keyEquals(b)) {
+          return { inserted: false }; // keys cannot change while we hold the lock (I3)
+        }
+        slot = (slot + 1) & this.mask;
+      }
+      if (free === NOT_FOUND) {
+        throw new ShmError('RT_REGISTRY_FULL', `registry is full: ${this.capacity} slots, ${Atomics.load(this.i32, L.H_LIVE)} live; create it with a larger capacity`);
+      }
+      this.writeKey(free, freeWasEmpty ? L.TAG_EMPTY : L.TAG_TOMBSTONE);
+      if (freeWasEmpty) Atomics.add(this.i32, L.H_USED, 1);
+      Atomics.add(this.i32, L.H_LIVE, 1);
+      const b = this.base(free);
+      Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
+      Atomics.add(this.i32, b + L.S_VERSION, 1);
+      // Publication point: the key bytes above happen-before this store (seq-cst), so any thread
+      // that sees the live word and then validates KEY_GEN reads the complete key.
+      Atomics.store(this.i32, b + L.S_STATE, initial);
+      notifyAll(this.i32, b + L.S_STATE);
+      return { inserted: true };
+    } finally {
+      this.insertLock.unlock();
+    }
+  }
+
+  private writeKey(slot: number, fromTag: number): void {
+    const k = this.key;
+    const b = this.base(slot);
+    const claimed = Atomics.compareExchange(this.i32, b + L.S_STATE, L.wordOf(fromTag, 0), L.wordOf(L.TAG_CLAIMING, 0));
+    if (claimed !== L.wordOf(fromTag, 0)) {
+      throw new ShmError('RT_LOCK_MISUSE', `slot ${slot} changed under the insert lock (found word ${claimed})`);
+    }
+    Atomics.add(this.i32, b + L.S_KEY_GEN, 1); // odd: key being written
+    Atomics.store(this.i32, b + L.S_HASH, k.hash | 0);
+    Atomics.store(this.i32, b + L.S_NAME_LEN, k.length);
+    this.i32.set(k.words.subarray(0, k.wordCount), b + L.SLOT_FIXED_WORDS); // zero tail included
+    Atomics.add(this.i32, b + L.S_KEY_GEN, 1); // even: key stable
+  }
+
+  /** Under the insert lock: turn trailing tombstones before an EMPTY back into EMPTY (I4). */
+  private compact(slot: number): void {
+    let s = slot;
+    for (let n = 0; n < this.capacity; n++) {
+      const b = this.base(s);
+      if (L.tagOf(Atomics.load(this.i32, b + L.S_STATE)) !== L.TAG_TOMBSTONE) return;
+      const next = (s + 1) & this.mask;
+      if (L.tagOf(this.state(next)) !== L.TAG_EMPTY) return;
+      Atomics.store(this.i32, b + L.S_STATE, L.wordOf(L.TAG_EMPTY, 0));
+      Atomics.sub(this.i32, L.H_USED, 1);
+      s = (s - 1) & this.mask;
+    }
+  }
+
+  private stuck(r: { readonly instanceId: number; readonly slot: number }): ShmError {
+    const owner = Atomics.load(this.i32, this.base(r.slot) + L.S_OWNER);
+    return new ShmError(
+      'RT_WAIT_TIMEOUT',
+      `instance ${r.instanceId} stayed RESERVED past the wait timeout; reserved by worker ${owner} (did it die mid-creation?)`,
+    );
+  }
+}
+
+function entryOf(w: number): RegistryEntry {
+  const tag = L.tagOf(w);
+  if (tag === L.TAG_RESERVED) return { state: 'reserved', instanceId: L.payloadOf(w) };
+  if (tag === L.TAG_RUNNING) return { state: 'running', instanceId: L.payloadOf(w) };
+  return ABSENT;
+}
+
+function checkId(id: number): number {
+  if (!Number.isInteger(id) || id < 1 || id > L.INSTANCE_ID_MAX) {
+    throw new ShmError('RT_LOCK_MISUSE', `instanceId must be an integer in [1, ${L.INSTANCE_ID_MAX}], got ${String(id)}`);
+  }
+  return id;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v).constructor.name;
+  return typeof v;
+}
