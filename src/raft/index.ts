@@ -1,0 +1,8 @@
+/** Public surface of the pure Raft core. */
+export type { AppendRequest, AppendResponse, Entry, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest, VoteResponse } from './types.js';
+export { NATS_TICK_MS, NATS_TIMING, TIMING_TICKS_LIMIT, validateTiming, type RaftTiming } from './config.js';
+export { RaftError, RaftInvariantError, TermVoteDecodeError, type RaftErrorCode, type TermVoteDecodeCode } from './errors.js';
+export { MAX_VOTERS, NODE_ID_LENGTH, isNodeId } from './node-id.js';
+export { TERM_VOTE_BYTES, TERM_VOTE_FILE, decodeTermVote, encodeTermVote } from './term-vote-codec.js';
+export { MAX_UNCOMMITTED_ENTRIES, RaftNode, type RaftNodeOptions } from './node.js';
+export { MAX_ENTRIES_PER_APPEND } from './replication.js';

@@ -1,0 +1,394 @@
+/**
+ * A pure Raft voter in the etcd-raft shape: the host calls `tick()` once per tick, hands every
+ * received message to `step()`, and drains `ready()` (persist term/vote, then send, then apply)
+ * before `advance()`. No clock, timer, randomness source, file or thread is touched here: time is
+ * the tick count and randomness is the injected `Prng`.
+ *
+ * NATS-faithful points (v2.10.18): election timeout uniform in [min, max] re-drawn on every reset;
+ * a timed-out follower or candidate does term++ (term/vote write 1, the vote is cleared because a
+ * new term has none yet) then votes for itself (write 2); a node that can reach nobody campaigns
+ * again every election timeout forever (the #5824 orphan); a single-voter group leads at once.
+ *
+ * Invariants (asserted):
+ * - term never decreases; within one term the vote goes at most from '' to one id;
+ * - a leader holds its own vote and never sees an append from another leader of its term;
+ * - commitIndex never decreases and never exceeds lastIndex; a leader only commits by counting
+ *   replicas for an entry of its own term (§5.4.2);
+ * - delivered (handed out by ready) <= commitIndex, applied (acknowledged) <= delivered.
+ */
+import type { Prng } from '../env/prng.js';
+import { type RaftTiming, validateTiming } from './config.js';
+import { RaftError, invariant } from './errors.js';
+import { EMPTY, RaftLog } from './log.js';
+import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
+import { Progress, popcount31, quorumSize } from './progress.js';
+import { acceptAppend, buildAppend } from './replication.js';
+import type { AppendRequest, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
+
+/** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
+export const MAX_UNCOMMITTED_ENTRIES = 10_000;
+
+/** Constructor options of {@link RaftNode}. */
+export interface RaftNodeOptions {
+  readonly id: NodeId;
+  /** All voters, the node itself included. A frozen array is kept as is (share it per group). */
+  readonly peers: readonly NodeId[];
+  readonly timing: RaftTiming;
+  /** This node's own stream (e.g. `groupPrng.fork(id)`); the node owns it from now on. */
+  readonly prng: Prng;
+  /** Term and vote read back from `tav.idx`, if any. The log is not restored (not modelled). */
+  readonly restored?: TermVote;
+}
+
+/** One Raft voter. See the file comment for the protocol and invariants. */
+export class RaftNode {
+  /** This node's id. */
+  readonly id: NodeId;
+  /** All voters, self included, frozen. */
+  readonly peers: readonly NodeId[];
+  private readonly selfIndex: number;
+  private readonly timing: RaftTiming;
+  private readonly prng: Prng;
+  private readonly log = new RaftLog();
+
+  private roleNow: RaftRole = 'follower';
+  private termNow: number;
+  private voteNow: VoteId;
+  private leaderNow: VoteId = '';
+  private commit = 0;
+  /** Last index handed out in `ready().committed`. */
+  private delivered = 0;
+  /** Last index acknowledged by `advance()`: what `compact` may drop. */
+  private applied = 0;
+
+  private electionElapsedTicks = 0;
+  private electionTimeoutTicks: number;
+  private heartbeatElapsedTicks = 0;
+  /** Candidate only: bit i set = voter i granted its vote in this term. */
+  private votesMask = 0;
+  /** Leader only: bit i set = voter i answered since the last lost-quorum check. */
+  private heardMask = 0;
+  private quorumCheckElapsedTicks = 0;
+  /** Leader only. */
+  private progress: Progress | null = null;
+
+  // Pending output, allocated on first use and detached by ready().
+  private writes: TermVote[] | null = null;
+  private outbox: RaftMessage[] | null = null;
+  private readyOutstanding = false;
+
+  /** Validates everything up front; throws `RaftError` (ids, peers, restored) or `RangeError` (timing). */
+  constructor(opts: RaftNodeOptions) {
+    assertNodeId(opts.id, 'id');
+    validateTiming(opts.timing);
+    this.id = opts.id;
+    this.peers = checkPeers(opts.id, opts.peers);
+    this.selfIndex = this.peers.indexOf(opts.id);
+    this.timing = opts.timing;
+    this.prng = opts.prng;
+    const r = opts.restored ?? { term: 0, vote: '' };
+    if (!Number.isSafeInteger(r.term) || r.term < 0 || (r.vote !== '' && !isNodeId(r.vote))) {
+      throw new RaftError('BAD_RESTORED', `restored term/vote is invalid: ${JSON.stringify(r)}`);
+    }
+    this.termNow = r.term;
+    this.voteNow = r.vote;
+    this.electionTimeoutTicks = this.drawElectionTimeout();
+  }
+
+  /** Current role. */
+  get role(): RaftRole {
+    return this.roleNow;
+  }
+  /** Current term. */
+  get term(): number {
+    return this.termNow;
+  }
+  /** Vote cast in the current term ('' = none). */
+  get vote(): VoteId {
+    return this.voteNow;
+  }
+  /** Leader of the current term as far as this node knows ('' = unknown). */
+  get leaderId(): VoteId {
+    return this.leaderNow;
+  }
+  /** Highest index known committed. */
+  get commitIndex(): number {
+    return this.commit;
+  }
+  /** Index of the last log entry. */
+  get lastIndex(): number {
+    return this.log.lastIndex;
+  }
+  /** Highest index acknowledged through `advance()`. */
+  get appliedIndex(): number {
+    return this.applied;
+  }
+  /** Highest index dropped by `compact()`. */
+  get compactedIndex(): number {
+    return this.log.compactedIndex;
+  }
+  /** Ticks left before this follower/candidate campaigns (0 for a leader). For hosts and tests. */
+  get ticksToElection(): number {
+    return this.roleNow === 'leader' ? 0 : this.electionTimeoutTicks - this.electionElapsedTicks;
+  }
+
+  /**
+   * Advances time by one tick. O(1) and allocation-free unless a timer fires: a leader's heartbeat
+   * (one append per peer) or a follower's/candidate's election timeout (a campaign).
+   */
+  tick(): void {
+    if (this.roleNow === 'leader') {
+      if (++this.quorumCheckElapsedTicks >= this.timing.lostQuorumTicks && this.lostQuorum()) return;
+      if (++this.heartbeatElapsedTicks >= this.timing.heartbeatTicks) {
+        this.heartbeatElapsedTicks = 0;
+        this.broadcastAppend();
+      }
+      return;
+    }
+    if (++this.electionElapsedTicks >= this.electionTimeoutTicks) this.campaign();
+  }
+
+  /**
+   * NATS "campaign if preferred and term 0": re-arm the election timer with a campaign timeout
+   * drawn from [campaignMinTicks, campaignMaxTicks]. The host decides when it applies; a leader
+   * ignores it.
+   */
+  campaignSoon(): void {
+    if (this.roleNow === 'leader') return;
+    this.electionElapsedTicks = 0;
+    this.electionTimeoutTicks = this.prng.intBetween(this.timing.campaignMinTicks, this.timing.campaignMaxTicks);
+  }
+
+  /** Leader only: appends `data` and starts replicating it. False if not leader or too far ahead. */
+  propose(data: string): boolean {
+    if (this.roleNow !== 'leader') return false;
+    if (this.log.lastIndex - this.commit >= MAX_UNCOMMITTED_ENTRIES) return false;
+    this.appendAsLeader(data);
+    this.broadcastAppend();
+    return true;
+  }
+
+  /** Handles one message. Messages not addressed to this node, or from a non-voter, are ignored. */
+  step(m: RaftMessage): void {
+    if (m.to !== this.id || m.from === this.id) return;
+    const from = this.peers.indexOf(m.from);
+    if (from < 0) return;
+    if (m.term > this.termNow) {
+      // Adopt the higher term (a term/vote write); only an append names the new leader.
+      this.becomeFollower(m.term, m.type === 'append' ? m.from : '');
+    } else if (m.term < this.termNow) {
+      // Stale sender: answer its requests so it learns our term; drop stale responses.
+      if (m.type === 'vote-request') this.send({ type: 'vote-response', from: this.id, to: m.from, term: this.termNow, granted: false });
+      else if (m.type === 'append') this.send({ type: 'append-response', from: this.id, to: m.from, term: this.termNow, success: false, matchIndex: this.log.lastIndex });
+      return;
+    }
+    switch (m.type) {
+      case 'vote-request':
+        this.onVoteRequest(m);
+        return;
+      case 'vote-response':
+        if (this.roleNow === 'candidate' && m.granted) this.onVoteGranted(from);
+        return;
+      case 'append':
+        this.onAppend(m);
+        return;
+      case 'append-response':
+        if (this.roleNow === 'leader') {
+          this.heardMask |= 1 << from;
+          this.onAppendResponse(from, m.success, m.matchIndex);
+        }
+        return;
+    }
+  }
+
+  /** True if `ready()` has something to hand out. False while a ready awaits `advance()`. */
+  hasReady(): boolean {
+    return !this.readyOutstanding && (this.writes !== null || this.outbox !== null || this.commit > this.delivered);
+  }
+
+  /**
+   * Hands out pending term/vote writes, messages and newly committed entries, and forgets them.
+   * Empty parts are one shared frozen empty array. Throws `RaftError('READY_NOT_ADVANCED')` if the
+   * previous ready has not been acknowledged.
+   */
+  ready(): Ready {
+    if (this.readyOutstanding) throw new RaftError('READY_NOT_ADVANCED', `${this.id}: call advance() before the next ready()`);
+    const committed = this.log.slice(this.delivered + 1, this.commit + 1);
+    this.delivered = this.commit;
+    const r: Ready = { termVoteWrites: this.writes ?? EMPTY, messages: this.outbox ?? EMPTY, committed };
+    this.writes = null;
+    this.outbox = null;
+    this.readyOutstanding = true;
+    return r;
+  }
+
+  /** Acknowledges the last ready: its writes are persisted, messages sent, entries applied. */
+  advance(): void {
+    if (!this.readyOutstanding) throw new RaftError('ADVANCE_WITHOUT_READY', `${this.id}: advance() without a ready()`);
+    this.readyOutstanding = false;
+    this.applied = this.delivered;
+  }
+
+  /**
+   * Drops log entries up to `upToIndex`, which must be applied (acknowledged by `advance`).
+   * There is no snapshot transfer in this model: a follower that falls behind a leader's compacted
+   * prefix stays behind (it keeps following, but never catches up), so compact with a margin.
+   */
+  compact(upToIndex: number): void {
+    if (!Number.isSafeInteger(upToIndex) || upToIndex < 0 || upToIndex > this.applied) {
+      throw new RaftError('BAD_COMPACT', `${this.id}: compact index must be an integer in [0, ${this.applied}] (applied), got ${String(upToIndex)}`);
+    }
+    this.log.compact(upToIndex);
+  }
+
+  // --- elections -------------------------------------------------------------------------------
+
+  private drawElectionTimeout(): number {
+    return this.prng.intBetween(this.timing.electionTimeoutMinTicks, this.timing.electionTimeoutMaxTicks);
+  }
+
+  private resetElectionTimer(): void {
+    this.electionElapsedTicks = 0;
+    this.electionTimeoutTicks = this.drawElectionTimeout();
+  }
+
+  /** Records a term/vote change as one write, in order. Unchanged pairs produce no write. */
+  private setTermVote(term: number, vote: VoteId): void {
+    invariant(term >= this.termNow, 'term never decreases');
+    if (term === this.termNow) {
+      if (vote === this.voteNow) return;
+      invariant(this.voteNow === '', 'one vote per term', () => `${this.id} term ${term}: ${this.voteNow} -> ${vote}`);
+    }
+    this.termNow = term;
+    this.voteNow = vote;
+    (this.writes ??= []).push({ term, vote });
+  }
+
+  /** Timeout as follower or candidate: term++ (write 1), self-vote (write 2), ask every peer. */
+  private campaign(): void {
+    this.setTermVote(this.termNow + 1, '');
+    this.roleNow = 'candidate';
+    this.leaderNow = '';
+    this.progress = null;
+    this.resetElectionTimer();
+    this.setTermVote(this.termNow, this.id);
+    this.votesMask = 1 << this.selfIndex;
+    if (quorumSize(this.peers.length) <= 1) {
+      this.becomeLeader();
+      return;
+    }
+    const lastLogIndex = this.log.lastIndex;
+    const lastLogTerm = this.log.lastTerm;
+    for (const to of this.peers) {
+      if (to !== this.id) this.send({ type: 'vote-request', from: this.id, to, term: this.termNow, lastLogIndex, lastLogTerm });
+    }
+  }
+
+  private onVoteRequest(m: VoteRequest): void {
+    // One vote per term; none once we know this term's leader (etcd's rule).
+    const canVote = this.voteNow === m.from || (this.voteNow === '' && this.leaderNow === '');
+    const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    if (granted) {
+      this.setTermVote(this.termNow, m.from);
+      this.resetElectionTimer();
+    }
+    this.send({ type: 'vote-response', from: this.id, to: m.from, term: this.termNow, granted });
+  }
+
+  private onVoteGranted(from: number): void {
+    this.votesMask |= 1 << from;
+    if (popcount31(this.votesMask) >= quorumSize(this.peers.length)) this.becomeLeader();
+  }
+
+  private becomeFollower(term: number, leader: VoteId): void {
+    this.setTermVote(term, term === this.termNow ? this.voteNow : '');
+    this.roleNow = 'follower';
+    this.leaderNow = leader;
+    this.progress = null;
+    this.votesMask = 0;
+    this.heartbeatElapsedTicks = 0;
+    this.resetElectionTimer();
+  }
+
+  /**
+   * NATS's lost-quorum check, once per `lostQuorumTicks`: unless a quorum (self included) was heard
+   * from since the last check, step down to follower (same term, no leader, a fresh election
+   * timeout). Returns true if it stepped down.
+   */
+  private lostQuorum(): boolean {
+    this.quorumCheckElapsedTicks = 0;
+    const heard = popcount31(this.heardMask | (1 << this.selfIndex));
+    this.heardMask = 0;
+    if (heard >= quorumSize(this.peers.length)) return false;
+    this.becomeFollower(this.termNow, '');
+    return true;
+  }
+
+  private becomeLeader(): void {
+    invariant(this.roleNow === 'candidate' && this.voteNow === this.id, 'only a self-voted candidate becomes leader');
+    this.roleNow = 'leader';
+    this.leaderNow = this.id;
+    this.votesMask = 0;
+    this.heardMask = 0;
+    this.quorumCheckElapsedTicks = 0;
+    this.heartbeatElapsedTicks = 0;
+    this.progress = new Progress(this.peers.length, this.log.lastIndex);
+    // A no-op entry of the new term lets the leader commit what earlier terms left uncommitted.
+    this.appendAsLeader('');
+    this.broadcastAppend();
+  }
+
+  // --- replication -----------------------------------------------------------------------------
+
+  private appendAsLeader(data: string): void {
+    this.log.append(this.termNow, data);
+    const p = this.progress as Progress;
+    p.setSelf(this.selfIndex, this.log.lastIndex);
+    this.maybeCommit();
+  }
+
+  private onAppend(m: AppendRequest): void {
+    invariant(this.roleNow !== 'leader', 'election safety: two leaders in one term', () => `${this.id} and ${m.from} in term ${m.term}`);
+    if (this.roleNow === 'candidate') this.becomeFollower(this.termNow, m.from);
+    this.leaderNow = m.from;
+    this.resetElectionTimer();
+    const r = acceptAppend(this.log, m, this.id, this.commit);
+    this.commit = r.commitIndex;
+    this.send(r.response);
+  }
+
+  private onAppendResponse(from: number, success: boolean, matchIndex: number): void {
+    const p = this.progress as Progress;
+    const last = this.log.lastIndex;
+    // Send more at once only when this response moved the peer's progress: a stale or duplicated
+    // response then triggers nothing, so responses can never multiply into a storm. Anything else
+    // (a lost message, a peer that needs compacted entries) waits for the next heartbeat.
+    if (success) {
+      if (p.onSuccess(from, matchIndex, last)) {
+        this.maybeCommit();
+        if (p.nextOf(from) <= last) this.sendAppend(from);
+      }
+    } else if (p.onReject(from, matchIndex, last) && p.nextOf(from) >= this.log.firstIndex) {
+      this.sendAppend(from);
+    }
+  }
+
+  /** Commit what a majority holds, but only through an entry of the current term (§5.4.2). */
+  private maybeCommit(): void {
+    const q = (this.progress as Progress).quorumMatch();
+    if (q > this.commit && this.log.term(q) === this.termNow) this.commit = q;
+    invariant(this.commit <= this.log.lastIndex, 'commitIndex <= lastIndex');
+  }
+
+  private broadcastAppend(): void {
+    for (let i = 0; i < this.peers.length; i++) if (i !== this.selfIndex) this.sendAppend(i);
+  }
+
+  private sendAppend(i: number): void {
+    this.send(buildAppend(this.log, this.progress as Progress, i, this.id, this.peers[i] as NodeId, this.termNow, this.commit));
+  }
+
+  private send(m: RaftMessage): void {
+    (this.outbox ??= []).push(m);
+  }
+}
