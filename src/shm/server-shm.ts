@@ -1,7 +1,7 @@
 import { ShmError } from './errors.js';
 import { FUTEX_WORDS, FutexMutex, newLockStats, type LockStats } from './futex-mutex.js';
 import { IsolateLock } from './isolate-lock.js';
-import { SharedRegistry, type RegistryOptions } from './shared-registry.js';
+import { newIdSource, SharedRegistry, type RegistryOptions } from './shared-registry.js';
 
 /** The shared memory of one modelled server, as buffers that can be posted to any thread. */
 export interface ServerShmBuffers {
@@ -12,6 +12,8 @@ export interface ServerShmBuffers {
   readonly inflight: SharedArrayBuffer;
   /** `js.mu`: futex word + holder word. */
   readonly lock: SharedArrayBuffer;
+  /** Instance-id counter shared by every server of the run, so ids are unique run-wide. */
+  readonly ids: SharedArrayBuffer;
 }
 
 /** One server's shared state as attached in this isolate. */
@@ -25,12 +27,14 @@ export interface ServerShm {
   readonly waitTimeoutMs: number;
 }
 
-export function createServerShmBuffers(server: string, opts: RegistryOptions): ServerShmBuffers {
+/** `ids` from `newIdSource()`: pass the same one to every server of a run (a fresh one if omitted). */
+export function createServerShmBuffers(server: string, opts: RegistryOptions, ids: SharedArrayBuffer = newIdSource()): ServerShmBuffers {
   return {
     server,
-    registry: SharedRegistry.create(opts).buffer,
+    registry: SharedRegistry.create(opts, 0, ids).buffer,
     inflight: SharedRegistry.create(opts).buffer,
     lock: new SharedArrayBuffer(FUTEX_WORDS * 4),
+    ids,
   };
 }
 
@@ -41,7 +45,7 @@ export function attachServerShm(b: ServerShmBuffers, workerId: number, waitTimeo
   const lockStats = newLockStats();
   return {
     server: b.server,
-    registry: SharedRegistry.attach(b.registry, workerId),
+    registry: SharedRegistry.attach(b.registry, workerId, b.ids),
     inflight: SharedRegistry.attach(b.inflight, workerId),
     lock: new IsolateLock(new FutexMutex(new Int32Array(b.lock), 0, workerId + 1, lockStats, waitTimeoutMs)),
     lockStats,

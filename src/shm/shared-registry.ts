@@ -64,12 +64,19 @@ export class SharedRegistry {
   /** STATE word of the last successful `find` (valid until the next call in this isolate). */
   private foundWord = 0;
 
+  /** Where instance ids come from: this table's header, or a run-wide counter shared by many tables. */
+  private readonly ids: Int32Array;
+  private readonly idIndex: number;
+
   private constructor(
     readonly buffer: SharedArrayBuffer,
     /** This isolate's worker id, recorded as the owner of the slots it claims. */
     readonly workerId: number,
+    idSource: SharedArrayBuffer | undefined,
   ) {
     this.i32 = new Int32Array(buffer);
+    this.ids = idSource ? new Int32Array(idSource) : this.i32;
+    this.idIndex = idSource ? 0 : L.H_NEXT_ID;
     this.u8 = new Uint8Array(buffer);
     this.capacity = this.i32[L.H_CAPACITY]!;
     this.nameBytesMax = this.i32[L.H_NAME_BYTES_MAX]!;
@@ -79,8 +86,11 @@ export class SharedRegistry {
     this.key = new NameCodec(this.nameBytesMax);
   }
 
-  /** Allocates and initialises a new registry buffer. */
-  static create(opts: RegistryOptions, workerId = 0): SharedRegistry {
+  /**
+   * Allocates and initialises a new registry buffer. `idSource` (see `newIdSource`) shares one
+   * instance-id counter among several registries, e.g. all servers of a run.
+   */
+  static create(opts: RegistryOptions, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
     const g = L.geometry(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX);
     const sab = new SharedArrayBuffer(g.byteLength);
     const h = new Int32Array(sab, 0, L.HEADER_WORDS);
@@ -92,11 +102,11 @@ export class SharedRegistry {
     // Magic last: a buffer whose magic is set is fully initialised (the buffer is handed to other
     // threads only after this returns, and postMessage orders it anyway).
     Atomics.store(h, L.H_MAGIC, L.MAGIC);
-    return new SharedRegistry(sab, workerId);
+    return new SharedRegistry(sab, workerId, checkIdSource(idSource));
   }
 
   /** Attaches a buffer made by `create` (in this or another thread), checking layout and size. */
-  static attach(buffer: unknown, workerId = 0): SharedRegistry {
+  static attach(buffer: unknown, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer must be a SharedArrayBuffer, got ${describe(buffer)}`);
     }
@@ -114,12 +124,12 @@ export class SharedRegistry {
     if (g.slotWords !== h[L.H_SLOT_WORDS] || g.byteLength !== buffer.byteLength) {
       throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes; its header implies ${g.byteLength}`);
     }
-    return new SharedRegistry(buffer, workerId);
+    return new SharedRegistry(buffer, workerId, checkIdSource(idSource));
   }
 
   /** A fresh instance id, unique for the life of this buffer; ids are never reused. */
   allocateInstanceId(): number {
-    const id = Atomics.add(this.i32, L.H_NEXT_ID, 1);
+    const id = Atomics.add(this.ids, this.idIndex, 1);
     if (id > L.INSTANCE_ID_MAX) {
       throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per registry)`);
     }
@@ -255,7 +265,7 @@ export class SharedRegistry {
       capacity: this.capacity,
       used: Atomics.load(this.i32, L.H_USED),
       live: Atomics.load(this.i32, L.H_LIVE),
-      nextInstanceId: Atomics.load(this.i32, L.H_NEXT_ID),
+      nextInstanceId: Atomics.load(this.ids, this.idIndex),
     };
   }
 
@@ -418,6 +428,21 @@ export class SharedRegistry {
       `instance ${r.instanceId} stayed RESERVED past the wait timeout; reserved by worker ${owner} (did it die mid-creation?)`,
     );
   }
+}
+
+/** A run-wide instance-id counter for `SharedRegistry.create/attach`; ids start at 1. */
+export function newIdSource(): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(4);
+  new Int32Array(sab)[0] = 1;
+  return sab;
+}
+
+function checkIdSource(ids: unknown): SharedArrayBuffer | undefined {
+  if (ids === undefined) return undefined;
+  if (!(ids instanceof SharedArrayBuffer) || ids.byteLength !== 4) {
+    throw new ShmError('RT_LAYOUT_MISMATCH', 'idSource must be a 4-byte SharedArrayBuffer from newIdSource()');
+  }
+  return ids;
 }
 
 function entryOf(w: number): RegistryEntry {

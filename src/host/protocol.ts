@@ -1,0 +1,122 @@
+import type { StrategyName } from '../create/strategy.js';
+import type { RaftMessage } from '../raft/types.js';
+import type { RaftTiming } from '../raft/config.js';
+import type { LockStats } from '../shm/futex-mutex.js';
+import type { ServerShmBuffers } from '../shm/server-shm.js';
+import type { FaultyDiskConfig } from '../storage/faulty-disk.js';
+import type { TavFailureCounters } from '../storage/term-vote-store.js';
+
+/**
+ * The one protocol between the main thread and host workers: tasks in, results out, as plain data.
+ * Errors cross as `{ ok: false }` results, never as thrown exceptions, so a failed creation is a
+ * counted outcome rather than a crashed task.
+ */
+
+/** Everything a host needs that is the same for all workers of a run. */
+export interface HostConfig {
+  readonly seed: number;
+  readonly servers: number;
+  readonly replicas: number;
+  readonly workers: number;
+  /** Upper bound on group indexes in this run (sizes the shared tables). */
+  readonly groupsMax: number;
+  /** Real milliseconds per NATS second: 10 means NATS's 1 s heartbeat fires every 10 ms. */
+  readonly timeScaleMs: number;
+  readonly timing: RaftTiming;
+  readonly disk: 'fs' | 'memfs';
+  readonly storeRoot: string;
+  readonly diskFaults: FaultyDiskConfig;
+  /** Entries proposed per NATS second to each group whose leader this worker hosts. */
+  readonly entriesPerSecondPerGroup: number;
+  /** Share of each tick interval a worker spends busy-spinning (CPU pressure), 0..0.9. */
+  readonly cpuBusyShare: number;
+  /** Raft log file of this run (one per worker, suffixed), or '' for none. */
+  readonly logPath: string;
+  /** How long a creator may wait on a lock or reservation before the run fails. */
+  readonly waitTimeoutMs: number;
+}
+
+/** Shared memory of a run, created by the main thread and attached by every worker. */
+export interface RunBuffers {
+  readonly servers: readonly ServerShmBuffers[];
+  /** `rg.node` per (server, group): cell server * groupsMax + group holds an instance id or 0. */
+  readonly assignments: SharedArrayBuffer;
+  /** Live instances per (group, server, worker): cell (group * servers + server) * workers + worker. */
+  readonly directory: SharedArrayBuffer;
+}
+
+export type HostTask =
+  | { readonly op: 'init'; readonly workerId: number; readonly config: HostConfig; readonly buffers: RunBuffers; readonly ports: readonly (MessagePortLike | null)[] }
+  | { readonly op: 'create'; readonly server: number; readonly group: number; readonly strategy: StrategyName; readonly pause?: CreatePause }
+  | { readonly op: 'delete'; readonly server: number; readonly group: number; readonly instanceId: number; readonly strategy: StrategyName }
+  | { readonly op: 'census' }
+  | { readonly op: 'stats' }
+  | { readonly op: 'crash'; readonly reason: string }
+  | { readonly op: 'shutdown' };
+
+/**
+ * Forces an interleaving of `callers` concurrent creators of one (server, group): they meet at a
+ * start barrier, and each builder holds its window open until the strategy's gate opens (see
+ * src/create/pause.ts). The counters live in `ctl` (PAUSE_COUNTERS).
+ */
+export interface CreatePause {
+  readonly ctl: SharedArrayBuffer;
+  readonly callers: number;
+  readonly timeoutMs: number;
+}
+
+/** Structural stand-in for worker_threads' MessagePort, so this module stays type-only. */
+export interface MessagePortLike {
+  postMessage(value: unknown): void;
+  on(event: 'message', listener: (value: unknown) => void): unknown;
+  close(): void;
+}
+
+export type CreateResult =
+  | { readonly ok: true; readonly instanceId: number; readonly built: boolean; readonly overwrote: number; readonly waits: number; readonly latencyMs: number; readonly workerId: number }
+  | { readonly ok: false; readonly error: string; readonly code: string; readonly latencyMs: number; readonly workerId: number };
+
+export type DeleteResult =
+  | { readonly ok: true; readonly latencyMs: number }
+  | { readonly ok: false; readonly error: string; readonly latencyMs: number };
+
+export interface CensusEntry {
+  readonly instanceId: number;
+  readonly server: number;
+  readonly group: number;
+  readonly workerId: number;
+  readonly state: 'running' | 'deleting';
+  readonly role: 'follower' | 'candidate' | 'leader';
+  readonly term: number;
+  readonly commitIndex: number;
+  readonly tavFailures: number;
+  readonly inRegistry: boolean;
+  readonly inAssignment: boolean;
+}
+
+export interface HostStats {
+  readonly workerId: number;
+  readonly hosted: number;
+  readonly ticks: number;
+  readonly tickMsMax: number;
+  readonly tickMsTotal: number;
+  /** Ticks that were due but ran late by more than one interval (the loop could not keep up). */
+  readonly lateTicks: number;
+  readonly messagesSent: number;
+  readonly messagesDelivered: number;
+  readonly messagesDropped: number;
+  readonly entriesProposed: number;
+  readonly entriesCommitted: number;
+  readonly tav: TavFailureCounters;
+  readonly tavWrites: number;
+  readonly locks: readonly LockStats[];
+  readonly reservationWaits: number;
+  readonly heapUsedBytes: number;
+}
+
+/** A Raft message on the wire between workers, addressed to (server, group). */
+export interface Wire {
+  readonly g: number;
+  readonly s: number;
+  readonly m: RaftMessage;
+}

@@ -1,0 +1,71 @@
+import { realClock } from '../env/clock.js';
+import { Prng } from '../env/prng.js';
+import { FaultyDisk } from '../storage/faulty-disk.js';
+import { FsDisk } from '../storage/fs-disk.js';
+import { MemDisk } from '../storage/mem-disk.js';
+import { FileLogSink, NullLogSink, type RaftLogSink } from '../storage/raft-log.js';
+import type { Disk } from '../storage/disk.js';
+import { NodeHost } from './node-host.js';
+import type { HostConfig, HostTask, MessagePortLike, Wire } from './protocol.js';
+
+let host: NodeHost | null = null;
+let log: RaftLogSink = new NullLogSink();
+let ports: readonly (MessagePortLike | null)[] = [];
+
+/** The disk a host writes through: the backend, wrapped for latency and faults when configured. */
+export function diskFor(cfg: HostConfig, workerId: number): Disk {
+  const base: Disk = cfg.disk === 'fs' ? new FsDisk() : new MemDisk();
+  const f = cfg.diskFaults;
+  const active = f.latencyMs !== undefined || Object.values(f.faults ?? {}).some((r) => r > 0);
+  return active ? new FaultyDisk(base, f, { prng: new Prng(cfg.seed).fork(`disk-${workerId}`), clock: realClock }) : base;
+}
+
+export function logFor(cfg: HostConfig, workerId: number): RaftLogSink {
+  return cfg.logPath === '' ? new NullLogSink() : new FileLogSink(`${cfg.logPath}.w${workerId}.log`, realClock);
+}
+
+export async function createHostFromInit(task: Extract<HostTask, { op: 'init' }>): Promise<{ workerId: number }> {
+  if (host) throw new Error(`worker ${host.workerId} initialised twice`);
+  log = logFor(task.config, task.workerId);
+  ports = task.ports;
+  const h = new NodeHost({
+    workerId: task.workerId,
+    config: task.config,
+    buffers: task.buffers,
+    disk: diskFor(task.config, task.workerId),
+    clock: realClock,
+    log,
+    transport: { send: (w, batch) => ports[w]?.postMessage(batch) },
+  });
+  for (const p of ports) p?.on('message', (batch) => h.receive(batch as Wire[]));
+  h.startTicking();
+  host = h;
+  return { workerId: task.workerId };
+}
+
+export async function handleHostTask(task: Exclude<HostTask, { op: 'init' }>): Promise<unknown> {
+  const h = host;
+  if (!h) throw new Error(`task ${task.op} before init`);
+  switch (task.op) {
+    case 'create':
+      return h.create(task.server, task.group, task.strategy, task.pause);
+    case 'delete':
+      return h.delete(task.server, task.group, task.instanceId, task.strategy);
+    case 'census':
+      return h.census();
+    case 'stats':
+      return h.stats();
+    case 'crash':
+      // Test hook: an uncaught exception outside any task, as a real bug in a worker would be.
+      setImmediate(() => {
+        throw new Error(`injected worker crash: ${task.reason}`);
+      });
+      return { crashing: true };
+    case 'shutdown':
+      await h.quiesce();
+      for (const p of ports) p?.close();
+      await log.close();
+      host = null;
+      return { stopped: true };
+  }
+}
