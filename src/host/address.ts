@@ -26,7 +26,7 @@ export function groupNameOf(group: number): string {
   let s = '';
   for (let i = 0; i < 8; i++) {
     s += ALPHABET[x % 62];
-    x = Math.floor(x / 62) ^ Math.imul(group + i + 7, 0x85ebca6b) >>> 0;
+    x = (Math.floor(x / 62) ^ Math.imul(group + i + 7, 0x85ebca6b)) >>> 0;
   }
   return `C-R3F-${s}`;
 }

@@ -8,14 +8,20 @@ import type { TermVoteStore } from '../storage/term-vote-store.js';
 export class HostedNode {
   /** Position in the host's dense node array (swap-remove keeps it O(1)). */
   slot = -1;
-  /** 'deleting' from the moment its delete starts: it no longer ticks or receives, as NATS stops the node first. */
-  state: 'running' | 'deleting' = 'running';
+  /**
+   * 'creating' while the create call that built it has not returned (it runs, but its registration
+   * is still to come: being unreferenced then is the window, not a leak); 'deleting' from the
+   * moment its delete starts (it no longer ticks or receives: NATS stops the node first).
+   */
+  state: 'creating' | 'running' | 'deleting' = 'creating';
   /** Tail of this node's ready I/O chain (term/vote writes, then sends), or null when idle. */
   io: Promise<void> | null = null;
   /** Created on the first term/vote write, so idle nodes that never write carry none. */
   tav: TermVoteStore | null = null;
   /** Failed tav.idx writes of this instance (the census reports them per instance). */
   tavFailures = 0;
+  /** Set once a Raft invariant broke inside this instance (only duplicates sharing an id do that). */
+  broken = false;
   /** Fractional proposals owed (entries per tick accumulate until a whole entry is due). */
   proposalDebt = 0;
 

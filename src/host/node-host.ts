@@ -1,9 +1,11 @@
+import { basename, dirname, join } from 'node:path';
 import { STRATEGIES, type StrategyName } from '../create/index.js';
 import type { Clock } from '../env/clock.js';
 import { Prng } from '../env/prng.js';
 import { NATS_TICK_MS } from '../raft/config.js';
 import { RaftNode } from '../raft/node.js';
-import { decodeTermVote, encodeTermVote } from '../raft/term-vote-codec.js';
+import { decodeTermVoteLenient, encodeTermVote } from '../raft/term-vote-codec.js';
+import { RaftInvariantError } from '../raft/errors.js';
 import type { RaftMessage, TermVote } from '../raft/types.js';
 import { attachServerShm, type ServerShm } from '../shm/server-shm.js';
 import { SharedCounters } from '../shm/sync-primitives.js';
@@ -77,7 +79,9 @@ export class NodeHost {
   private readonly counters = {
     ticks: 0, tickMsMax: 0, tickMsTotal: 0, lateTicks: 0, messagesSent: 0, messagesDelivered: 0,
     messagesDropped: 0, entriesProposed: 0, entriesCommitted: 0, tavWrites: 0, reservationWaits: 0,
+    raftSafetyViolations: 0,
   };
+  private readonly safetySamples: string[] = [];
   private readonly tav = newTavFailureCounters();
 
   constructor(private readonly deps: NodeHostDeps) {
@@ -105,6 +109,7 @@ export class NodeHost {
   async create(server: number, group: number, strategy: StrategyName, pause?: CreatePause): Promise<CreateResult> {
     const t0 = this.deps.clock.nowMs();
     const cell = server * this.cfg.groupsMax + group;
+    let builtId = 0;
     try {
       const ctl = pause ? new SharedCounters(PAUSE_COUNTERS, pause.ctl) : null;
       if (ctl && pause) {
@@ -116,6 +121,7 @@ export class NodeHost {
         group: groupNameOf(group),
         build: async (id) => {
           await this.build(id, server, group);
+          builtId = id;
           if (ctl && pause) {
             ctl.add('built');
             await ctl.waitAtLeast(gate, target, pause.timeoutMs);
@@ -129,6 +135,10 @@ export class NodeHost {
     } catch (e) {
       const code = isErrnoError(e) && typeof e.code === 'string' ? e.code : e instanceof Error && 'code' in e ? String(e.code) : 'ERROR';
       return { ok: false, error: e instanceof Error ? e.message : String(e), code, latencyMs: this.deps.clock.nowMs() - t0, workerId: this.workerId };
+    } finally {
+      // The create call is over: the instance it built (if any) is now judged like any other.
+      const n = this.instances.get(builtId);
+      if (n?.state === 'creating') n.state = 'running';
     }
   }
 
@@ -147,7 +157,17 @@ export class NodeHost {
     STRATEGIES[strategy].unregister(this.servers[server]!, groupNameOf(group), instanceId);
     this.assignments.compareAndSet(server * this.cfg.groupsMax + group, instanceId, 0);
     try {
-      await this.deps.disk.rm(n.dir);
+      // NATS's filestore delete: rename the directory aside (atomic), then remove it. From the
+      // rename on, a duplicate's path-based tav.idx writes fail with ENOENT — #5824's symptom —
+      // instead of racing the removal and recreating files in it.
+      const trash = join(dirname(n.dir), `.${basename(n.dir)}.${n.instanceId}`);
+      try {
+        await this.deps.disk.rename(n.dir, trash);
+      } catch (e) {
+        if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
+        return { ok: true, latencyMs: this.deps.clock.nowMs() - t0 }; // a twin's delete took it already
+      }
+      await this.deps.disk.rm(trash);
       return { ok: true, latencyMs: this.deps.clock.nowMs() - t0 };
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e), latencyMs: this.deps.clock.nowMs() - t0 };
@@ -254,15 +274,33 @@ export class NodeHost {
     const propose = this.entriesPerTick > 0;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
-      n.raft.tick();
-      if (propose && n.raft.role === 'leader') this.proposeLoad(n);
-      if (n.raft.hasReady()) this.handleReady(n);
+      try {
+        n.raft.tick();
+        if (propose && n.raft.role === 'leader') this.proposeLoad(n);
+        if (n.raft.hasReady()) this.handleReady(n);
+      } catch (e) {
+        this.noteSafetyViolation(n, e);
+      }
     }
     this.flush();
     const ms = this.deps.clock.nowMs() - t0;
     this.counters.ticks++;
     this.counters.tickMsTotal += ms;
     if (ms > this.counters.tickMsMax) this.counters.tickMsMax = ms;
+  }
+
+  /**
+   * A Raft invariant broke inside one node. With unique node ids that is a bug; with duplicated
+   * instances sharing an id (the race) it is a consequence of the bug (two leaders in a term,
+   * diverging logs). Either way it is counted and reported, never allowed to kill the worker and
+   * every other node it hosts.
+   */
+  private noteSafetyViolation(n: HostedNode, e: unknown): void {
+    if (!(e instanceof RaftInvariantError)) throw e;
+    if (n.broken) return;
+    n.broken = true;
+    this.counters.raftSafetyViolations++;
+    if (this.safetySamples.length < 3) this.safetySamples.push(`instance ${n.instanceId} (S${n.server}, g${n.group}): ${e.message}`);
   }
 
   private proposeLoad(n: HostedNode): void {
@@ -377,14 +415,22 @@ export class NodeHost {
       }
       for (let k = 0; k < list.length; k++) {
         const n = list[k]!;
-        n.raft.step(wire.m);
+        try {
+          n.raft.step(wire.m);
+        } catch (e) {
+          this.noteSafetyViolation(n, e);
+        }
         this.counters.messagesDelivered++;
         if (n.raft.hasReady()) this.touched.push(n);
       }
     }
     for (let i = 0; i < this.touched.length; i++) {
       const n = this.touched[i]!;
-      if (n.state === 'running' && n.raft.hasReady()) this.handleReady(n);
+      try {
+        if (n.state !== 'deleting' && n.raft.hasReady()) this.handleReady(n);
+      } catch (e) {
+        this.noteSafetyViolation(n, e);
+      }
     }
     this.touched.length = 0;
   }
@@ -419,6 +465,8 @@ export class NodeHost {
       hosted: this.instances.size,
       ...this.counters,
       tav: { ...this.tav },
+      leaderConflicts: [...this.instances.values()].reduce((k, n) => k + n.raft.leaderConflicts, 0),
+      safetySamples: [...this.safetySamples],
       locks: this.servers.map((s) => ({ ...s.lockStats })),
       heapUsedBytes: process.memoryUsage().heapUsed,
     };
@@ -435,7 +483,7 @@ export class NodeHost {
 
 async function readTermVote(disk: Disk, path: string): Promise<TermVote | undefined> {
   try {
-    return decodeTermVote(await disk.readFile(path));
+    return decodeTermVoteLenient(await disk.readFile(path));
   } catch (e) {
     if (isErrnoError(e) && e.code === 'ENOENT') return undefined;
     throw e;

@@ -85,7 +85,7 @@ export interface CensusEntry {
   readonly server: number;
   readonly group: number;
   readonly workerId: number;
-  readonly state: 'running' | 'deleting';
+  readonly state: 'creating' | 'running' | 'deleting';
   readonly role: 'follower' | 'candidate' | 'leader';
   readonly term: number;
   readonly commitIndex: number;
@@ -109,6 +109,11 @@ export interface HostStats {
   readonly entriesCommitted: number;
   readonly tav: TavFailureCounters;
   readonly tavWrites: number;
+  /** Instances inside which a Raft invariant broke (counted once each, never fatal to the worker). */
+  readonly raftSafetyViolations: number;
+  readonly safetySamples: readonly string[];
+  /** Leaders that met another leader of their own term and stepped down (live instances only). */
+  readonly leaderConflicts: number;
   readonly locks: readonly LockStats[];
   readonly reservationWaits: number;
   readonly heapUsedBytes: number;

@@ -68,6 +68,7 @@ export class RaftNode {
   private votesMask = 0;
   /** Leader only: bit i set = voter i answered since the last lost-quorum check. */
   private heardMask = 0;
+  private leaderConflictsSeen = 0;
   private quorumCheckElapsedTicks = 0;
   /** Leader only. */
   private progress: Progress | null = null;
@@ -127,6 +128,11 @@ export class RaftNode {
   get compactedIndex(): number {
     return this.log.compactedIndex;
   }
+  /** Appends received from another leader of this node's own term while leading (split brain). */
+  get leaderConflicts(): number {
+    return this.leaderConflictsSeen;
+  }
+
   /** Ticks left before this follower/candidate campaigns (0 for a leader). For hosts and tests. */
   get ticksToElection(): number {
     return this.roleNow === 'leader' ? 0 : this.electionTimeoutTicks - this.electionElapsedTicks;
@@ -348,7 +354,13 @@ export class RaftNode {
   }
 
   private onAppend(m: AppendRequest): void {
-    invariant(this.roleNow !== 'leader', 'election safety: two leaders in one term', () => `${this.id} and ${m.from} in term ${m.term}`);
+    if (this.roleNow === 'leader') {
+      // Another leader in our own term: impossible while node ids are unique, but two instances
+      // sharing one id (the #5824 duplicate) can each collect votes. NATS steps down to break the
+      // tie; we do the same and count it, so hosts can report the split brain.
+      this.leaderConflictsSeen++;
+      this.becomeFollower(this.termNow, m.from);
+    }
     if (this.roleNow === 'candidate') this.becomeFollower(this.termNow, m.from);
     this.leaderNow = m.from;
     this.resetElectionTimer();

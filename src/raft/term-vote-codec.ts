@@ -54,3 +54,18 @@ export function decodeTermVote(b: Uint8Array): TermVote {
   }
   return { term: Number(big), vote };
 }
+
+/**
+ * Reads a `tav.idx` image the way NATS's `readTermVote` does: fewer than 8 bytes (an empty file
+ * caught mid-rewrite by a concurrent writer, as duplicates produce) reads as no term and no vote;
+ * 8 to 15 bytes as a term with no vote; 16 and more through {@link decodeTermVote}.
+ */
+export function decodeTermVoteLenient(b: Uint8Array): TermVote {
+  if (b.length < 8) return { term: 0, vote: '' };
+  if (b.length < TERM_VOTE_BYTES) {
+    const padded = new Uint8Array(TERM_VOTE_BYTES);
+    padded.set(b.subarray(0, 8));
+    return decodeTermVote(padded);
+  }
+  return decodeTermVote(b.subarray(0, TERM_VOTE_BYTES));
+}

@@ -23,7 +23,9 @@ export class FsDisk implements Disk {
   }
 
   async rm(path: string): Promise<void> {
-    await fsp.rm(path, { recursive: true, force: true });
+    // Retries: a node still writing into the directory (a duplicate's tav.idx, path-based as in
+    // v2.10.18) can recreate a file between the unlinks and the rmdir (ENOTEMPTY).
+    await fsp.rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 1 });
   }
 
   async rename(from: string, to: string): Promise<void> {

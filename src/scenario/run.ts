@@ -1,0 +1,305 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Cluster, isOrphan } from '../cluster/cluster.js';
+import { ATOMIC_STRATEGIES } from '../create/index.js';
+import { HarnessFailure } from '../host/host-pool.js';
+import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats } from '../host/protocol.js';
+import { NATS_TICK_MS, NATS_TIMING } from '../raft/config.js';
+import { createRunStore } from '../storage/run-store.js';
+import type { ScenarioConfig } from './config.js';
+import { machineFacts } from './machine.js';
+import { planWorkload, type PlannedGroup } from './plan.js';
+import { RESULT_SCHEMA_ID, type LatencySummaryMs, type Outcome, type ScenarioResult } from './result.js';
+import { percentile } from './stats.js';
+
+export interface RunProgress {
+  readonly phase: 'starting' | 'churn' | 'observe' | 'done';
+  readonly groupsDone: number;
+  readonly groups: number;
+}
+
+export interface RunOptions {
+  /** Ctrl-C: stop issuing work, measure what was done, return a partial result. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: RunProgress) => void;
+  /** Raft log file prefix (one file per worker), or '' for none. */
+  readonly logPath?: string;
+  /** Census period during the churn, ms. */
+  readonly censusEveryMs?: number;
+  /** Test hook: crash worker 0 once this many groups have cycled (the harness must report it, not hang). */
+  readonly crashWorkerAfterGroups?: number;
+}
+
+/** NATS time an orphaned leader may need before it steps down and starts campaigning: two lost-quorum checks. */
+const SETTLE_NATS_SECONDS = (2 * NATS_TIMING.lostQuorumTicks * NATS_TICK_MS) / 1000;
+/** 2 tav.idx writes per campaign, one campaign per mean election timeout (4–9 s: 6.5 s). */
+export const EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND =
+  2 / (((NATS_TIMING.electionTimeoutMinTicks + NATS_TIMING.electionTimeoutMaxTicks) / 2) * (NATS_TICK_MS / 1000));
+
+export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: string): HostConfig {
+  return {
+    seed: cfg.seed,
+    servers: cfg.servers,
+    replicas: cfg.replicas,
+    workers: cfg.workers,
+    groupsMax: cfg.groups,
+    timeScaleMs: cfg.timeScaleMs,
+    timing: NATS_TIMING,
+    disk: cfg.disk,
+    storeRoot,
+    diskFaults: {
+      ...(cfg.diskLatencyMaxMs > 0 ? { latencyMs: { kind: 'uniform', minMs: cfg.diskLatencyMinMs, maxMs: cfg.diskLatencyMaxMs } } : {}),
+      ...(cfg.diskEioRate > 0 ? { faults: { EIO: cfg.diskEioRate } } : {}),
+    },
+    entriesPerSecondPerGroup: cfg.entriesPerSecondPerGroup,
+    cpuBusyShare: cfg.cpuBusyShare,
+    logPath,
+    waitTimeoutMs: cfg.waitTimeoutMs,
+  };
+}
+
+/**
+ * Runs one churn scenario end to end on real worker threads and returns its result. Threads and
+ * the run's temp store are always released, on success, on error and on abort. A harness failure
+ * (a worker died) ends the run early with a partial result that names it; it never hangs.
+ */
+export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): Promise<ScenarioResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const store = await createRunStore();
+  const progress = (phase: RunProgress['phase'], groupsDone: number): void => opts.onProgress?.({ phase, groupsDone, groups: cfg.groups });
+  progress('starting', 0);
+  let cluster: Cluster | null = null;
+  const m = new Measurements();
+  let harnessFailure: string | null = null;
+  // piscina does not hold the main event loop open while tasks run in its workers: hold it here.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    cluster = await Cluster.start(hostConfigOf(cfg, store.root, opts.logPath ?? ''), cfg.strategy);
+    const c = cluster;
+    const churnStart = performance.now();
+    try {
+      await churn(c, cfg, planWorkload(cfg), m, opts, (n) => progress('churn', n));
+    } finally {
+      m.churnSeconds = (performance.now() - churnStart) / 1000;
+    }
+    const end = await c.guard(c.census());
+    m.orphansAtEnd = end.filter(isOrphan).length;
+    if (m.orphansAtEnd > 0 && cfg.observeNatsSeconds > 0 && !opts.signal?.aborted) {
+      progress('observe', m.groupsCycled);
+      await observe(c, cfg, m, opts.signal);
+    }
+    m.stats = await c.guard(c.stats());
+  } catch (e) {
+    if (!(e instanceof HarnessFailure) && !isAbort(e)) throw e;
+    if (e instanceof HarnessFailure) harnessFailure = e.message;
+  } finally {
+    clearInterval(keepAlive);
+    await cluster?.close();
+    await store.cleanup();
+  }
+  progress('done', m.groupsCycled);
+  return m.result(cfg, started, (performance.now() - t0) / 1000, harnessFailure, opts.signal?.aborted === true || harnessFailure !== null);
+}
+
+/** The create→live→delete cycle of every group, `concurrency` at a time, in plan order. */
+async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGroup[], m: Measurements, opts: RunOptions, onGroup: (n: number) => void): Promise<void> {
+  let next = 0;
+  const censusEveryMs = opts.censusEveryMs ?? 250;
+  let stopCensus = false;
+  const census = (async () => {
+    while (!stopCensus) {
+      m.noteCensus(await c.guard(c.census()));
+      await sleep(censusEveryMs, undefined, { ref: false });
+    }
+  })();
+  const runner = async (): Promise<void> => {
+    while (next < plan.length && !opts.signal?.aborted) {
+      const p = plan[next++]!;
+      await Promise.all(
+        p.calls.map(async (call) => {
+          if (call.delayMs > 0) await sleep(call.delayMs);
+          m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
+        }),
+      );
+      if (p.lifetimeMs > 0) await sleep(p.lifetimeMs);
+      const del = await c.guard(c.deleteGroup(p.group));
+      for (const r of del.results) m.noteDelete(r);
+      m.groupsCycled++;
+      onGroup(m.groupsCycled);
+      if (m.groupsCycled === opts.crashWorkerAfterGroups) await c.pool.injectCrash(0, `after ${m.groupsCycled} groups`).catch(() => undefined);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, plan.length) }, runner));
+  } finally {
+    stopCensus = true;
+    await census.catch(() => undefined);
+  }
+}
+
+/**
+ * "Until the restart": let orphaned leaders step down, then count the tav.idx failures of orphans
+ * that are alone in their group (two orphans of one group can elect each other and go quiet) over
+ * a window measured in ticks the hosts really ran, i.e. in NATS time.
+ */
+async function observe(c: Cluster, cfg: ScenarioConfig, m: Measurements, signal: AbortSignal | undefined): Promise<void> {
+  await sleep(SETTLE_NATS_SECONDS * cfg.timeScaleMs, undefined, signal ? { signal } : {});
+  const before = await c.guard(c.census());
+  const ticksBefore = await tickCounts(c);
+  await sleep(cfg.observeNatsSeconds * cfg.timeScaleMs, undefined, signal ? { signal } : {});
+  const after = await c.guard(c.census());
+  const ticksAfter = await tickCounts(c);
+  // Alone = no live instance of its group on another server. Twins on one server share a node id
+  // and ignore each other, so each campaigns alone; orphans on two servers can elect each other.
+  const lonely = (cs: readonly CensusEntry[]): Map<number, CensusEntry> => {
+    const servers = new Map<number, Set<number>>();
+    for (const e of cs) (servers.get(e.group) ?? servers.set(e.group, new Set()).get(e.group)!).add(e.server);
+    return new Map(cs.filter((e) => isOrphan(e) && servers.get(e.group)!.size === 1).map((e) => [e.instanceId, e]));
+  };
+  const a = lonely(before);
+  const b = lonely(after);
+  let failures = 0;
+  let n = 0;
+  for (const [id, e] of a) {
+    const later = b.get(id);
+    if (!later) continue;
+    failures += later.tavFailures - e.tavFailures;
+    n++;
+  }
+  // NATS seconds the hosts simulated: ticks actually run (late ticks under load slow NATS time).
+  const deltas = ticksAfter.map((t, i) => t - (ticksBefore[i] ?? 0));
+  const natsSeconds = (deltas.reduce((x, y) => x + y, 0) / Math.max(1, deltas.length)) * (NATS_TICK_MS / 1000);
+  m.orphansObserved = n;
+  m.observedNatsSeconds = natsSeconds;
+  m.orphanRate = n > 0 && natsSeconds > 0 ? failures / (n * natsSeconds) : null;
+}
+
+async function tickCounts(c: Cluster): Promise<number[]> {
+  return (await c.guard(c.stats())).map((s) => s.ticks);
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+function latency(values: readonly number[]): LatencySummaryMs {
+  return { n: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.length ? Math.max(...values) : 0 };
+}
+
+/** Everything the run observes, folded into a ScenarioResult at the end. */
+class Measurements {
+  groupsCycled = 0;
+  churnSeconds = 0;
+  orphansAtEnd = 0;
+  orphansObserved = 0;
+  observedNatsSeconds = 0;
+  orphanRate: number | null = null;
+  stats: HostStats[] = [];
+  private readonly createLatencies: number[] = [];
+  private readonly deleteLatencies: number[] = [];
+  private createFailures = 0;
+  private deleteFailures = 0;
+  /** Instances built per (server, group). */
+  private readonly builtPer = new Map<string, number>();
+  private readonly orphansSeen = new Set<number>();
+  private readonly failureSamples: string[] = [];
+
+  noteCreate(server: number, group: number, r: CreateResult): void {
+    this.createLatencies.push(r.latencyMs);
+    if (!r.ok) {
+      this.createFailures++;
+      if (this.failureSamples.length < 5) this.failureSamples.push(`create: ${r.code} ${r.error}`);
+      return;
+    }
+    if (r.built) {
+      const k = `${server}/${group}`;
+      this.builtPer.set(k, (this.builtPer.get(k) ?? 0) + 1);
+    }
+  }
+
+  noteDelete(r: DeleteResult): void {
+    this.deleteLatencies.push(r.latencyMs);
+    if (!r.ok) {
+      this.deleteFailures++;
+      if (this.failureSamples.length < 5) this.failureSamples.push(`delete: ${r.error}`);
+    }
+  }
+
+  noteCensus(c: readonly CensusEntry[]): void {
+    for (const e of c) if (isOrphan(e)) this.orphansSeen.add(e.instanceId);
+  }
+
+  result(cfg: ScenarioConfig, started: Date, wallSeconds: number, harnessFailure: string | null, partial: boolean): ScenarioResult {
+    const sum = (f: (s: HostStats) => number): number => this.stats.reduce((n, s) => n + f(s), 0);
+    let built = 0;
+    for (const n of this.builtPer.values()) built += n;
+    const duplicates = built - this.builtPer.size; // beyond one instance per (server, group)
+    const secs = Math.max(this.churnSeconds, 1e-9);
+    const verdict = judge(cfg, duplicates, this.orphansSeen.size, this.orphansAtEnd, sum((s) => s.raftSafetyViolations));
+    for (const s of this.stats) verdict.reasons.push(...s.safetySamples.map((x) => `raft safety: ${x}`));
+    if (this.failureSamples.length > 0) verdict.reasons.push(...this.failureSamples.map((f) => `sample failure: ${f}`));
+    return {
+      schema: RESULT_SCHEMA_ID,
+      target: 'worker_threads',
+      strategy: cfg.strategy,
+      seed: cfg.seed,
+      config: cfg,
+      machine: machineFacts(),
+      startedAt: started.toISOString(),
+      wallSeconds,
+      partial,
+      harnessFailure,
+      throughput: {
+        createsPerSec: (this.createLatencies.length - this.createFailures) / secs,
+        deletesPerSec: (this.deleteLatencies.length - this.deleteFailures) / secs,
+        groupsPerSec: this.groupsCycled / secs,
+        churnSeconds: this.churnSeconds,
+      },
+      latencyMs: { create: latency(this.createLatencies), delete: latency(this.deleteLatencies) },
+      counts: {
+        groupsCycled: this.groupsCycled,
+        createRequests: this.createLatencies.length,
+        createFailures: this.createFailures,
+        instancesBuilt: built,
+        duplicates,
+        deletes: this.deleteLatencies.length,
+        deleteFailures: this.deleteFailures,
+        raftSafetyViolations: sum((s) => s.raftSafetyViolations),
+        leaderConflicts: sum((s) => s.leaderConflicts),
+      },
+      leaks: { orphansSeenDuringRun: this.orphansSeen.size, orphansAtEnd: this.orphansAtEnd },
+      tav: {
+        writes: sum((s) => s.tavWrites),
+        enoent: sum((s) => s.tav.enoent),
+        other: sum((s) => s.tav.other),
+        transient: sum((s) => s.tav.transient),
+        persistent: sum((s) => s.tav.persistent),
+        orphanFailuresPerNatsSecond: this.orphanRate,
+        expectedOrphanFailuresPerNatsSecond: EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND,
+        orphansObserved: this.orphansObserved,
+        observedNatsSeconds: this.observedNatsSeconds,
+      },
+      messages: { sent: sum((s) => s.messagesSent), delivered: sum((s) => s.messagesDelivered), dropped: sum((s) => s.messagesDropped) },
+      locks: {
+        acquisitions: sum((s) => s.locks.reduce((n, l) => n + l.acquisitions, 0)),
+        contended: sum((s) => s.locks.reduce((n, l) => n + l.contended, 0)),
+        waitMs: sum((s) => s.locks.reduce((n, l) => n + l.waitMs, 0)),
+        reservationWaits: sum((s) => s.reservationWaits),
+      },
+      ticks: { total: sum((s) => s.ticks), late: sum((s) => s.lateTicks), maxMs: Math.max(0, ...this.stats.map((s) => s.tickMsMax)) },
+      verdict,
+    };
+  }
+}
+
+function judge(cfg: ScenarioConfig, duplicates: number, orphansSeen: number, orphansAtEnd: number, safety: number): { outcome: Outcome; reasons: string[] } {
+  const reasons: string[] = [];
+  if (safety > 0) reasons.push(`${safety} instance(s) broke a Raft invariant (split brain, diverging logs)`);
+  if (duplicates > 0) reasons.push(`${duplicates} duplicate instance(s) built`);
+  if (orphansSeen > 0) reasons.push(`${orphansSeen} instance(s) seen unreferenced during the run`);
+  if (orphansAtEnd > 0) reasons.push(`${orphansAtEnd} instance(s) still running after every group was deleted`);
+  if (reasons.length === 0) return { outcome: 'clean', reasons };
+  const atomic = (ATOMIC_STRATEGIES as readonly string[]).includes(cfg.strategy);
+  if (atomic) reasons.unshift(`FORBIDDEN under ${cfg.strategy} (seed ${cfg.seed}; replay with --strategy ${cfg.strategy} --seed ${cfg.seed})`);
+  return { outcome: atomic ? 'forbidden' : 'leaked', reasons };
+}
