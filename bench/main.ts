@@ -1,13 +1,19 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/scenario/atomic-write.js';
 import { machineFacts } from '../src/scenario/machine.js';
+import { cpus } from 'node:os';
+import { runOrphanRateExperiment, runThroughputExperiment, detectionStats } from './scenario/experiments.js';
+import { runMatrix } from './scenario/matrix.js';
+import { renderExperiments, renderMatrix, renderTargets, renderVerdicts } from './scenario/render.js';
+import { scenarioTargets } from './scenario/targets.js';
 import { runMultiThreadMicro } from './micro/multi-thread.js';
 import { renderMicroMarkdown } from './micro/render.js';
 import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
 
-const EXIT_BAD_INPUT = 2;
+/** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
+const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
 
 function positiveInt(field: string) {
   return (v: string): number => {
@@ -18,47 +24,110 @@ function positiveInt(field: string) {
 }
 
 const program = new Command('npm run bench --')
-  .description('raftrace benchmarks: micro benchmarks of the shared-memory registry and the creation strategies; writes reports/latest.json and reports/latest.md')
-  .option('--smoke', 'short run for CI (seconds, not minutes)', false)
+  .description(
+    'raftrace benchmarks: the four creation strategies compared on a churn matrix (2 creation-pressure × 2 load levels),\n' +
+      'a creation-throughput and an orphan-rate experiment, and micro benchmarks of the shared-memory registry.\n' +
+      'Writes <out>/latest.json and <out>/latest.md. Exit codes: 0 ok, 2 bad input, 3 forbidden outcome (a duplicate or\n' +
+      'leak under locked/inflight/cas), 4 harness failure, 130 interrupted.',
+  )
+  .option('--smoke', 'short run for CI (under a minute)', false)
   .option('--out <dir>', 'report directory', 'reports')
-  .option('--repeats <n>', 'repeats of each multi-thread configuration (default 5, smoke 1)', positiveInt('--repeats'))
-  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_BAD_INPUT))
+  .option('--repeats <n>', 'interleaved repeats of every matrix cell (default 3, smoke 1)', positiveInt('--repeats'))
+  .option('--groups <n>', 'groups per matrix run (default 100, smoke 12)', positiveInt('--groups'))
+  .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
+  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'matrix', 'experiments']))
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
-const opts = program.opts<{ smoke: boolean; out: string; repeats?: number }>();
+const opts = program.opts<{ smoke: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[] }>();
+const skip = new Set(opts.skip ?? []);
+const abort = new AbortController();
+process.on('SIGINT', () => {
+  if (abort.signal.aborted) process.exit(EXIT.interrupted);
+  console.error('\ninterrupted: finishing the current run, then writing a partial report (Ctrl-C again to quit now)');
+  abort.abort();
+});
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const started = new Date();
   const machine = machineFacts();
-  const mode = opts.smoke ? 'smoke' : 'full';
-  console.log(`raftrace bench (${mode}) on ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}`);
-  console.log('micro: single-thread hot paths…');
-  const single = await runSingleThreadMicro(opts.smoke ? 150 : 1000);
-  const repeats = opts.repeats ?? (opts.smoke ? 1 : 5);
-  console.log(`micro: get-or-create across threads (${repeats} interleaved repeats)…`);
-  let lastPct = -1;
-  const multi = await runMultiThreadMicro(opts.smoke ? 20_000 : 100_000, repeats, (done, total) => {
-    const pct = Math.floor((done / total) * 10) * 10;
-    if (pct !== lastPct) console.log(`  ${done}/${total} runs`);
-    lastPct = pct;
-  });
-  const targets = microTargets(single, multi);
-  const md = renderMicroMarkdown(single, multi, targets);
-  const result = {
-    schema: 'raftrace.bench/1',
-    mode,
-    startedAt: started.toISOString(),
-    wallSeconds: (Date.now() - started.getTime()) / 1000,
-    machine,
-    micro: { singleThread: single, getOrCreate: multi, targets },
-  };
-  const header = `# raftrace bench — ${mode}\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · ${result.wallSeconds.toFixed(0)} s\n\n## Micro benchmarks\n\n`;
+  const smoke = opts.smoke;
+  const mode = smoke ? 'smoke' : 'full';
+  const workers = Math.max(2, cpus().length);
+  console.log(`raftrace bench (${mode}) · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${opts.seed}`);
+  const sections: string[] = [];
+  const json: Record<string, unknown> = {};
+  let forbidden = false;
+  let harness = false;
+
+  if (!skip.has('matrix')) {
+    const repeats = opts.repeats ?? (smoke ? 1 : 3);
+    const groups = opts.groups ?? (smoke ? 12 : 100);
+    console.log(`matrix: 4 strategies × 4 cells × ${repeats} repeat(s), ${groups} groups per run, ${workers} workers`);
+    const m = await runMatrix({
+      repeats, groups, workers, seed: opts.seed, signal: abort.signal,
+      onRun: (done, total, r) =>
+        console.log(
+          `  [${done}/${total}] ${r.strategy.padEnd(8)} k=${r.config.callersPerCreate} ${r.config.cpuBusyShare > 0 ? 'heavy' : 'light'}: ` +
+            `${r.throughput.createsPerSec.toFixed(0)} creates/s, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome}${r.harnessFailure ? ` (harness: ${r.harnessFailure})` : ''}`,
+        ),
+    });
+    forbidden ||= m.results.some((r) => r.verdict.outcome === 'forbidden');
+    harness ||= m.results.some((r) => r.harnessFailure !== null);
+    json.matrix = { repeats, groups, workers, summaries: m.summaries, runs: m.results };
+    sections.push('## Verdict per strategy', '', renderVerdicts(m.summaries), '', '## Comparison matrix', '', renderMatrix(m.summaries), '');
+
+    if (!skip.has('experiments') && !abort.signal.aborted) {
+      console.log('experiment: creation throughput, 1 ms disk, 4 creators per server on distinct names…');
+      const t = await runThroughputExperiment({ repeats: smoke ? 1 : 5, groups: smoke ? 24 : 150, workers, seed: opts.seed, signal: abort.signal });
+      forbidden ||= t.results.some((r) => r.verdict.outcome === 'forbidden');
+      console.log('experiment: orphan tav.idx failure rate…');
+      const o = await runOrphanRateExperiment({ groups: smoke ? 12 : 90, workers, observeNatsSeconds: smoke ? 40 : 150, seed: opts.seed });
+      const d = detectionStats(m.results);
+      const targets = scenarioTargets(t, o, d);
+      json.experiments = { throughput: { ...t, results: undefined }, orphanRate: o, detection: d, targets };
+      sections.push('## Experiments', '', renderExperiments(t, o, d), '', '## Scenario targets', '', renderTargets(targets), '');
+    }
+  }
+
+  if (!skip.has('micro') && !abort.signal.aborted) {
+    console.log('micro: single-thread hot paths…');
+    const single = await runSingleThreadMicro(smoke ? 150 : 1000);
+    const repeats = smoke ? 1 : 5;
+    console.log(`micro: get-or-create across threads (${repeats} interleaved repeat(s))…`);
+    const multi = await runMultiThreadMicro(smoke ? 3_000 : 100_000, repeats);
+    const targets = microTargets(single, multi);
+    json.micro = { singleThread: single, getOrCreate: multi, targets };
+    sections.push('## Micro benchmarks', '', renderMicroMarkdown(single, multi, targets), '');
+  }
+
+  const wallSeconds = (Date.now() - started.getTime()) / 1000;
+  const partial = abort.signal.aborted;
+  const verdictLine = forbidden
+    ? '**FORBIDDEN OUTCOME**: an atomic strategy produced a duplicate or a leak. Performance figures are void.'
+    : 'No forbidden outcome: locked, inflight and cas never produced a duplicate or a leak.';
+  const header = [
+    `# raftrace bench — ${mode}${partial ? ' (PARTIAL: interrupted)' : ''}`,
+    '',
+    `${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${opts.seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`npm run bench${smoke ? ' -- --smoke' : ''}\``,
+    '',
+    verdictLine,
+    '',
+  ].join('\n');
+  const result = { schema: 'raftrace.bench/1', mode, partial, forbidden, harnessFailure: harness, seed: opts.seed, startedAt: started.toISOString(), wallSeconds, machine, ...json };
+  const md = `${header}\n${sections.join('\n')}`;
   await writeFileAtomic(join(opts.out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFileAtomic(join(opts.out, 'latest.md'), `${header}${md}\n`);
-  console.log(`\n${md}\n\nwrote ${join(opts.out, 'latest.json')} and ${join(opts.out, 'latest.md')}`);
+  await writeFileAtomic(join(opts.out, 'latest.md'), md);
+  console.log(`\n${md}\nwrote ${join(opts.out, 'latest.json')} and ${join(opts.out, 'latest.md')} in ${wallSeconds.toFixed(0)} s`);
+  if (forbidden) return EXIT.forbidden;
+  if (harness) return EXIT.harness;
+  return partial ? EXIT.interrupted : EXIT.ok;
 }
 
-main().catch((e: unknown) => {
-  console.error(`raftrace bench: harness failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exit(4);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`raftrace bench: harness failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(EXIT.harness);
+  },
+);

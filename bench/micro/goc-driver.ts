@@ -13,6 +13,8 @@ export interface GocPlan {
   readonly workerId: number;
   readonly pattern: GocPattern;
   readonly ops: number;
+  /** Untimed operations before the start barrier, so the timed loop runs optimised code. */
+  readonly warmupOps: number;
 }
 
 /**
@@ -29,11 +31,10 @@ export interface PostMessagePlan {
   readonly workerId: number;
   readonly pattern: GocPattern;
   readonly ops: number;
+  readonly warmupOps: number;
   readonly port: MessagePort;
 }
 
-/** Untimed operations each worker runs before the start barrier. */
-const WARMUP_OPS = 30_000;
 
 const noBuild = async (): Promise<void> => undefined;
 
@@ -51,7 +52,7 @@ export async function runGoc(p: GocPlan): Promise<number> {
   const names = Array.from({ length: shared ? p.ops : 64 }, (_, i) => (shared ? `s-${i}` : `w${p.workerId}-${i}`));
   if (p.pattern === 'hit') for (const group of names) await s.create(shm, { group, build: noBuild, assign: () => undefined });
   // Warm-up on names outside the measured set, so the timed part runs optimised code, not a cold isolate.
-  for (let i = 0; i < WARMUP_OPS; i++) {
+  for (let i = 0; i < p.warmupOps; i++) {
     const group = `warm-${p.workerId}-${i & 63}`;
     const out = await s.create(shm, { group, build: noBuild, assign: () => undefined });
     s.unregister(shm, group, out.instanceId);
@@ -84,7 +85,7 @@ export async function runPostMessage(p: PostMessagePlan): Promise<number> {
       p.port.postMessage({ seq, op, name });
     });
   if (p.pattern === 'hit') for (let i = 0; i < 64; i++) await call('goc', `w${p.workerId}-${i}`);
-  for (let i = 0; i < WARMUP_OPS / 10; i++) await call('goc', `w${p.workerId}-${i & 63}`);
+  for (let i = 0; i < p.warmupOps / 10; i++) await call('goc', `w${p.workerId}-${i & 63}`);
   await barrier(ctl);
   const t0 = performance.now();
   for (let i = 0; i < p.ops; i++) {

@@ -34,10 +34,10 @@ async function once(cfg: GocConfig, opsPerThread: number): Promise<number[]> {
       const ch = new MessageChannel();
       channels.push(ch);
       servePostMessageRegistry(ch.port1);
-      const plan: PostMessagePlan = { kind: 'postMessage', ctl: ctl.buffer, workerId, pattern: cfg.pattern, ops: opsPerThread, port: ch.port2 };
+      const plan: PostMessagePlan = { kind: 'postMessage', ctl: ctl.buffer, workerId, pattern: cfg.pattern, ops: opsPerThread, warmupOps: Math.min(30_000, opsPerThread), port: ch.port2 };
       return new Worker(WORKER_URL, { workerData: plan, transferList: [ch.port2] });
     }
-    const plan: GocPlan = { kind: 'shm', server, ctl: ctl.buffer, strategy: cfg.variant, workerId, pattern: cfg.pattern, ops: opsPerThread };
+    const plan: GocPlan = { kind: 'shm', server, ctl: ctl.buffer, strategy: cfg.variant, workerId, pattern: cfg.pattern, ops: opsPerThread, warmupOps: Math.min(30_000, opsPerThread) };
     return new Worker(WORKER_URL, { workerData: plan });
   });
   const finished = Promise.all(

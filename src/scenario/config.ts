@@ -24,6 +24,11 @@ export interface ScenarioConfig {
   readonly callerSpreadMs: number;
   /** How long a group lives between its creation and its deletion, uniform in [0, this], ms. */
   readonly groupLifetimeMs: number;
+  /**
+   * 'interleaved': each group is deleted at the end of its own cycle (#5824's churn);
+   * 'after': every group is created first, then all are deleted, so creation throughput is timed alone.
+   */
+  readonly deletePhase: 'interleaved' | 'after';
   readonly disk: 'fs' | 'memfs';
   /** Injected latency per disk operation, uniform in [min, max] ms (0, 0 for none). */
   readonly diskLatencyMinMs: number;
@@ -63,6 +68,7 @@ export function defaultConfig(): ScenarioConfig {
     callersPerCreate: 2,
     callerSpreadMs: 2,
     groupLifetimeMs: 20,
+    deletePhase: 'interleaved',
     disk: 'fs',
     diskLatencyMinMs: 0,
     diskLatencyMaxMs: 0.2,
@@ -98,6 +104,7 @@ const FIELDS: Readonly<Record<keyof ScenarioConfig, (v: unknown, c: Record<strin
   callersPerCreate: (v) => int(v, 1, 64),
   callerSpreadMs: (v) => num(v, 0, 60_000),
   groupLifetimeMs: (v) => num(v, 0, 600_000),
+  deletePhase: (v) => (v === 'interleaved' || v === 'after' ? null : 'one of interleaved, after'),
   disk: (v, c) => (v === 'fs' ? null : v === 'memfs' ? (c.workers === 1 ? null : "'fs' when workers > 1 (memfs is per thread; use --workers 1 for memfs)") : "one of fs, memfs"),
   diskLatencyMinMs: (v) => num(v, 0, 10_000),
   diskLatencyMaxMs: (v, c) => num(v, typeof c.diskLatencyMinMs === 'number' ? c.diskLatencyMinMs : 0, 10_000, 'diskLatencyMinMs'),

@@ -35,9 +35,9 @@ export interface ScenarioResult {
   readonly partial: boolean;
   readonly harnessFailure: string | null;
   readonly throughput: {
-    /** (server, group) creation requests completed per second of the churn phase. */
+    /** (server, group) creation requests completed per second of the churn (of the creation phase alone with deletePhase 'after'). */
     readonly createsPerSec: number;
-    /** Instance deletes completed per second of the churn phase. */
+    /** Instance deletes completed per second of the churn (of the deletion phase alone with deletePhase 'after'). */
     readonly deletesPerSec: number;
     /** Whole group create→delete cycles per second. */
     readonly groupsPerSec: number;

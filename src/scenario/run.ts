@@ -3,7 +3,8 @@ import { Cluster, isOrphan } from '../cluster/cluster.js';
 import { ATOMIC_STRATEGIES } from '../create/index.js';
 import { HarnessFailure } from '../host/host-pool.js';
 import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats } from '../host/protocol.js';
-import { NATS_TICK_MS, NATS_TIMING } from '../raft/config.js';
+import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND, observeOrphans } from './observe.js';
+import { NATS_TIMING } from '../raft/config.js';
 import { createRunStore } from '../storage/run-store.js';
 import type { ScenarioConfig } from './config.js';
 import { machineFacts } from './machine.js';
@@ -28,12 +29,6 @@ export interface RunOptions {
   /** Test hook: crash worker 0 once this many groups have cycled (the harness must report it, not hang). */
   readonly crashWorkerAfterGroups?: number;
 }
-
-/** NATS time an orphaned leader may need before it steps down and starts campaigning: two lost-quorum checks. */
-const SETTLE_NATS_SECONDS = (2 * NATS_TIMING.lostQuorumTicks * NATS_TICK_MS) / 1000;
-/** 2 tav.idx writes per campaign, one campaign per mean election timeout (4–9 s: 6.5 s). */
-export const EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND =
-  2 / (((NATS_TIMING.electionTimeoutMinTicks + NATS_TIMING.electionTimeoutMaxTicks) / 2) * (NATS_TICK_MS / 1000));
 
 export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: string): HostConfig {
   return {
@@ -86,7 +81,10 @@ export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): P
     m.orphansAtEnd = end.filter(isOrphan).length;
     if (m.orphansAtEnd > 0 && cfg.observeNatsSeconds > 0 && !opts.signal?.aborted) {
       progress('observe', m.groupsCycled);
-      await observe(c, cfg, m, opts.signal);
+      const o = await observeOrphans(c, cfg.timeScaleMs, cfg.observeNatsSeconds, opts.signal);
+      m.orphansObserved = o.orphansObserved;
+      m.observedNatsSeconds = o.natsSeconds;
+      m.orphanRate = o.failuresPerNatsSecond;
     }
     m.stats = await c.guard(c.stats());
   } catch (e) {
@@ -101,9 +99,11 @@ export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): P
   return m.result(cfg, started, (performance.now() - t0) / 1000, harnessFailure, opts.signal?.aborted === true || harnessFailure !== null);
 }
 
-/** The create→live→delete cycle of every group, `concurrency` at a time, in plan order. */
+/**
+ * The create→live→delete cycle of every group, `concurrency` groups at a time, in plan order; or,
+ * with deletePhase 'after', every creation first and then every deletion, each phase timed alone.
+ */
 async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGroup[], m: Measurements, opts: RunOptions, onGroup: (n: number) => void): Promise<void> {
-  let next = 0;
   const censusEveryMs = opts.censusEveryMs ?? 250;
   let stopCensus = false;
   const census = (async () => {
@@ -112,70 +112,50 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGrou
       await sleep(censusEveryMs, undefined, { ref: false });
     }
   })();
-  const runner = async (): Promise<void> => {
-    while (next < plan.length && !opts.signal?.aborted) {
-      const p = plan[next++]!;
-      await Promise.all(
-        p.calls.map(async (call) => {
-          if (call.delayMs > 0) await sleep(call.delayMs);
-          m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
-        }),
-      );
-      if (p.lifetimeMs > 0) await sleep(p.lifetimeMs);
-      const del = await c.guard(c.deleteGroup(p.group));
-      for (const r of del.results) m.noteDelete(r);
-      m.groupsCycled++;
-      onGroup(m.groupsCycled);
-      if (m.groupsCycled === opts.crashWorkerAfterGroups) await c.pool.injectCrash(0, `after ${m.groupsCycled} groups`).catch(() => undefined);
-    }
+  const createGroup = (p: PlannedGroup): Promise<void> =>
+    Promise.all(
+      p.calls.map(async (call) => {
+        if (call.delayMs > 0) await sleep(call.delayMs);
+        m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
+      }),
+    ).then(() => undefined);
+  const deleteGroup = async (p: PlannedGroup): Promise<void> => {
+    const del = await c.guard(c.deleteGroup(p.group));
+    for (const r of del.results) m.noteDelete(r);
+    m.groupsCycled++;
+    onGroup(m.groupsCycled);
+    if (m.groupsCycled === opts.crashWorkerAfterGroups) await c.pool.injectCrash(0, `after ${m.groupsCycled} groups`).catch(() => undefined);
+  };
+  const inParallel = async (items: readonly PlannedGroup[], work: (p: PlannedGroup) => Promise<void>): Promise<void> => {
+    let next = 0;
+    const runner = async (): Promise<void> => {
+      while (next < items.length && !opts.signal?.aborted) await work(items[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, items.length) }, runner));
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(cfg.concurrency, plan.length) }, runner));
+    if (cfg.deletePhase === 'after') {
+      const t0 = performance.now();
+      const created: PlannedGroup[] = [];
+      await inParallel(plan, async (p) => {
+        await createGroup(p);
+        created.push(p);
+      });
+      m.createSeconds = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      await inParallel(created, deleteGroup);
+      m.deleteSeconds = (performance.now() - t1) / 1000;
+    } else {
+      await inParallel(plan, async (p) => {
+        await createGroup(p);
+        if (p.lifetimeMs > 0) await sleep(p.lifetimeMs);
+        await deleteGroup(p);
+      });
+    }
   } finally {
     stopCensus = true;
     await census.catch(() => undefined);
   }
-}
-
-/**
- * "Until the restart": let orphaned leaders step down, then count the tav.idx failures of orphans
- * that are alone in their group (two orphans of one group can elect each other and go quiet) over
- * a window measured in ticks the hosts really ran, i.e. in NATS time.
- */
-async function observe(c: Cluster, cfg: ScenarioConfig, m: Measurements, signal: AbortSignal | undefined): Promise<void> {
-  await sleep(SETTLE_NATS_SECONDS * cfg.timeScaleMs, undefined, signal ? { signal } : {});
-  const before = await c.guard(c.census());
-  const ticksBefore = await tickCounts(c);
-  await sleep(cfg.observeNatsSeconds * cfg.timeScaleMs, undefined, signal ? { signal } : {});
-  const after = await c.guard(c.census());
-  const ticksAfter = await tickCounts(c);
-  // Alone = no live instance of its group on another server. Twins on one server share a node id
-  // and ignore each other, so each campaigns alone; orphans on two servers can elect each other.
-  const lonely = (cs: readonly CensusEntry[]): Map<number, CensusEntry> => {
-    const servers = new Map<number, Set<number>>();
-    for (const e of cs) (servers.get(e.group) ?? servers.set(e.group, new Set()).get(e.group)!).add(e.server);
-    return new Map(cs.filter((e) => isOrphan(e) && servers.get(e.group)!.size === 1).map((e) => [e.instanceId, e]));
-  };
-  const a = lonely(before);
-  const b = lonely(after);
-  let failures = 0;
-  let n = 0;
-  for (const [id, e] of a) {
-    const later = b.get(id);
-    if (!later) continue;
-    failures += later.tavFailures - e.tavFailures;
-    n++;
-  }
-  // NATS seconds the hosts simulated: ticks actually run (late ticks under load slow NATS time).
-  const deltas = ticksAfter.map((t, i) => t - (ticksBefore[i] ?? 0));
-  const natsSeconds = (deltas.reduce((x, y) => x + y, 0) / Math.max(1, deltas.length)) * (NATS_TICK_MS / 1000);
-  m.orphansObserved = n;
-  m.observedNatsSeconds = natsSeconds;
-  m.orphanRate = n > 0 && natsSeconds > 0 ? failures / (n * natsSeconds) : null;
-}
-
-async function tickCounts(c: Cluster): Promise<number[]> {
-  return (await c.guard(c.stats())).map((s) => s.ticks);
 }
 
 function isAbort(e: unknown): boolean {
@@ -190,6 +170,9 @@ function latency(values: readonly number[]): LatencySummaryMs {
 class Measurements {
   groupsCycled = 0;
   churnSeconds = 0;
+  /** Set with deletePhase 'after': the creation and deletion phases timed alone. */
+  createSeconds = 0;
+  deleteSeconds = 0;
   orphansAtEnd = 0;
   orphansObserved = 0;
   observedNatsSeconds = 0;
@@ -235,6 +218,8 @@ class Measurements {
     for (const n of this.builtPer.values()) built += n;
     const duplicates = built - this.builtPer.size; // beyond one instance per (server, group)
     const secs = Math.max(this.churnSeconds, 1e-9);
+    const createSecs = this.createSeconds > 0 ? this.createSeconds : secs;
+    const deleteSecs = this.deleteSeconds > 0 ? this.deleteSeconds : secs;
     const verdict = judge(cfg, duplicates, this.orphansSeen.size, this.orphansAtEnd, sum((s) => s.raftSafetyViolations));
     for (const s of this.stats) verdict.reasons.push(...s.safetySamples.map((x) => `raft safety: ${x}`));
     if (this.failureSamples.length > 0) verdict.reasons.push(...this.failureSamples.map((f) => `sample failure: ${f}`));
@@ -250,8 +235,8 @@ class Measurements {
       partial,
       harnessFailure,
       throughput: {
-        createsPerSec: (this.createLatencies.length - this.createFailures) / secs,
-        deletesPerSec: (this.deleteLatencies.length - this.deleteFailures) / secs,
+        createsPerSec: (this.createLatencies.length - this.createFailures) / createSecs,
+        deletesPerSec: (this.deleteLatencies.length - this.deleteFailures) / deleteSecs,
         groupsPerSec: this.groupsCycled / secs,
         churnSeconds: this.churnSeconds,
       },

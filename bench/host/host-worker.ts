@@ -1,0 +1,152 @@
+// A bench host worker: one NodeHost driven by hand (no timer), answering the main thread's
+// requests one at a time. Raw worker_threads (not piscina): the bench owns the tick loop.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort, workerData } from 'node:worker_threads';
+import { realClock } from '../../src/env/clock.js';
+import { replicasOf } from '../../src/host/address.js';
+import { NodeHost } from '../../src/host/node-host.js';
+import type { Wire } from '../../src/host/protocol.js';
+import { FsDisk } from '../../src/storage/fs-disk.js';
+import { MemDisk } from '../../src/storage/mem-disk.js';
+import { NullLogSink } from '../../src/storage/raft-log.js';
+import { ownerOf, type HeapReply, type HostBenchOp, type HostBenchReply, type HostBenchRequest, type HostBenchWorkerData, type LeadersReply, type PopulateReply, type TicksReply } from './protocol.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const data = workerData as HostBenchWorkerData;
+const port = parentPort;
+if (!port) throw new Error('host-worker.js must run as a worker thread');
+
+let crossIn = 0;
+let crossOut = 0;
+let receiveMs = 0;
+const peer = data.peer;
+// memfs: a private volume per worker. Sound here because a (server, group) directory is only ever
+// touched by the one worker that hosts it (see ownerOf); no file is shared across workers.
+const disk = data.config.disk === 'fs' ? new FsDisk() : new MemDisk();
+const host = new NodeHost({
+  workerId: data.workerId,
+  config: data.config,
+  buffers: data.buffers,
+  disk,
+  clock: realClock,
+  log: new NullLogSink(),
+  transport: {
+    send: (w: number, batch: Wire[]) => {
+      if (!peer || w === data.workerId) throw new Error(`worker ${data.workerId}: no channel to worker ${w}`);
+      crossOut += batch.length;
+      peer.postMessage(batch);
+    },
+  },
+});
+peer?.on('message', (batch: Wire[]) => {
+  crossIn += batch.length;
+  const t0 = performance.now();
+  host.receive(batch);
+  receiveMs += performance.now() - t0;
+});
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs every node's pending I/O to completion, including chains those chains start. */
+async function settle(): Promise<void> {
+  for (let round = 0; round < 10_000; round++) {
+    const before = host.stats();
+    await host.quiesce();
+    await yieldToLoop();
+    const after = host.stats();
+    if (after.messagesSent === before.messagesSent && after.messagesDelivered === before.messagesDelivered && after.tavWrites === before.tavWrites) return;
+  }
+}
+
+async function populate(groups: number, concurrency: number): Promise<PopulateReply> {
+  const c = data.config;
+  const cells: [number, number][] = [];
+  for (let g = 0; g < groups; g++) {
+    for (const s of replicasOf(g, c.servers, c.replicas)) if (ownerOf(g, s, c.workers) === data.workerId) cells.push([s, g]);
+  }
+  const t0 = performance.now();
+  let next = 0;
+  let failed = 0;
+  let firstError = '';
+  const lane = async (): Promise<void> => {
+    while (next < cells.length) {
+      const [s, g] = cells[next++]!;
+      const r = await host.create(s, g, 'cas');
+      if (!r.ok) {
+        failed++;
+        firstError ||= `${r.code}: ${r.error}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  await settle();
+  return { nodes: host.hosted, failed, firstError, wallMs: performance.now() - t0 };
+}
+
+function heap(): HeapReply {
+  gc();
+  gc();
+  return { heapUsedBytes: process.memoryUsage().heapUsed };
+}
+
+async function ticks(n: number, record: boolean): Promise<TicksReply> {
+  const tickMs: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const a = performance.now();
+    host.tickAll();
+    const b = performance.now();
+    if (record) tickMs.push(b - a);
+    // Cross-worker batches arrive as port messages: the yield in settle lets them in.
+    await settle();
+  }
+  const s = host.stats();
+  return { tickMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, crossIn, crossOut, receiveMs };
+}
+
+function leaders(): LeadersReply {
+  let l = 0;
+  let cand = 0;
+  for (const e of host.census()) {
+    if (e.role === 'leader') l++;
+    else if (e.role === 'candidate') cand++;
+  }
+  return { hosted: host.hosted, leaders: l, candidates: cand };
+}
+
+async function handle(req: HostBenchOp): Promise<unknown> {
+  switch (req.op) {
+    case 'populate':
+      return populate(req.groups, req.concurrency);
+    case 'heap':
+      return heap();
+    case 'ticks':
+      return ticks(req.ticks, req.record);
+    case 'leaders':
+      return leaders();
+    case 'dropStore':
+      if (data.config.disk === 'memfs') await disk.rm(data.config.storeRoot);
+      return { dropped: data.config.disk === 'memfs' };
+    case 'shutdown':
+      await host.quiesce();
+      peer?.close();
+      return { stopped: true };
+  }
+}
+
+// One request at a time, in arrival order: the main thread never overlaps two requests to a worker.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (req: HostBenchRequest) => {
+  chain = chain.then(async () => {
+    let reply: HostBenchReply;
+    try {
+      reply = { id: req.id, ok: true, value: await handle(req.body) };
+    } catch (e) {
+      reply = { id: req.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+    }
+    port.postMessage(reply);
+  });
+});

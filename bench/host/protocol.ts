@@ -1,0 +1,69 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { HostConfig, RunBuffers } from '../../src/host/protocol.js';
+
+/** What a bench host worker is started with (its `workerData`). */
+export interface HostBenchWorkerData {
+  readonly workerId: number;
+  readonly config: HostConfig;
+  readonly buffers: RunBuffers;
+  /** The channel to the other worker (2-worker runs), transferred with the worker's start. */
+  readonly peer: MessagePort | null;
+}
+
+/** What the main thread asks a worker to do. */
+export type HostBenchOp =
+  | { readonly op: 'populate'; readonly groups: number; readonly concurrency: number }
+  | { readonly op: 'heap' }
+  | { readonly op: 'ticks'; readonly ticks: number; readonly record: boolean }
+  | { readonly op: 'leaders' }
+  /** memfs only: removes the whole store tree, so a following 'heap' counts the host alone. */
+  | { readonly op: 'dropStore' }
+  | { readonly op: 'shutdown' };
+
+/** Every request is answered by exactly one {@link HostBenchReply} with the same id. */
+export interface HostBenchRequest {
+  readonly id: number;
+  readonly body: HostBenchOp;
+}
+
+/** The worker that hosts (server, group): replicas alternate between workers, so with 2 every group spans both. */
+export function ownerOf(group: number, server: number, workers: number): number {
+  return (group + server) % workers;
+}
+
+export interface PopulateReply {
+  readonly nodes: number;
+  readonly failed: number;
+  readonly firstError: string;
+  readonly wallMs: number;
+}
+
+export interface HeapReply {
+  /** `process.memoryUsage().heapUsed` after two full GCs, in bytes. */
+  readonly heapUsedBytes: number;
+}
+
+export interface TicksReply {
+  /** Wall time of each `tickAll()` call alone (I/O settling excluded), in ms; empty unless `record`. */
+  readonly tickMs: readonly number[];
+  /** Wall time of the whole batch, settling and yields included, in ms. */
+  readonly wallMs: number;
+  /** `messagesDelivered` of the host at the end of the batch (cumulative). */
+  readonly messagesDelivered: number;
+  /** Wire messages this worker received from / sent to the other worker (cumulative). */
+  readonly crossIn: number;
+  readonly crossOut: number;
+  readonly messagesDropped: number;
+  /** Wall time spent in `host.receive` for batches from the other worker (cumulative), in ms. */
+  readonly receiveMs: number;
+}
+
+export interface LeadersReply {
+  readonly hosted: number;
+  readonly leaders: number;
+  readonly candidates: number;
+}
+
+export type HostBenchReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string };

@@ -1,0 +1,30 @@
+import { ConfigError } from '../scenario/config.js';
+
+/**
+ * Bad input to the CLI (a flag, the --config file), reported as exactly one line:
+ * `raftrace: <field>: must be <allowed>; got <value>`, then exit 2.
+ */
+export class BadInput extends Error {
+  override readonly name = 'BadInput';
+  constructor(
+    readonly field: string,
+    readonly allowed: string,
+    got: unknown,
+    detail?: string,
+  ) {
+    super(`${field}: must be ${allowed}; got ${JSON.stringify(got) ?? String(got)}${detail ? ` (${detail})` : ''}`);
+  }
+
+  /** A ConfigError from validation, renamed to the flag the user typed when the value came from one. */
+  static fromConfigError(e: ConfigError, fieldName: (configField: string) => string): BadInput {
+    const b = new BadInput(fieldName(e.field), e.allowed, undefined);
+    // Keep the validator's wording of the value exactly; only the field name changes.
+    b.message = `${fieldName(e.field)}${e.message.slice(e.field.length)}`;
+    return b;
+  }
+}
+
+/** One line, whatever the message holds (JSON parse errors quote the file, commander adds hints). */
+export function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
