@@ -1,4 +1,4 @@
-import { ConfigError } from '../scenario/config.js';
+import type { ConfigError } from '../scenario/config.js';
 
 /**
  * Bad input to the CLI (a flag, the --config file), reported as exactly one line:
@@ -6,19 +6,15 @@ import { ConfigError } from '../scenario/config.js';
  */
 export class BadInput extends Error {
   override readonly name = 'BadInput';
-  constructor(
-    readonly field: string,
-    readonly allowed: string,
-    got: unknown,
-    detail?: string,
-  ) {
+
+  constructor(field: string, allowed: string, got: unknown, detail?: string) {
     super(`${field}: must be ${allowed}; got ${JSON.stringify(got) ?? String(got)}${detail ? ` (${detail})` : ''}`);
   }
 
-  /** A ConfigError from validation, renamed to the flag the user typed when the value came from one. */
+  /** A ConfigError from validation, with its field renamed to what the user typed (e.g. `--callers`). */
   static fromConfigError(e: ConfigError, fieldName: (configField: string) => string): BadInput {
-    const b = new BadInput(fieldName(e.field), e.allowed, undefined);
-    // Keep the validator's wording of the value exactly; only the field name changes.
+    const b = new BadInput(e.field, e.allowed, undefined);
+    // The validator's wording of the value is kept exactly; only the field name changes.
     b.message = `${fieldName(e.field)}${e.message.slice(e.field.length)}`;
     return b;
   }

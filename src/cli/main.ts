@@ -27,6 +27,11 @@ async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
+// `raftrace run --json | head`: a reader that goes away is not a harness failure; stop writing.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

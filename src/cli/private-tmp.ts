@@ -7,18 +7,13 @@ import { join } from 'node:path';
 const REMOVE_DEADLINE_MS = 3000;
 
 /**
- * Gives this process a private temp parent dir and points TMPDIR (TMP, TEMP) at it, so every
- * `raftrace-run-*` store the run creates lives beneath it. runScenario removes its store itself;
- * this is the backstop for the one path where it cannot: a second Ctrl-C, which exits at once
- * while worker threads are still running. The dir is removed on any process exit.
- *
- * (A cleaner hook would be a store parent dir in RunOptions: createRunStore already takes one.)
+ * A private parent dir for this process's run stores (passed to runScenario as storeParentDir).
+ * runScenario removes its store itself; this is the backstop for the one path where it cannot: a
+ * second Ctrl-C, which exits at once while worker threads are still running. The dir is removed on
+ * any process exit.
  */
 export function usePrivateTmp(): string {
   const dir = mkdtempSync(join(tmpdir(), 'raftrace-cli-'));
-  process.env.TMPDIR = dir;
-  process.env.TMP = dir;
-  process.env.TEMP = dir;
   process.on('exit', () => removeOnExit(dir));
   return dir;
 }

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../scenario/atomic-write.js';
 import type { ScenarioResult } from '../scenario/result.js';
 import { runScenario } from '../scenario/run.js';
@@ -29,10 +30,11 @@ export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
   const { config } = await resolveConfig(raw);
   const crashWorkerAfterGroups = crashAfterOf(raw.injectCrashAfter);
   if (raw.out !== undefined) await checkOutPath(raw.out);
+  if (raw.log !== undefined) await prepareLogDir(raw.log);
   const err = process.stderr;
   err.write(`seed ${config.seed} (replay with --seed ${config.seed})\n`);
 
-  usePrivateTmp();
+  const storeParentDir = usePrivateTmp();
   const progress = createProgress({ stream: err, enabled: raw.progress !== false });
   const { signal, interrupted } = onInterrupt({
     first: () => progress.note('raftrace: interrupted: stopping the run and reporting what was done (Ctrl-C again to exit now)'),
@@ -47,6 +49,7 @@ export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
   try {
     result = await runScenario(config, {
       signal,
+      storeParentDir,
       onProgress: (p) => progress.update(p),
       ...(raw.log !== undefined ? { logPath: raw.log } : {}),
       ...(crashWorkerAfterGroups !== undefined ? { crashWorkerAfterGroups } : {}),
@@ -76,4 +79,13 @@ export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
 async function checkOutPath(out: string): Promise<void> {
   const s = await stat(out).catch(() => null);
   if (s?.isDirectory()) throw new BadInput('--out', 'a file path (not a directory)', out);
+}
+
+/** The workers open `<prefix>.w<N>.log` themselves and lose lines silently if the dir is missing: create it. */
+async function prepareLogDir(prefix: string): Promise<void> {
+  try {
+    await mkdir(dirname(prefix), { recursive: true });
+  } catch (e) {
+    throw new BadInput('--log', 'a path prefix in a writable directory', prefix, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
 }
