@@ -337,7 +337,8 @@ export class NodeHost {
     }
     const io = (n.io ?? Promise.resolve()).then(async () => {
       for (const tv of writes) await this.writeTermVote(n, tv);
-      if (n.state === 'running') {
+      // A node still 'creating' is live and must talk (only a stopped node falls silent).
+      if (n.state !== 'deleting') {
         this.routeAll(n, msgs);
         this.flush();
       }

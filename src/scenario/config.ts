@@ -129,7 +129,7 @@ export function validateConfig(input: unknown): ScenarioConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('config', 'an object', input);
   const c = input as Record<string, unknown>;
   for (const key of Object.keys(c)) {
-    if (!(key in FIELDS)) throw new ConfigError(key, `a known field (${Object.keys(FIELDS).join(', ')})`, 'unknown field');
+    if (!(key in FIELDS)) throw new ConfigError(key, `a known field (${Object.keys(FIELDS).join(', ')}), not an unknown one`, c[key]);
   }
   for (const [key, check] of Object.entries(FIELDS)) {
     if (!(key in c)) throw new ConfigError(key, 'present', undefined);

@@ -77,6 +77,11 @@ export interface ScenarioResult {
     readonly orphansObserved: number;
     readonly observedNatsSeconds: number;
   };
+  /**
+   * sent: messages routed to at least one instance; delivered: one per receiving instance, so
+   * duplicates of one (server, group) each get a copy and delivered can exceed sent; dropped:
+   * addressed to a (server, group) with no live instance.
+   */
   readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number };
   readonly locks: { readonly acquisitions: number; readonly contended: number; readonly waitMs: number; readonly reservationWaits: number };
   readonly ticks: { readonly total: number; readonly late: number; readonly maxMs: number };

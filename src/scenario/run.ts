@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly logPath?: string;
   /** Census period during the churn, ms. */
   readonly censusEveryMs?: number;
+  /** Where the run's temp store goes (default: the OS temp dir). */
+  readonly storeParentDir?: string;
   /** Test hook: crash worker 0 once this many groups have cycled (the harness must report it, not hang). */
   readonly crashWorkerAfterGroups?: number;
 }
@@ -60,7 +62,7 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
 export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): Promise<ScenarioResult> {
   const started = new Date();
   const t0 = performance.now();
-  const store = await createRunStore();
+  const store = await createRunStore(opts.storeParentDir !== undefined ? { parentDir: opts.storeParentDir } : {});
   const progress = (phase: RunProgress['phase'], groupsDone: number): void => opts.onProgress?.({ phase, groupsDone, groups: cfg.groups });
   progress('starting', 0);
   let cluster: Cluster | null = null;
@@ -78,22 +80,30 @@ export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): P
       m.churnSeconds = (performance.now() - churnStart) / 1000;
     }
     const end = await c.guard(c.census());
+    m.censusDone = true;
     m.orphansAtEnd = end.filter(isOrphan).length;
     if (m.orphansAtEnd > 0 && cfg.observeNatsSeconds > 0 && !opts.signal?.aborted) {
       progress('observe', m.groupsCycled);
-      const o = await observeOrphans(c, cfg.timeScaleMs, cfg.observeNatsSeconds, opts.signal);
-      m.orphansObserved = o.orphansObserved;
-      m.observedNatsSeconds = o.natsSeconds;
-      m.orphanRate = o.failuresPerNatsSecond;
+      try {
+        const o = await observeOrphans(c, cfg.timeScaleMs, cfg.observeNatsSeconds, opts.signal);
+        m.orphansObserved = o.orphansObserved;
+        m.observedNatsSeconds = o.natsSeconds;
+        m.orphanRate = o.failuresPerNatsSecond;
+      } catch (e) {
+        if (!isAbort(e)) throw e; // interrupted while watching: the counters below are still worth having
+      }
     }
     m.stats = await c.guard(c.stats());
   } catch (e) {
-    if (!(e instanceof HarnessFailure) && !isAbort(e)) throw e;
-    if (e instanceof HarnessFailure) harnessFailure = e.message;
+    if (!(e instanceof HarnessFailure)) throw e;
+    harnessFailure = e.message;
   } finally {
     clearInterval(keepAlive);
-    await cluster?.close();
-    await store.cleanup();
+    try {
+      await cluster?.close();
+    } finally {
+      await store.cleanup();
+    }
   }
   progress('done', m.groupsCycled);
   return m.result(cfg, started, (performance.now() - t0) / 1000, harnessFailure, opts.signal?.aborted === true || harnessFailure !== null);
@@ -115,7 +125,7 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGrou
   const createGroup = (p: PlannedGroup): Promise<void> =>
     Promise.all(
       p.calls.map(async (call) => {
-        if (call.delayMs > 0) await sleep(call.delayMs);
+        if (call.delayMs > 0 && !(await pause(call.delayMs, opts.signal))) return;
         m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
       }),
     ).then(() => undefined);
@@ -148,13 +158,25 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGrou
     } else {
       await inParallel(plan, async (p) => {
         await createGroup(p);
-        if (p.lifetimeMs > 0) await sleep(p.lifetimeMs);
+        // An interrupted lifetime still deletes its group: a partial run leaves no group behind.
+        if (p.lifetimeMs > 0) await pause(p.lifetimeMs, opts.signal);
         await deleteGroup(p);
       });
     }
   } finally {
     stopCensus = true;
     await census.catch(() => undefined);
+  }
+}
+
+/** Sleeps `ms`, or less if `signal` aborts; true if it slept the whole time. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+    return true;
+  } catch (e) {
+    if (isAbort(e)) return false;
+    throw e;
   }
 }
 
@@ -174,6 +196,8 @@ class Measurements {
   createSeconds = 0;
   deleteSeconds = 0;
   orphansAtEnd = 0;
+  /** False if the run ended before the final census (a harness failure): orphansAtEnd is then unknown. */
+  censusDone = false;
   orphansObserved = 0;
   observedNatsSeconds = 0;
   orphanRate: number | null = null;
@@ -221,6 +245,9 @@ class Measurements {
     const createSecs = this.createSeconds > 0 ? this.createSeconds : secs;
     const deleteSecs = this.deleteSeconds > 0 ? this.deleteSeconds : secs;
     const verdict = judge(cfg, duplicates, this.orphansSeen.size, this.orphansAtEnd, sum((s) => s.raftSafetyViolations));
+    if (partial) verdict.reasons.push(`partial run (${harnessFailure ? 'harness failure' : 'interrupted'}): not conclusive`);
+    if (!this.censusDone) verdict.reasons.push('no final census: orphans at end unknown (reported as 0)');
+    if (this.stats.length === 0) verdict.reasons.push('no host statistics collected: tav.idx, message, lock and tick counters are unknown (reported as 0)');
     for (const s of this.stats) verdict.reasons.push(...s.safetySamples.map((x) => `raft safety: ${x}`));
     if (this.failureSamples.length > 0) verdict.reasons.push(...this.failureSamples.map((f) => `sample failure: ${f}`));
     return {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
 import { Ajv } from 'ajv';
@@ -14,8 +15,17 @@ function small(over: Partial<ScenarioConfig>): ScenarioConfig {
   return buildConfig({ groups: 10, concurrency: 4, workers: 2, timeScaleMs: 2, observeNatsSeconds: 5, groupLifetimeMs: 2, seed: 11, ...over });
 }
 
-async function runDirs(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((d) => d.startsWith('raftrace-run-'));
+/** A private parent for one test's run store, so other processes' temp dirs cannot interfere. */
+async function privateParent(): Promise<{ dir: string; left: () => Promise<string[]> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'raftrace-test-'));
+  return {
+    dir,
+    left: async () => {
+      const names = await readdir(dir);
+      await rm(dir, { recursive: true, force: true });
+      return names;
+    },
+  };
 }
 
 function assertValid(r: ScenarioResult): void {
@@ -26,8 +36,8 @@ describe('runScenario end to end (small)', () => {
   for (const strategy of STRATEGY_NAMES) {
     for (const disk of ['fs', 'memfs'] as const) {
       test(`${strategy} on ${disk}: a schema-valid result; atomic strategies clean`, async () => {
-        const before = await runDirs();
-        const r = await runScenario(small({ strategy, disk, workers: disk === 'memfs' ? 1 : 2 }));
+        const p = await privateParent();
+        const r = await runScenario(small({ strategy, disk, workers: disk === 'memfs' ? 1 : 2 }), { storeParentDir: p.dir });
         assertValid(r);
         assert.equal(r.strategy, strategy);
         assert.equal(r.partial, false);
@@ -43,19 +53,19 @@ describe('runScenario end to end (small)', () => {
           assert.notEqual(r.verdict.outcome, 'forbidden');
           assert.equal(r.leaks.orphansAtEnd, r.counts.duplicates, 'under racy every duplicate outlives its group');
         }
-        assert.deepEqual(await runDirs(), before, 'the run store is removed');
+        assert.deepEqual(await p.left(), [], 'the run store is removed');
       });
     }
   }
 
   test('a worker crash mid-run ends the run with a partial result naming it, and leaves nothing behind', async () => {
-    const before = await runDirs();
-    const r = await runScenario(small({ strategy: 'cas', groups: 40, concurrency: 2 }), { crashWorkerAfterGroups: 3 });
+    const p = await privateParent();
+    const r = await runScenario(small({ strategy: 'cas', groups: 40, concurrency: 2 }), { crashWorkerAfterGroups: 3, storeParentDir: p.dir });
     assertValid(r);
     assert.equal(r.partial, true);
     assert.match(r.harnessFailure ?? '', /worker 0|injected worker crash/);
     assert.ok(r.counts.groupsCycled < 40);
-    assert.deepEqual(await runDirs(), before);
+    assert.deepEqual(await p.left(), []);
   });
 
   test('an abort stops issuing work and returns a partial result', async () => {
