@@ -52,7 +52,7 @@ export class BenchWorker {
     return this.call({ op: 'ticks', ticks, record }) as Promise<TicksReply>;
   }
 
-  /** memfs: removes the worker's whole store tree (call last: the nodes cannot write any more). */
+  /** memfs: drops the worker's whole store volume (call last: the nodes cannot write any more). */
   async dropStore(): Promise<void> {
     await this.call({ op: 'dropStore' });
   }

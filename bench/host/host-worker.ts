@@ -8,8 +8,8 @@ import { replicasOf } from '../../src/host/address.js';
 import { NodeHost } from '../../src/host/node-host.js';
 import type { Wire } from '../../src/host/protocol.js';
 import { FsDisk } from '../../src/storage/fs-disk.js';
-import { MemDisk } from '../../src/storage/mem-disk.js';
 import { NullLogSink } from '../../src/storage/raft-log.js';
+import { SwappableMemDisk } from './swappable-disk.js';
 import { ownerOf, type HeapReply, type HostBenchOp, type HostBenchReply, type HostBenchRequest, type HostBenchWorkerData, type LeadersReply, type PopulateReply, type TicksReply } from './protocol.js';
 
 setFlagsFromString('--expose-gc');
@@ -25,7 +25,7 @@ let receiveMs = 0;
 const peer = data.peer;
 // memfs: a private volume per worker. Sound here because a (server, group) directory is only ever
 // touched by the one worker that hosts it (see ownerOf); no file is shared across workers.
-const disk = data.config.disk === 'fs' ? new FsDisk() : new MemDisk();
+const disk = data.config.disk === 'fs' ? new FsDisk() : new SwappableMemDisk();
 const host = new NodeHost({
   workerId: data.workerId,
   config: data.config,
@@ -128,8 +128,8 @@ async function handle(req: HostBenchOp): Promise<unknown> {
     case 'leaders':
       return leaders();
     case 'dropStore':
-      if (data.config.disk === 'memfs') await disk.rm(data.config.storeRoot);
-      return { dropped: data.config.disk === 'memfs' };
+      if (disk instanceof SwappableMemDisk) disk.dropVolume();
+      return { dropped: disk instanceof SwappableMemDisk };
     case 'shutdown':
       await host.quiesce();
       peer?.close();

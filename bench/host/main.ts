@@ -12,7 +12,7 @@ const program = new Command('node dist/bench/host/main.js')
   .description('raftrace host figures: tick cost over 10k–100k nodes, heap per idle node, Raft messages per second between two workers')
   .option('--smoke', 'short run (10k nodes only, well under 20 s)', false)
   .option('--json <file>', 'also write the full result as JSON (atomically)')
-  .addOption(new Option('--disk <backend>', 'store backend of the one-worker runs (two-worker runs always use fs)').choices(['fs', 'memfs']).default('fs'))
+  .addOption(new Option('--disk <backend>', 'store backend of every host (memfs: one volume per worker; fs: a temp run store)').choices(['memfs', 'fs']).default('memfs'))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_BAD_INPUT))
   .parse(process.argv);
 

@@ -16,7 +16,7 @@ export type HostBenchOp =
   | { readonly op: 'heap' }
   | { readonly op: 'ticks'; readonly ticks: number; readonly record: boolean }
   | { readonly op: 'leaders' }
-  /** memfs only: removes the whole store tree, so a following 'heap' counts the host alone. */
+  /** memfs only: drops the whole store volume, so a following 'heap' counts the host alone. */
   | { readonly op: 'dropStore' }
   | { readonly op: 'shutdown' };
 

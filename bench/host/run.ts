@@ -9,8 +9,9 @@
  * only shapes population and elections. On this 2-core shared machine FsDisk made populating 100k
  * nodes take 25–60 s of mostly kernel time (4 syscalls per create, 3 inodes per group dir, ~1 GB of
  * 4 KiB blocks), which alone would break the time budget; MemDisk populates in seconds. Because a
- * memfs volume lives in the JS heap, the heap-per-node figure is taken after the whole memfs tree
- * has been removed (the nodes stay live), and the tree's share is reported on its own. Two workers
+ * memfs volume lives in the JS heap (and keeps ~0.8 KiB per entry even after `rm`), the
+ * heap-per-node figure is taken after the whole volume has been dropped (SwappableMemDisk; the
+ * nodes stay live), and the volume's share is reported on its own. Two workers
  * get one private volume each: sound here because a (server, group) directory is only ever touched
  * by the one worker hosting it.
  */
@@ -43,11 +44,11 @@ export interface HeapFigures {
   readonly emptyBytes: number;
   /** heapUsed in steady state (every group led, heartbeating, no load) after two GCs, store included, in bytes. */
   readonly steadyBytes: number;
-  /** heapUsed after two GCs once the memfs tree is removed (= steadyBytes for fs), in bytes. */
+  /** heapUsed after two GCs once the memfs volume is dropped (fs: measured again at the end), in bytes. */
   readonly hostOnlyBytes: number;
   /** (hostOnly - empty) / nodes, in bytes: the "heap per idle node" figure. */
   readonly perNodeIdleBytes: number;
-  /** (steady - hostOnly) / nodes: what the memfs store tree costs per node (0 for fs), in bytes. */
+  /** (steady - hostOnly) / nodes: what the memfs volume costs per node (fs: GC noise only), in bytes. */
   readonly perNodeStoreBytes: number;
 }
 
@@ -80,11 +81,11 @@ export interface TwoWorkerResult {
   readonly nodesPerWorker: readonly number[];
   readonly populateWallMs: number;
   readonly ticksToAllLeaders: number;
-  /** Steady-state heap of each worker after two GCs, memfs tree removed (host only), in bytes. */
+  /** Steady-state heap of each worker after two GCs, memfs volume dropped (host only), in bytes. */
   readonly heapHostOnlyPerWorkerBytes: readonly number[];
   /** Sum over workers of (hostOnly - empty) / total nodes, in bytes. */
   readonly heapPerIdleNodeBytes: number;
-  /** Sum over workers of (steady - hostOnly) / total nodes: the memfs trees' share, in bytes. */
+  /** Sum over workers of (steady - hostOnly) / total nodes: the memfs volumes' share, in bytes. */
   readonly heapStorePerNodeBytes: number;
   /** `tickAll()` alone, per worker. Deliveries of batches from the other worker happen outside it. */
   readonly tickMsPerWorker: readonly TickMsDistribution[];
@@ -131,7 +132,7 @@ interface Plan {
   readonly warmupTicks: number;
 }
 
-const FULL: Plan = { oneWorkerNodes: [10_000, 50_000, 100_000], twoWorkerNodes: [10_000, 100_000], repeats: 3, oneWorkerTicks: 200, twoWorkerTicks: 100, warmupTicks: 30 };
+const FULL: Plan = { oneWorkerNodes: [10_000, 50_000, 100_000], twoWorkerNodes: [10_000, 100_000], repeats: 3, oneWorkerTicks: 100, twoWorkerTicks: 50, warmupTicks: 20 };
 const SMOKE: Plan = { oneWorkerNodes: [10_000], twoWorkerNodes: [10_000], repeats: 3, oneWorkerTicks: 100, twoWorkerTicks: 50, warmupTicks: 20 };
 
 /** Creates in flight per worker while populating (FsDisk work overlaps in libuv's pool). */
@@ -395,12 +396,12 @@ export function renderHostMarkdown(r: HostBenchResult): string {
       `Ticks driven by hand; tick ms is one \`tickAll()\` alone (local deliveries included). ${r.repeats} repeats of ${r.ticksPerRepeat.oneWorker} ticks; spread = min–max of the per-repeat medians. ` +
       'Implied ticks/s = 1000 / median tick ms; NATS runs 10 ticks/s, hence the × real-time factor. Loop ticks/s is what the bench loop achieved with I/O settling and yields.',
     '',
-    '| nodes | tick ms median | spread | p99 | max | implied ticks/s | × NATS real time | loop ticks/s | heap / idle node | memfs tree / node | ticks to all leaders | populate s |',
+    '| nodes | tick ms median | spread | p99 | max | implied ticks/s | × NATS real time | loop ticks/s | heap / idle node | memfs volume / node | ticks to all leaders | populate s |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const t of r.tickCost) {
     L.push(
-      `| ${t.nodes} | ${f(t.tickMs.medianMs, 2)} | ${spread(t.tickMsMedianPerRepeat, (x) => f(x, 2))} | ${f(t.tickMs.p99Ms, 2)} | ${f(t.tickMs.maxMs, 2)} | ${f(t.impliedTicksPerSec, 0)} | ${f(t.impliedNatsSpeedup, 1)}× | ${f(t.loopTicksPerSec.median, 0)} | ${f(t.heap.perNodeIdleBytes, 0)} B | ${f(t.heap.perNodeStoreBytes, 0)} B | ${t.ticksToAllLeaders} | ${f(t.populateWallMs / 1000, 1)} |`,
+      `| ${t.nodes} | ${f(t.tickMs.medianMs, 2)} | ${spread(t.tickMsMedianPerRepeat, (x) => f(x, 2))} | ${f(t.tickMs.p99Ms, 2)} | ${f(t.tickMs.maxMs, 2)} | ${f(t.impliedTicksPerSec, 0)} | ${f(t.impliedNatsSpeedup, 1)}× | ${f(t.loopTicksPerSec.median, 0)} | ${f(t.heap.perNodeIdleBytes, 0)} B | ${r.disk === 'memfs' ? `${f(t.heap.perNodeStoreBytes, 0)} B` : '–'} | ${t.ticksToAllLeaders} | ${f(t.populateWallMs / 1000, 1)} |`,
     );
   }
   L.push(
@@ -424,7 +425,7 @@ export function renderHostMarkdown(r: HostBenchResult): string {
   for (const t of r.targets) L.push(`| ${t.description} | ${t.measured} | ${t.goal} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
   L.push(
     '',
-    `Heap is heapUsed after two full GCs in a fresh worker isolate per run: host in steady state minus the empty host, divided by nodes${r.disk === 'memfs' ? ', measured after removing the memfs tree (its own share is the "memfs tree / node" column)' : ''}. ` +
+    `Heap is heapUsed after two full GCs in a fresh worker isolate per run: host in steady state minus the empty host, divided by nodes${r.disk === 'memfs' ? ', measured after dropping the memfs volume (its own share is the "memfs volume / node" column)' : ''}. ` +
       `Per idle node, one worker: ${r.tickCost.map((t) => `${t.nodes}: ${kib(t.heap.perNodeIdleBytes)}`).join(', ')}.`,
   );
   return L.join('\n');
