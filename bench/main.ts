@@ -11,6 +11,7 @@ import { runMultiThreadMicro } from './micro/multi-thread.js';
 import { renderMicroMarkdown } from './micro/render.js';
 import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
+import { renderHostMarkdown, runHostBench } from './host/run.js';
 
 /** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
 const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
@@ -35,7 +36,7 @@ const program = new Command('npm run bench --')
   .option('--repeats <n>', 'interleaved repeats of every matrix cell (default 3, smoke 1)', positiveInt('--repeats'))
   .option('--groups <n>', 'groups per matrix run (default 100, smoke 12)', positiveInt('--groups'))
   .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
-  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'matrix', 'experiments']))
+  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
@@ -59,13 +60,18 @@ async function main(): Promise<number> {
   const json: Record<string, unknown> = {};
   let forbidden = false;
   let harness = false;
+  const phaseStart = { at: performance.now() };
+  const phaseDone = (name: string): void => {
+    console.log(`  ${name} took ${((performance.now() - phaseStart.at) / 1000).toFixed(1)} s`);
+    phaseStart.at = performance.now();
+  };
 
   if (!skip.has('matrix')) {
     const repeats = opts.repeats ?? (smoke ? 1 : 3);
     const groups = opts.groups ?? (smoke ? 12 : 100);
     console.log(`matrix: 4 strategies × 4 cells × ${repeats} repeat(s), ${groups} groups per run, ${workers} workers`);
     const m = await runMatrix({
-      repeats, groups, workers, seed: opts.seed, signal: abort.signal,
+      repeats, groups, workers, seed: opts.seed, observeNatsSeconds: smoke ? 0 : 30, signal: abort.signal,
       onRun: (done, total, r) =>
         console.log(
           `  [${done}/${total}] ${r.strategy.padEnd(8)} k=${r.config.callersPerCreate} ${r.config.cpuBusyShare > 0 ? 'heavy' : 'light'}: ` +
@@ -76,6 +82,7 @@ async function main(): Promise<number> {
     harness ||= m.results.some((r) => r.harnessFailure !== null);
     json.matrix = { repeats, groups, workers, summaries: m.summaries, runs: m.results };
     sections.push('## Verdict per strategy', '', renderVerdicts(m.summaries), '', '## Comparison matrix', '', renderMatrix(m.summaries), '');
+    phaseDone('matrix');
 
     if (!skip.has('experiments') && !abort.signal.aborted) {
       console.log('experiment: creation throughput, 1 ms disk, 4 creators per server on distinct names…');
@@ -87,6 +94,7 @@ async function main(): Promise<number> {
       const targets = scenarioTargets(t, o, d);
       json.experiments = { throughput: { ...t, results: undefined }, orphanRate: o, detection: d, targets };
       sections.push('## Experiments', '', renderExperiments(t, o, d), '', '## Scenario targets', '', renderTargets(targets), '');
+      phaseDone('experiments');
     }
   }
 
@@ -99,6 +107,15 @@ async function main(): Promise<number> {
     const targets = microTargets(single, multi);
     json.micro = { singleThread: single, getOrCreate: multi, targets };
     sections.push('## Micro benchmarks', '', renderMicroMarkdown(single, multi, targets), '');
+    phaseDone('micro');
+  }
+
+  if (!skip.has('host') && !abort.signal.aborted) {
+    console.log('host: tick cost, heap per node, messages between workers…');
+    const h = await runHostBench({ smoke }, (line) => console.log(`  ${line}`));
+    json.host = h;
+    sections.push('## Hosting Raft nodes', '', renderHostMarkdown(h), '');
+    phaseDone('host');
   }
 
   const wallSeconds = (Date.now() - started.getTime()) / 1000;

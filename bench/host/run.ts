@@ -17,7 +17,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { createRunBuffers } from '../../src/host/host-pool.js';
-import type { HostConfig } from '../../src/host/protocol.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../../src/host/protocol.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../../src/raft/config.js';
 import { machineFacts, type MachineFacts } from '../../src/scenario/machine.js';
 import { percentile, summarize, type Summary } from '../../src/scenario/stats.js';
@@ -161,6 +161,7 @@ function hostConfig(groups: number, workers: number, storeRoot: string, disk: 'f
     cpuBusyShare: 0,
     logPath: '',
     waitTimeoutMs: 30_000,
+    messagesPerSecondMax: MESSAGES_PER_SECOND_MAX_DEFAULT,
   };
 }
 

@@ -29,6 +29,8 @@ export interface MatrixOptions {
   readonly groups: number;
   readonly workers: number;
   readonly seed: number;
+  /** Observation window after the churn, NATS seconds (the orphan-rate experiment measures the rate precisely). */
+  readonly observeNatsSeconds: number;
   readonly signal?: AbortSignal;
   readonly onRun?: (done: number, total: number, r: ScenarioResult) => void;
 }
@@ -56,8 +58,8 @@ export interface CellSummary {
   readonly outcomes: Readonly<Record<'clean' | 'leaked' | 'forbidden', number>>;
 }
 
-export function cellConfig(cell: MatrixCell, strategy: StrategyName, seed: number, groups: number, workers: number): ScenarioConfig {
-  return buildConfig({ ...PRESSURES[cell.pressure], strategy, seed, groups, workers }, cell.load);
+export function cellConfig(cell: MatrixCell, strategy: StrategyName, seed: number, groups: number, workers: number, observeNatsSeconds: number): ScenarioConfig {
+  return buildConfig({ ...PRESSURES[cell.pressure], strategy, seed, groups, workers, observeNatsSeconds }, cell.load);
 }
 
 /**
@@ -72,7 +74,7 @@ export async function runMatrix(o: MatrixOptions): Promise<{ results: ScenarioRe
       const order = rotate(STRATEGY_NAMES, r);
       for (const strategy of order) {
         if (o.signal?.aborted) break;
-        const res = await runScenario(cellConfig(cell, strategy, o.seed + r, o.groups, o.workers), o.signal ? { signal: o.signal } : {});
+        const res = await runScenario(cellConfig(cell, strategy, o.seed + r, o.groups, o.workers, o.observeNatsSeconds), o.signal ? { signal: o.signal } : {});
         results.push(res);
         o.onRun?.(results.length, total, res);
       }

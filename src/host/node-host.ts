@@ -70,15 +70,21 @@ export class NodeHost {
   private readonly pendingIo = new Set<Promise<void>>();
 
   private timer: NodeJS.Timeout | null = null;
+  /** Set by the tick loop while it runs behind; incoming batches are shed meanwhile. */
+  private overloaded = false;
   private ticksDone = 0;
   private tickOriginMs = 0;
   private readonly tickIntervalMs: number;
   private readonly busyMsPerTick: number;
   private readonly entriesPerTick: number;
+  /** Token bucket for outgoing messages: tokens now, refilled from the clock at messagesPerSecondMax. */
+  private sendTokens: number;
+  private readonly sendTokensMax: number;
+  private sendRefilledAtMs: number;
 
   private readonly counters = {
     ticks: 0, tickMsMax: 0, tickMsTotal: 0, lateTicks: 0, messagesSent: 0, messagesDelivered: 0,
-    messagesDropped: 0, entriesProposed: 0, entriesCommitted: 0, tavWrites: 0, reservationWaits: 0,
+    messagesDropped: 0, messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, tavWrites: 0, reservationWaits: 0,
     raftSafetyViolations: 0,
   };
   private readonly safetySamples: string[] = [];
@@ -98,6 +104,9 @@ export class NodeHost {
     this.tickIntervalMs = (c.timeScaleMs * NATS_TICK_MS) / 1000;
     this.busyMsPerTick = this.tickIntervalMs * c.cpuBusyShare;
     this.entriesPerTick = (c.entriesPerSecondPerGroup * NATS_TICK_MS) / 1000;
+    this.sendTokensMax = Math.max(1, c.messagesPerSecondMax * 0.05);
+    this.sendTokens = this.sendTokensMax;
+    this.sendRefilledAtMs = deps.clock.nowMs();
   }
 
   get hosted(): number {
@@ -254,8 +263,11 @@ export class NodeHost {
   private onTimer(): void {
     const due = Math.floor((this.deps.clock.nowMs() - this.tickOriginMs) / this.tickIntervalMs);
     let behind = due - this.ticksDone;
-    if (behind > CATCH_UP_TICKS_MAX) {
-      // Cannot keep up: NATS time runs slower than configured here. Counted, never hidden.
+    // Overloaded: the loop is more than CATCH_UP_TICKS_MAX ticks behind. NATS time then runs slower
+    // than configured (counted as late ticks, never hidden), and incoming batches are shed until it
+    // catches up, so a message storm cannot queue up in the ports until the heap is exhausted.
+    this.overloaded = behind > CATCH_UP_TICKS_MAX;
+    if (this.overloaded) {
       this.counters.lateTicks += behind - CATCH_UP_TICKS_MAX;
       this.ticksDone = due - CATCH_UP_TICKS_MAX;
       behind = CATCH_UP_TICKS_MAX;
@@ -375,6 +387,16 @@ export class NodeHost {
 
   /** Sends to every worker that hosts a live instance of the addressed (server, group); none: dropped. */
   private route(group: number, m: RaftMessage): void {
+    if (this.sendTokens < 1) {
+      const now = this.deps.clock.nowMs();
+      this.sendTokens = Math.min(this.sendTokensMax, this.sendTokens + ((now - this.sendRefilledAtMs) * this.cfg.messagesPerSecondMax) / 1000);
+      this.sendRefilledAtMs = now;
+      if (this.sendTokens < 1) {
+        this.counters.messagesShed++;
+        return;
+      }
+    }
+    this.sendTokens--;
     const s = serverOfNodeId(m.to);
     const W = this.cfg.workers;
     const base = (group * this.cfg.servers + s) * W;
@@ -395,7 +417,7 @@ export class NodeHost {
     for (let round = 0; round < LOCAL_ROUNDS_MAX && this.localInbox.length > 0; round++) {
       const batch = this.localInbox;
       this.localInbox = [];
-      this.receive(batch);
+      this.deliver(batch);
     }
     for (let w = 0; w < this.outboxes.length; w++) {
       const out = this.outboxes[w]!;
@@ -405,8 +427,16 @@ export class NodeHost {
     }
   }
 
-  /** A batch from another worker (or the local inbox): step every live instance of each address. */
+  /** A batch from another worker: step every live instance of each address (shed while overloaded). */
   receive(batch: readonly Wire[]): void {
+    if (this.overloaded) {
+      this.counters.messagesShed += batch.length;
+      return;
+    }
+    this.deliver(batch);
+  }
+
+  private deliver(batch: readonly Wire[]): void {
     for (let i = 0; i < batch.length; i++) {
       const wire = batch[i]!;
       const list = this.byKey.get(wire.g * this.cfg.servers + wire.s);

@@ -12,6 +12,12 @@ import type { TavFailureCounters } from '../storage/term-vote-store.js';
  * counted outcome rather than a crashed task.
  */
 
+/**
+ * Default message budget per worker: about 3× what a 100k-node worker sends in steady state at
+ * NATS's real timing, and far above the scenario's normal traffic (see messagesPerSecondMax).
+ */
+export const MESSAGES_PER_SECOND_MAX_DEFAULT = 200_000;
+
 /** Everything a host needs that is the same for all workers of a run. */
 export interface HostConfig {
   readonly seed: number;
@@ -34,6 +40,12 @@ export interface HostConfig {
   readonly logPath: string;
   /** How long a creator may wait on a lock or reservation before the run fails. */
   readonly waitTimeoutMs: number;
+  /**
+   * Outgoing Raft messages a worker may send per second (token bucket, 50 ms burst); the rest are
+   * shed and counted. Normal traffic stays far below it; duplicates sharing a node id can start a
+   * message storm (every twin answers, every twin leads) that would otherwise exhaust the heap.
+   */
+  readonly messagesPerSecondMax: number;
 }
 
 /** Shared memory of a run, created by the main thread and attached by every worker. */
@@ -105,6 +117,8 @@ export interface HostStats {
   readonly messagesSent: number;
   readonly messagesDelivered: number;
   readonly messagesDropped: number;
+  /** Messages not sent (message budget spent, see messagesPerSecondMax) or not delivered (worker overloaded). */
+  readonly messagesShed: number;
   readonly entriesProposed: number;
   readonly entriesCommitted: number;
   readonly tav: TavFailureCounters;

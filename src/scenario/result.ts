@@ -80,9 +80,10 @@ export interface ScenarioResult {
   /**
    * sent: messages routed to at least one instance; delivered: one per receiving instance, so
    * duplicates of one (server, group) each get a copy and delivered can exceed sent; dropped:
-   * addressed to a (server, group) with no live instance.
+   * addressed to a (server, group) with no live instance; shed: not sent or not delivered because a
+   * worker's message budget was spent or it was overloaded (a duplicates' message storm).
    */
-  readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number };
+  readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number; readonly shed: number };
   readonly locks: { readonly acquisitions: number; readonly contended: number; readonly waitMs: number; readonly reservationWaits: number };
   readonly ticks: { readonly total: number; readonly late: number; readonly maxMs: number };
   readonly verdict: { readonly outcome: Outcome; readonly reasons: readonly string[] };
@@ -113,7 +114,7 @@ export const RESULT_JSON_SCHEMA = obj({
     writes: int, enoent: int, other: int, transient: int, persistent: int,
     orphanFailuresPerNatsSecond: { type: ['number', 'null'] }, expectedOrphanFailuresPerNatsSecond: num, orphansObserved: int, observedNatsSeconds: num,
   }),
-  messages: obj({ sent: int, delivered: int, dropped: int }),
+  messages: obj({ sent: int, delivered: int, dropped: int, shed: int }),
   locks: obj({ acquisitions: int, contended: int, waitMs: num, reservationWaits: int }),
   ticks: obj({ total: int, late: int, maxMs: num }),
   verdict: obj({ outcome: { enum: ['clean', 'leaked', 'forbidden'] }, reasons: { type: 'array', items: { type: 'string' } } }),

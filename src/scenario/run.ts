@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, isOrphan } from '../cluster/cluster.js';
 import { ATOMIC_STRATEGIES } from '../create/index.js';
 import { HarnessFailure } from '../host/host-pool.js';
-import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats } from '../host/protocol.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT, type CensusEntry, type CreateResult, type DeleteResult, type HostConfig, type HostStats } from '../host/protocol.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND, observeOrphans } from './observe.js';
 import { NATS_TIMING } from '../raft/config.js';
 import { createRunStore } from '../storage/run-store.js';
@@ -51,6 +51,7 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
     cpuBusyShare: cfg.cpuBusyShare,
     logPath,
     waitTimeoutMs: cfg.waitTimeoutMs,
+    messagesPerSecondMax: MESSAGES_PER_SECOND_MAX_DEFAULT,
   };
 }
 
@@ -291,7 +292,7 @@ class Measurements {
         orphansObserved: this.orphansObserved,
         observedNatsSeconds: this.observedNatsSeconds,
       },
-      messages: { sent: sum((s) => s.messagesSent), delivered: sum((s) => s.messagesDelivered), dropped: sum((s) => s.messagesDropped) },
+      messages: { sent: sum((s) => s.messagesSent), delivered: sum((s) => s.messagesDelivered), dropped: sum((s) => s.messagesDropped), shed: sum((s) => s.messagesShed) },
       locks: {
         acquisitions: sum((s) => s.locks.reduce((n, l) => n + l.acquisitions, 0)),
         contended: sum((s) => s.locks.reduce((n, l) => n + l.contended, 0)),
