@@ -5,6 +5,7 @@ import { machineFacts } from '../src/scenario/machine.js';
 import { cpus } from 'node:os';
 import { runOrphanRateExperiment, runThroughputExperiment, detectionStats } from './scenario/experiments.js';
 import { runMatrix } from './scenario/matrix.js';
+import { renderSoak, runSoak } from './scenario/soak.js';
 import { renderExperiments, renderMatrix, renderTargets, renderVerdicts } from './scenario/render.js';
 import { scenarioTargets } from './scenario/targets.js';
 import { runMultiThreadMicro } from './micro/multi-thread.js';
@@ -32,15 +33,16 @@ const program = new Command('npm run bench --')
       'leak under locked/inflight/cas), 4 harness failure, 130 interrupted.',
   )
   .option('--smoke', 'short run for CI (under a minute)', false)
+  .option('--soak', 'only the long correctness soak: racy detection rate and 100,000+ atomic creations (writes <out>/soak.{json,md})', false)
   .option('--out <dir>', 'report directory', 'reports')
-  .option('--repeats <n>', 'interleaved repeats of every matrix cell (default 3, smoke 1)', positiveInt('--repeats'))
-  .option('--groups <n>', 'groups per matrix run (default 100, smoke 12)', positiveInt('--groups'))
+  .option('--repeats <n>', 'interleaved repeats of every matrix cell (default 3, smoke 1; with --soak: racy runs, default 40)', positiveInt('--repeats'))
+  .option('--groups <n>', 'groups per matrix run (default 100, smoke 12; with --soak 300)', positiveInt('--groups'))
   .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
   .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
-const opts = program.opts<{ smoke: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[] }>();
+const opts = program.opts<{ smoke: boolean; soak: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[] }>();
 const skip = new Set(opts.skip ?? []);
 const abort = new AbortController();
 process.on('SIGINT', () => {
@@ -49,7 +51,28 @@ process.on('SIGINT', () => {
   abort.abort();
 });
 
+async function soak(): Promise<number> {
+  const started = new Date();
+  const machine = machineFacts();
+  const workers = Math.max(2, cpus().length);
+  const groups = opts.groups ?? 300;
+  console.log(`raftrace soak · ${machine.cores} cores · Node ${machine.node} · seed ${opts.seed} · ${groups} groups per run`);
+  let n = 0;
+  const s = await runSoak({
+    racyRuns: opts.repeats ?? 40, atomicCreateRequests: 100_000, groups, workers, seed: opts.seed, signal: abort.signal,
+    onRun: (r) => console.log(`  [${++n}] ${r.strategy.padEnd(8)} seed ${r.seed}: ${r.counts.createRequests} requests, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome}`),
+  });
+  const wallSeconds = (Date.now() - started.getTime()) / 1000;
+  const md = `# raftrace soak\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${opts.seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`npm run bench -- --soak\`\n\n${renderSoak(s, groups)}\n`;
+  await writeFileAtomic(join(opts.out, 'soak.json'), `${JSON.stringify({ schema: 'raftrace.soak/1', partial: abort.signal.aborted, seed: opts.seed, groups, machine, wallSeconds, ...s }, null, 2)}\n`);
+  await writeFileAtomic(join(opts.out, 'soak.md'), md);
+  console.log(`\n${md}\nwrote ${join(opts.out, 'soak.json')} and ${join(opts.out, 'soak.md')}`);
+  if (s.forbiddenRuns > 0) return EXIT.forbidden;
+  return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
+}
+
 async function main(): Promise<number> {
+  if (opts.soak) return soak();
   const started = new Date();
   const machine = machineFacts();
   const smoke = opts.smoke;
@@ -85,8 +108,8 @@ async function main(): Promise<number> {
     phaseDone('matrix');
 
     if (!skip.has('experiments') && !abort.signal.aborted) {
-      console.log('experiment: creation throughput, 1 ms disk, 4 creators per server on distinct names…');
-      const t = await runThroughputExperiment({ repeats: smoke ? 1 : 5, groups: smoke ? 24 : 150, workers, seed: opts.seed, signal: abort.signal });
+      console.log('experiment: creation throughput, 1 ms disk, 4 creators on distinct names on one server…');
+      const t = await runThroughputExperiment({ repeats: smoke ? 1 : 5, groups: smoke ? 40 : 300, workers, seed: opts.seed, signal: abort.signal });
       forbidden ||= t.results.some((r) => r.verdict.outcome === 'forbidden');
       console.log('experiment: orphan tav.idx failure rate…');
       const o = await runOrphanRateExperiment({ groups: smoke ? 12 : 90, workers, observeNatsSeconds: smoke ? 40 : 150, seed: opts.seed });
@@ -101,9 +124,9 @@ async function main(): Promise<number> {
   if (!skip.has('micro') && !abort.signal.aborted) {
     console.log('micro: single-thread hot paths…');
     const single = await runSingleThreadMicro(smoke ? 150 : 1000);
-    const repeats = smoke ? 1 : 5;
+    const repeats = smoke ? 1 : 3;
     console.log(`micro: get-or-create across threads (${repeats} interleaved repeat(s))…`);
-    const multi = await runMultiThreadMicro(smoke ? 3_000 : 100_000, repeats);
+    const multi = await runMultiThreadMicro(smoke ? 3_000 : 40_000, repeats);
     const targets = microTargets(single, multi);
     json.micro = { singleThread: single, getOrCreate: multi, targets };
     sections.push('## Micro benchmarks', '', renderMicroMarkdown(single, multi, targets), '');

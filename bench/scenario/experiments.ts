@@ -8,8 +8,10 @@ import { ratio, summarize, type Summary } from '../../src/scenario/stats.js';
 import { rotate } from './matrix.js';
 
 /**
- * The issue's throughput comparison: 4 concurrent creators per server on distinct names (one
- * caller each, so no races), 1 ms of injected latency per disk operation, no other load.
+ * The issue's throughput comparison: 4 concurrent creators on distinct names on one server (R1
+ * groups, one caller each, so no races), 1 ms of injected latency per disk operation, no other
+ * load, creation phase timed alone. One server, so what differs between strategies is only whether
+ * the server lock is held across the disk I/O.
  */
 export interface ThroughputExperiment {
   readonly repeats: number;
@@ -26,7 +28,7 @@ export async function runThroughputExperiment(o: { repeats: number; groups: numb
   for (let r = 0; r < o.repeats && !o.signal?.aborted; r++) {
     for (const strategy of rotate(STRATEGY_NAMES, r)) {
       const cfg = buildConfig({
-        strategy, seed: o.seed + r, groups: o.groups, workers: o.workers, concurrency: 4, callersPerCreate: 1, callerSpreadMs: 0,
+        strategy, seed: o.seed + r, groups: o.groups, workers: o.workers, servers: 1, replicas: 1, concurrency: 4, callersPerCreate: 1, callerSpreadMs: 0,
         groupLifetimeMs: 0, deletePhase: 'after', diskLatencyMinMs: 1, diskLatencyMaxMs: 1, cpuBusyShare: 0, entriesPerSecondPerGroup: 0, observeNatsSeconds: 0,
         // Raft at 1 NATS s = 100 ms: the live groups' elections and heartbeats stay a small share of the
         // CPU, so what is compared is the creation path itself (lock held across disk I/O or not).

@@ -13,7 +13,7 @@ const EXPECTED: Record<string, string> = { racy: 'leaks', locked: 'never leaks',
 /** Per-strategy verdict over every matrix run: the table a pull-request reader looks at first. */
 export function renderVerdicts(summaries: readonly CellSummary[]): string {
   const lines = [
-    '| strategy | runs | clean / leaked / **forbidden** | duplicates | orphans at end | runs with a leak | tav.idx failures transient / persistent | split-brain instances | expected | verdict |',
+    '| strategy | runs | clean / leaked / **forbidden** | duplicates | orphans at end | runs with a leak | tav.idx failures transient / persistent | instances that broke a Raft invariant | expected | verdict |',
     '|---|---:|---|---:|---:|---:|---|---:|---|---|',
   ];
   for (const s of STRATEGY_NAMES) {
@@ -55,7 +55,7 @@ export function renderMatrix(summaries: readonly CellSummary[]): string {
 
 export function renderExperiments(t: ThroughputExperiment, o: OrphanRateResult, d: DetectionStats): string {
   const lines = [
-    `#### Creation throughput: 4 concurrent creators per server on distinct names, 1 ms per disk operation (${t.repeats} interleaved repeats)`,
+    `#### Creation throughput: 4 concurrent creators on distinct names on one server, 1 ms per disk operation (${t.repeats} interleaved repeats)`,
     '',
     '| strategy | creates/s median | IQR % | min – max |',
     '|---|---:|---:|---|',

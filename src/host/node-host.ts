@@ -17,6 +17,9 @@ import type { RaftLogSink } from '../storage/raft-log.js';
 import { newTavFailureCounters, StatementRateLimiter, TermVoteStore, WARN_EXPIRY_NATS_MS } from '../storage/term-vote-store.js';
 import { groupNameOf, nodeIdOf, replicasOf, serverOfNodeId } from './address.js';
 import { HostedNode } from './hosted-node.js';
+import { HostedSet } from './hosted-set.js';
+import { SendBudget } from './send-budget.js';
+import { TickLoop } from './tick-loop.js';
 import type { CensusEntry, CreatePause, CreateResult, DeleteResult, HostConfig, HostStats, RunBuffers, Wire } from './protocol.js';
 
 /** Where a host's outgoing batches go: one call per destination worker per flush. */
@@ -34,8 +37,6 @@ export interface NodeHostDeps {
   readonly log: RaftLogSink;
 }
 
-/** Ticks run back to back at most this many per timer callback; beyond that the loop skips ahead (counted as late). */
-const CATCH_UP_TICKS_MAX = 8;
 /** Committed entries kept behind the applied index for followers that lag. */
 const COMPACT_MARGIN_ENTRIES = 256;
 /** Local deliveries processed per flush before yielding; bounds a message storm inside one worker. */
@@ -59,31 +60,19 @@ export class NodeHost {
   private readonly limiters: StatementRateLimiter[];
   private readonly peersByGroup = new Map<number, readonly string[]>();
 
-  /** Dense array of ticking nodes. Invariant: nodes[n.slot] === n for every running n. */
-  private readonly nodes: HostedNode[] = [];
-  private readonly byKey = new Map<number, HostedNode[]>();
-  private readonly instances = new Map<number, HostedNode>();
+  private readonly hostedSet = new HostedSet();
   private readonly outboxes: Wire[][];
   private localInbox: Wire[] = [];
   private readonly touched: HostedNode[] = [];
   /** Every node's ready I/O still running, deleted nodes' included. */
   private readonly pendingIo = new Set<Promise<void>>();
 
-  private timer: NodeJS.Timeout | null = null;
-  /** Set by the tick loop while it runs behind; incoming batches are shed meanwhile. */
-  private overloaded = false;
-  private ticksDone = 0;
-  private tickOriginMs = 0;
-  private readonly tickIntervalMs: number;
-  private readonly busyMsPerTick: number;
+  private readonly loop: TickLoop;
   private readonly entriesPerTick: number;
-  /** Token bucket for outgoing messages: tokens now, refilled from the clock at messagesPerSecondMax. */
-  private sendTokens: number;
-  private readonly sendTokensMax: number;
-  private sendRefilledAtMs: number;
+  private readonly sendBudget: SendBudget;
 
   private readonly counters = {
-    ticks: 0, tickMsMax: 0, tickMsTotal: 0, lateTicks: 0, messagesSent: 0, messagesDelivered: 0,
+    ticks: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0,
     messagesDropped: 0, messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, tavWrites: 0, reservationWaits: 0,
     raftSafetyViolations: 0,
   };
@@ -101,16 +90,14 @@ export class NodeHost {
     // NATS keeps one rate-limit map per server: duplicates of one (server, group) share a limit.
     this.limiters = Array.from({ length: c.servers }, () => new StatementRateLimiter(deps.clock, (WARN_EXPIRY_NATS_MS / 1000) * c.timeScaleMs));
     this.outboxes = Array.from({ length: c.workers }, () => []);
-    this.tickIntervalMs = (c.timeScaleMs * NATS_TICK_MS) / 1000;
-    this.busyMsPerTick = this.tickIntervalMs * c.cpuBusyShare;
+    const tickIntervalMs = (c.timeScaleMs * NATS_TICK_MS) / 1000;
+    this.loop = new TickLoop(deps.clock, tickIntervalMs, tickIntervalMs * c.cpuBusyShare, () => this.tickAll());
     this.entriesPerTick = (c.entriesPerSecondPerGroup * NATS_TICK_MS) / 1000;
-    this.sendTokensMax = Math.max(1, c.messagesPerSecondMax * 0.05);
-    this.sendTokens = this.sendTokensMax;
-    this.sendRefilledAtMs = deps.clock.nowMs();
+    this.sendBudget = new SendBudget(deps.clock, c.messagesPerSecondMax);
   }
 
   get hosted(): number {
-    return this.instances.size;
+    return this.hostedSet.size;
   }
 
   // ---- create / delete: the paths NATS's API would run ------------------------------------------
@@ -146,7 +133,7 @@ export class NodeHost {
       return { ok: false, error: e instanceof Error ? e.message : String(e), code, latencyMs: this.deps.clock.nowMs() - t0, workerId: this.workerId };
     } finally {
       // The create call is over: the instance it built (if any) is now judged like any other.
-      const n = this.instances.get(builtId);
+      const n = this.hostedSet.get(builtId);
       if (n?.state === 'creating') n.state = 'running';
     }
   }
@@ -158,7 +145,7 @@ export class NodeHost {
    */
   async delete(server: number, group: number, instanceId: number, strategy: StrategyName): Promise<DeleteResult> {
     const t0 = this.deps.clock.nowMs();
-    const n = this.instances.get(instanceId);
+    const n = this.hostedSet.get(instanceId);
     if (!n || n.server !== server || n.group !== group) {
       return { ok: false, error: `instance ${instanceId} of (S${server}, g${group}) is not hosted by worker ${this.workerId}`, latencyMs: 0 };
     }
@@ -181,7 +168,7 @@ export class NodeHost {
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e), latencyMs: this.deps.clock.nowMs() - t0 };
     } finally {
-      this.instances.delete(instanceId);
+      this.hostedSet.forget(instanceId);
     }
   }
 
@@ -221,12 +208,7 @@ export class NodeHost {
   }
 
   private add(n: HostedNode): void {
-    n.slot = this.nodes.length;
-    this.nodes.push(n);
-    const list = this.byKey.get(n.key);
-    if (list) list.push(n);
-    else this.byKey.set(n.key, [n]);
-    this.instances.set(n.instanceId, n);
+    this.hostedSet.add(n);
     this.directory.add(n.key * this.cfg.workers + this.workerId, 1);
   }
 
@@ -234,55 +216,24 @@ export class NodeHost {
   private stop(n: HostedNode): void {
     if (n.state === 'deleting') return;
     n.state = 'deleting';
-    const last = this.nodes.pop()!;
-    if (last !== n) {
-      this.nodes[n.slot] = last;
-      last.slot = n.slot;
-    }
-    n.slot = -1;
-    const list = this.byKey.get(n.key)!;
-    list.splice(list.indexOf(n), 1);
-    if (list.length === 0) this.byKey.delete(n.key);
+    this.hostedSet.stop(n);
     this.directory.add(n.key * this.cfg.workers + this.workerId, -1);
   }
 
   // ---- the tick loop ------------------------------------------------------------------------------
 
   startTicking(): void {
-    if (this.timer) return;
-    this.tickOriginMs = this.deps.clock.nowMs();
-    this.ticksDone = 0;
-    this.timer = setInterval(() => this.onTimer(), Math.max(1, this.tickIntervalMs));
+    this.loop.start();
   }
 
   stopTicking(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private onTimer(): void {
-    const due = Math.floor((this.deps.clock.nowMs() - this.tickOriginMs) / this.tickIntervalMs);
-    let behind = due - this.ticksDone;
-    // Overloaded: the loop is more than CATCH_UP_TICKS_MAX ticks behind. NATS time then runs slower
-    // than configured (counted as late ticks, never hidden), and incoming batches are shed until it
-    // catches up, so a message storm cannot queue up in the ports until the heap is exhausted.
-    this.overloaded = behind > CATCH_UP_TICKS_MAX;
-    if (this.overloaded) {
-      this.counters.lateTicks += behind - CATCH_UP_TICKS_MAX;
-      this.ticksDone = due - CATCH_UP_TICKS_MAX;
-      behind = CATCH_UP_TICKS_MAX;
-    }
-    for (let i = 0; i < behind; i++) {
-      this.tickAll();
-      this.ticksDone++;
-      if (this.busyMsPerTick > 0) spin(this.deps.clock, this.busyMsPerTick);
-    }
+    this.loop.stop();
   }
 
   /** One tick of every hosted node, then their readies, then one flush of all outgoing messages. */
   tickAll(): void {
     const t0 = this.deps.clock.nowMs();
-    const nodes = this.nodes;
+    const nodes = this.hostedSet.ticking;
     const propose = this.entriesPerTick > 0;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
@@ -387,16 +338,10 @@ export class NodeHost {
 
   /** Sends to every worker that hosts a live instance of the addressed (server, group); none: dropped. */
   private route(group: number, m: RaftMessage): void {
-    if (this.sendTokens < 1) {
-      const now = this.deps.clock.nowMs();
-      this.sendTokens = Math.min(this.sendTokensMax, this.sendTokens + ((now - this.sendRefilledAtMs) * this.cfg.messagesPerSecondMax) / 1000);
-      this.sendRefilledAtMs = now;
-      if (this.sendTokens < 1) {
-        this.counters.messagesShed++;
-        return;
-      }
+    if (!this.sendBudget.take()) {
+      this.counters.messagesShed++;
+      return;
     }
-    this.sendTokens--;
     const s = serverOfNodeId(m.to);
     const W = this.cfg.workers;
     const base = (group * this.cfg.servers + s) * W;
@@ -429,7 +374,7 @@ export class NodeHost {
 
   /** A batch from another worker: step every live instance of each address (shed while overloaded). */
   receive(batch: readonly Wire[]): void {
-    if (this.overloaded) {
+    if (this.loop.overloaded) {
       this.counters.messagesShed += batch.length;
       return;
     }
@@ -439,7 +384,7 @@ export class NodeHost {
   private deliver(batch: readonly Wire[]): void {
     for (let i = 0; i < batch.length; i++) {
       const wire = batch[i]!;
-      const list = this.byKey.get(wire.g * this.cfg.servers + wire.s);
+      const list = this.hostedSet.at(wire.g * this.cfg.servers + wire.s);
       if (!list) {
         this.counters.messagesDropped++; // its instance stopped while the message was in flight
         continue;
@@ -471,7 +416,7 @@ export class NodeHost {
   /** Every instance this worker really hosts, and whether anything references it. */
   census(): CensusEntry[] {
     const out: CensusEntry[] = [];
-    for (const n of this.instances.values()) {
+    for (const n of this.hostedSet.all()) {
       const e = this.servers[n.server]!.registry.lookup(groupNameOf(n.group));
       out.push({
         instanceId: n.instanceId,
@@ -493,10 +438,11 @@ export class NodeHost {
   stats(): HostStats {
     return {
       workerId: this.workerId,
-      hosted: this.instances.size,
+      hosted: this.hostedSet.size,
       ...this.counters,
+      lateTicks: this.loop.lateTicks,
       tav: { ...this.tav },
-      leaderConflicts: [...this.instances.values()].reduce((k, n) => k + n.raft.leaderConflicts, 0),
+      leaderConflicts: [...this.hostedSet.all()].reduce((k, n) => k + n.raft.leaderConflicts, 0),
       safetySamples: [...this.safetySamples],
       locks: this.servers.map((s) => ({ ...s.lockStats })),
       heapUsedBytes: process.memoryUsage().heapUsed,
@@ -518,13 +464,5 @@ async function readTermVote(disk: Disk, path: string): Promise<TermVote | undefi
   } catch (e) {
     if (isErrnoError(e) && e.code === 'ENOENT') return undefined;
     throw e;
-  }
-}
-
-/** CPU pressure: keep this thread busy for `ms` of clock time. */
-function spin(clock: Clock, ms: number): void {
-  const end = clock.nowMs() + ms;
-  while (clock.nowMs() < end) {
-    // busy by design
   }
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, isOrphan } from '../cluster/cluster.js';
 import { ATOMIC_STRATEGIES } from '../create/index.js';
@@ -63,6 +64,8 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
 export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): Promise<ScenarioResult> {
   const started = new Date();
   const t0 = performance.now();
+  // Every in-flight caller delay and group lifetime listens on the signal: many listeners is the design.
+  if (opts.signal) setMaxListeners(0, opts.signal);
   const store = await createRunStore(opts.storeParentDir !== undefined ? { parentDir: opts.storeParentDir } : {});
   const progress = (phase: RunProgress['phase'], groupsDone: number): void => opts.onProgress?.({ phase, groupsDone, groups: cfg.groups });
   progress('starting', 0);

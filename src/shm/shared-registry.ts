@@ -264,12 +264,22 @@ export class SharedRegistry {
     return {
       capacity: this.capacity,
       used: Atomics.load(this.i32, L.H_USED),
-      live: Atomics.load(this.i32, L.H_LIVE),
+      live: this.countLive(),
       nextInstanceId: Atomics.load(this.ids, this.idIndex),
     };
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /**
+   * Live slots, counted by a scan: O(capacity), for stats and error messages only. A shared live
+   * counter would be one more word every creation and deletion writes from every thread.
+   */
+  private countLive(): number {
+    let n = 0;
+    for (let slot = 0; slot < this.capacity; slot++) if (L.isLive(this.state(slot))) n++;
+    return n;
+  }
 
   private base(slot: number): number {
     return L.HEADER_WORDS + slot * this.slotWords;
@@ -294,18 +304,12 @@ export class SharedRegistry {
     return true;
   }
 
-  /** live → TOMBSTONE, then compaction if the insert lock is free right now. */
+  /**
+   * live → TOMBSTONE. Deliberately lock-free: tombstones are compacted by the next insert whose probe
+   * ends next to them (see insertLocked), so an unregister never touches the insert lock's cache line.
+   */
   private kill(slot: number, from: number): boolean {
-    if (!this.transition(slot, from, L.wordOf(L.TAG_TOMBSTONE, 0))) return false;
-    Atomics.sub(this.i32, L.H_LIVE, 1);
-    if (this.insertLock.tryLock()) {
-      try {
-        this.compact(slot);
-      } finally {
-        this.insertLock.unlock();
-      }
-    }
-    return true;
+    return this.transition(slot, from, L.wordOf(L.TAG_TOMBSTONE, 0));
   }
 
   /**
@@ -354,11 +358,13 @@ export class SharedRegistry {
       let slot = this.key.hash & this.mask;
       let free = NOT_FOUND;
       let freeWasEmpty = false;
+      let end = NOT_FOUND; // the EMPTY slot that ended the probe, if any
       for (let probes = 0; probes < this.capacity; probes++) {
         const b = this.base(slot);
         const w = Atomics.load(this.i32, b + L.S_STATE);
         const tag = L.tagOf(w);
         if (tag === L.TAG_EMPTY) {
+          end = slot;
           if (free === NOT_FOUND) {
             free = slot;
             freeWasEmpty = true;
@@ -375,11 +381,10 @@ export class SharedRegistry {
         slot = (slot + 1) & this.mask;
       }
       if (free === NOT_FOUND) {
-        throw new ShmError('RT_REGISTRY_FULL', `registry is full: ${this.capacity} slots, ${Atomics.load(this.i32, L.H_LIVE)} live; create it with a larger capacity`);
+        throw new ShmError('RT_REGISTRY_FULL', `registry is full: ${this.capacity} slots, ${this.countLive()} live; create it with a larger capacity`);
       }
       this.writeKey(free, freeWasEmpty ? L.TAG_EMPTY : L.TAG_TOMBSTONE);
       if (freeWasEmpty) Atomics.add(this.i32, L.H_USED, 1);
-      Atomics.add(this.i32, L.H_LIVE, 1);
       const b = this.base(free);
       Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
       Atomics.add(this.i32, b + L.S_VERSION, 1);
@@ -387,6 +392,9 @@ export class SharedRegistry {
       // that sees the live word and then validates KEY_GEN reads the complete key.
       Atomics.store(this.i32, b + L.S_STATE, initial);
       notifyAll(this.i32, b + L.S_STATE);
+      // Amortised clean-up while we hold the lock anyway: the tombstones just before the EMPTY that
+      // ended this probe (if we did not take that EMPTY) can become EMPTY again (I4).
+      if (end !== NOT_FOUND && end !== free) this.compact((end - 1) & this.mask);
       return { inserted: true };
     } finally {
       this.insertLock.unlock();
@@ -407,7 +415,7 @@ export class SharedRegistry {
     Atomics.add(this.i32, b + L.S_KEY_GEN, 1); // even: key stable
   }
 
-  /** Under the insert lock: turn trailing tombstones before an EMPTY back into EMPTY (I4). */
+  /** Under the insert lock: turn the run of tombstones ending at `slot` back into EMPTY if the slot after it is EMPTY (I4). */
   private compact(slot: number): void {
     let s = slot;
     for (let n = 0; n < this.capacity; n++) {

@@ -8,6 +8,8 @@ type MemFs = ReturnType<typeof createFsFromVolume>;
  * (DataCloneError), so a MemDisk is per isolate: it serves the single-thread simulation and unit
  * tests, never a multi-worker run. memfs 4.80.1 raises errors of node's shape for every op used
  * here (verified: code, errno, syscall, path, dest, message), so they pass through untouched.
+ * Measured by the host bench: memfs keeps about 0.8 KiB of heap per removed file or directory
+ * after `rm`, so a long single-thread simulation that churns groups grows its heap.
  */
 export class MemDisk implements Disk {
   readonly kind = 'memfs' as const;
