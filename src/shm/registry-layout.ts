@@ -7,7 +7,7 @@ import { NAME_BYTES_LIMIT } from './name-codec.js';
  * words rounded up to whole cache lines. A buffer is attached only if magic, layout version and size all match.
  */
 export const MAGIC = 0x52465452; // 'RFTR'
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 /**
  * Words per 64-byte cache line. Every word that several threads write lives on its own line, and
@@ -40,7 +40,13 @@ export const S_VERSION = 2;
 export const S_OWNER = 3;
 export const S_HASH = 4;
 export const S_NAME_LEN = 5;
-export const SLOT_FIXED_WORDS = 6;
+/**
+ * Creators parked on this slot's STATE word right now. Transitions notify only when it is non-zero:
+ * Atomics.notify goes through a process-wide lock in V8, which would otherwise serialise every
+ * creation on every thread.
+ */
+export const S_WAITERS = 6;
+export const SLOT_FIXED_WORDS = 7;
 
 /**
  * STATE word = payload * 8 + tag. The payload is an instance id for the live tags. Every live word

@@ -31,6 +31,9 @@ export interface RegistrySnapshotEntry {
   readonly version: number;
 }
 
+/** Instance ids taken from the shared counter at a time (see allocateInstanceId). */
+const ID_BLOCK = 64;
+
 const ABSENT: RegistryEntry = Object.freeze({ state: 'absent' });
 const decoder = new TextDecoder();
 const NOT_FOUND = -1;
@@ -67,6 +70,9 @@ export class SharedRegistry {
   /** Where instance ids come from: this table's header, or a run-wide counter shared by many tables. */
   private readonly ids: Int32Array;
   private readonly idIndex: number;
+  /** This isolate's current block of ids: [idNext, idEnd). */
+  private idNext = 0;
+  private idEnd = 0;
 
   private constructor(
     readonly buffer: SharedArrayBuffer,
@@ -127,11 +133,20 @@ export class SharedRegistry {
     return new SharedRegistry(buffer, workerId, checkIdSource(idSource));
   }
 
-  /** A fresh instance id, unique for the life of this buffer; ids are never reused. */
+  /**
+   * A fresh instance id, unique for the life of the id source; ids are never reused. Ids are taken
+   * from the shared counter in blocks of ID_BLOCK per isolate, so creators on different threads do
+   * not write the same cache line for every creation (ids stay unique; their order across threads
+   * no longer follows time, and a block's unused tail is a gap).
+   */
   allocateInstanceId(): number {
-    const id = Atomics.add(this.ids, this.idIndex, 1);
+    if (this.idNext === this.idEnd) {
+      this.idNext = Atomics.add(this.ids, this.idIndex, ID_BLOCK);
+      this.idEnd = this.idNext + ID_BLOCK;
+    }
+    const id = this.idNext++;
     if (id > L.INSTANCE_ID_MAX) {
-      throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per registry)`);
+      throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
     }
     return id;
   }
@@ -219,22 +234,33 @@ export class SharedRegistry {
    */
   async awaitReservation(r: { readonly instanceId: number; readonly slot: number }, timeoutMs: number): Promise<void> {
     const expected = L.wordOf(L.TAG_RESERVED, r.instanceId);
-    const idx = this.base(r.slot) + L.S_STATE;
+    const b = this.base(r.slot);
     const deadline = performance.now() + timeoutMs;
-    while (Atomics.load(this.i32, idx) === expected) {
-      const left = deadline - performance.now();
-      if (left <= 0 || (await waitAsync(this.i32, idx, expected, left)) === 'timed-out') throw this.stuck(r);
+    // Register as a waiter BEFORE re-reading the state (see `transition` for why no wake-up is lost).
+    Atomics.add(this.i32, b + L.S_WAITERS, 1);
+    try {
+      while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
+        const left = deadline - performance.now();
+        if (left <= 0 || (await waitAsync(this.i32, b + L.S_STATE, expected, left)) === 'timed-out') throw this.stuck(r);
+      }
+    } finally {
+      Atomics.sub(this.i32, b + L.S_WAITERS, 1);
     }
   }
 
   /** Blocking form of `awaitReservation`, for threads that run one creator at a time. */
   awaitReservationSync(r: { readonly instanceId: number; readonly slot: number }, timeoutMs: number): void {
     const expected = L.wordOf(L.TAG_RESERVED, r.instanceId);
-    const idx = this.base(r.slot) + L.S_STATE;
+    const b = this.base(r.slot);
     const deadline = performance.now() + timeoutMs;
-    while (Atomics.load(this.i32, idx) === expected) {
-      const left = deadline - performance.now();
-      if (left <= 0 || waitSync(this.i32, idx, expected, left) === 'timed-out') throw this.stuck(r);
+    Atomics.add(this.i32, b + L.S_WAITERS, 1);
+    try {
+      while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
+        const left = deadline - performance.now();
+        if (left <= 0 || waitSync(this.i32, b + L.S_STATE, expected, left) === 'timed-out') throw this.stuck(r);
+      }
+    } finally {
+      Atomics.sub(this.i32, b + L.S_WAITERS, 1);
     }
   }
 
@@ -294,13 +320,22 @@ export class SharedRegistry {
     return this.find();
   }
 
-  /** One compareExchange on the STATE word; on success bumps the version and wakes waiters. */
+  /**
+   * One compareExchange on the STATE word; on success bumps the version and wakes waiters, if any.
+   *
+   * No lost wake-up (a Dekker argument; all Atomics operations are sequentially consistent): a
+   * waiter increments S_WAITERS, then loads STATE; we compareExchange STATE, then load S_WAITERS.
+   * In the single total order either our load sees the waiter's increment (we notify; if the waiter
+   * has not parked yet, its Atomics.wait sees the changed value and returns at once), or the
+   * increment comes after our load, hence after our exchange, and the waiter's STATE load sees the
+   * new value and does not park.
+   */
   private transition(slot: number, from: number, to: number): boolean {
     const b = this.base(slot);
     if (Atomics.compareExchange(this.i32, b + L.S_STATE, from, to) !== from) return false;
     Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
     Atomics.add(this.i32, b + L.S_VERSION, 1);
-    notifyAll(this.i32, b + L.S_STATE);
+    if (Atomics.load(this.i32, b + L.S_WAITERS) > 0) notifyAll(this.i32, b + L.S_STATE);
     return true;
   }
 
@@ -390,8 +425,7 @@ export class SharedRegistry {
       Atomics.add(this.i32, b + L.S_VERSION, 1);
       // Publication point: the key bytes above happen-before this store (seq-cst), so any thread
       // that sees the live word and then validates KEY_GEN reads the complete key.
-      Atomics.store(this.i32, b + L.S_STATE, initial);
-      notifyAll(this.i32, b + L.S_STATE);
+      Atomics.store(this.i32, b + L.S_STATE, initial); // nobody waits on a slot that was not RESERVED: no notify
       // Amortised clean-up while we hold the lock anyway: the tombstones just before the EMPTY that
       // ended this probe (if we did not take that EMPTY) can become EMPTY again (I4).
       if (end !== NOT_FOUND && end !== free) this.compact((end - 1) & this.mask);
