@@ -109,7 +109,7 @@ async function main(): Promise<number> {
 
     if (!skip.has('experiments') && !abort.signal.aborted) {
       console.log('experiment: creation throughput, 1 ms disk, 4 creators on distinct names on one server…');
-      const t = await runThroughputExperiment({ repeats: smoke ? 1 : 5, groups: smoke ? 40 : 300, workers, seed: opts.seed, signal: abort.signal });
+      const t = await runThroughputExperiment({ repeats: smoke ? 1 : 9, groups: smoke ? 40 : 300, workers, seed: opts.seed, signal: abort.signal });
       forbidden ||= t.results.some((r) => r.verdict.outcome === 'forbidden');
       console.log('experiment: orphan tav.idx failure rate…');
       const o = await runOrphanRateExperiment({ groups: smoke ? 12 : 90, workers, observeNatsSeconds: smoke ? 40 : 150, seed: opts.seed });
@@ -124,9 +124,9 @@ async function main(): Promise<number> {
   if (!skip.has('micro') && !abort.signal.aborted) {
     console.log('micro: single-thread hot paths…');
     const single = await runSingleThreadMicro(smoke ? 150 : 1000);
-    const repeats = smoke ? 1 : 3;
+    const repeats = smoke ? 1 : 4;
     console.log(`micro: get-or-create across threads (${repeats} interleaved repeat(s))…`);
-    const multi = await runMultiThreadMicro(smoke ? 3_000 : 40_000, repeats);
+    const multi = await runMultiThreadMicro(smoke ? 3_000 : 50_000, repeats);
     const targets = microTargets(single, multi);
     json.micro = { singleThread: single, getOrCreate: multi, targets };
     sections.push('## Micro benchmarks', '', renderMicroMarkdown(single, multi, targets), '');
