@@ -124,7 +124,7 @@ async function main(): Promise<number> {
   if (!skip.has('micro') && !abort.signal.aborted) {
     console.log('micro: single-thread hot paths…');
     const single = await runSingleThreadMicro(smoke ? 150 : 1000);
-    const repeats = smoke ? 1 : 4;
+    const repeats = smoke ? 1 : 3;
     console.log(`micro: get-or-create across threads (${repeats} interleaved repeat(s))…`);
     const multi = await runMultiThreadMicro(smoke ? 3_000 : 50_000, repeats);
     const targets = microTargets(single, multi);
