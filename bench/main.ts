@@ -38,11 +38,15 @@ const program = new Command('npm run bench --')
   .option('--repeats <n>', 'interleaved repeats of every matrix cell (default 3, smoke 1; with --soak: racy runs, default 40)', positiveInt('--repeats'))
   .option('--groups <n>', 'groups per matrix run (default 100, smoke 12; with --soak 300)', positiveInt('--groups'))
   .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
+  .option('--micro-repeats <n>', 'interleaved repeats of every multi-thread micro configuration (default 3, smoke 1)', positiveInt('--micro-repeats'))
+  .option('--micro-ops <n>', 'operations per thread in each multi-thread micro run (default 50000, smoke 3000)', positiveInt('--micro-ops'))
   .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
-const opts = program.opts<{ smoke: boolean; soak: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[] }>();
+const opts = program.opts<{
+  smoke: boolean; soak: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[]; microRepeats?: number; microOps?: number;
+}>();
 const skip = new Set(opts.skip ?? []);
 const abort = new AbortController();
 process.on('SIGINT', () => {
@@ -124,9 +128,9 @@ async function main(): Promise<number> {
   if (!skip.has('micro') && !abort.signal.aborted) {
     console.log('micro: single-thread hot paths…');
     const single = await runSingleThreadMicro(smoke ? 150 : 1000);
-    const repeats = smoke ? 1 : 3;
+    const repeats = opts.microRepeats ?? (smoke ? 1 : 3);
     console.log(`micro: get-or-create across threads (${repeats} interleaved repeat(s))…`);
-    const multi = await runMultiThreadMicro(smoke ? 3_000 : 50_000, repeats);
+    const multi = await runMultiThreadMicro(opts.microOps ?? (smoke ? 3_000 : 50_000), repeats);
     const targets = microTargets(single, multi);
     json.micro = { singleThread: single, getOrCreate: multi, targets };
     sections.push('## Micro benchmarks', '', renderMicroMarkdown(single, multi, targets), '');

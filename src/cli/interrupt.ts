@@ -7,14 +7,14 @@ export interface InterruptHandlers {
 }
 
 /**
- * Installs the SIGINT handler for a run and returns its AbortSignal. The handler stays for the
+ * Installs the SIGINT and SIGTERM handler for a run and returns its AbortSignal. The handler stays for the
  * rest of the process, so a Ctrl-C while the result is being written still means "exit now",
  * never Node's default (which would skip the cleanup that `second` does).
  */
 export function onInterrupt(h: InterruptHandlers): { readonly signal: AbortSignal; readonly interrupted: () => boolean } {
   const controller = new AbortController();
   let count = 0;
-  process.on('SIGINT', () => {
+  const onSignal = (): void => {
     count++;
     if (count === 1) {
       controller.abort();
@@ -22,6 +22,9 @@ export function onInterrupt(h: InterruptHandlers): { readonly signal: AbortSigna
     } else {
       h.second();
     }
-  });
+  };
+  // SIGTERM (a CI runner cancelling the job) is handled like Ctrl-C: stop, clean up, report.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return { signal: controller.signal, interrupted: () => count > 0 };
 }
