@@ -2,7 +2,9 @@ import type { RaftNode } from '../raft/node.js';
 import type { TermVoteStore } from '../storage/term-vote-store.js';
 
 /**
- * One Raft node instance as a worker hosts it. Several instances of one (server, group) can be
+ * One Raft node instance as a worker hosts it. Its store paths are derived from (server, group)
+ * when needed (see NodeHost.dirOf), not stored: at 100k nodes two path strings per node would be a
+ * large share of the per-node heap. Several instances of one (server, group) can be
  * hosted at once only through the race; each has its own run-unique `instanceId`.
  */
 export class HostedNode {
@@ -32,7 +34,5 @@ export class HostedNode {
     /** group * servers + server: the (server, group) address key. */
     readonly key: number,
     readonly raft: RaftNode,
-    readonly dir: string,
-    readonly tavPath: string,
   ) {}
 }

@@ -156,9 +156,10 @@ export class NodeHost {
       // NATS's filestore delete: rename the directory aside (atomic), then remove it. From the
       // rename on, a duplicate's path-based tav.idx writes fail with ENOENT — #5824's symptom —
       // instead of racing the removal and recreating files in it.
-      const trash = join(dirname(n.dir), `.${basename(n.dir)}.${n.instanceId}`);
+      const dir = this.dirOf(n.server, n.group);
+      const trash = join(dirname(dir), `.${basename(dir)}.${n.instanceId}`);
       try {
-        await this.deps.disk.rename(n.dir, trash);
+        await this.deps.disk.rename(dir, trash);
       } catch (e) {
         if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
         return { ok: true, latencyMs: this.deps.clock.nowMs() - t0 }; // a twin's delete took it already
@@ -192,10 +193,15 @@ export class NodeHost {
       prng: this.prng.fork(`i${instanceId}`),
       ...(restored ? { restored } : {}),
     });
-    const n = new HostedNode(instanceId, server, group, group * this.cfg.servers + server, raft, dir, tavPath);
+    const n = new HostedNode(instanceId, server, group, group * this.cfg.servers + server, raft);
     this.add(n);
     // NATS campaigns right away if this is the preferred (first) replica and the term is still 0.
     if (replicasOf(group, this.cfg.servers, this.cfg.replicas)[0] === server && raft.term === 0) raft.campaignSoon();
+  }
+
+  /** `<storeRoot>/<server>/_js_/<group>`: the NATS store dir of (server, group). */
+  private dirOf(server: number, group: number): string {
+    return groupDir(this.cfg.storeRoot, serverDirName(server), groupNameOf(group));
   }
 
   private peersOf(group: number): readonly string[] {
@@ -318,7 +324,7 @@ export class NodeHost {
     this.counters.tavWrites++;
     n.tav ??= new TermVoteStore({
       disk: this.deps.disk,
-      path: n.tavPath,
+      path: termVotePath(this.cfg.storeRoot, serverDirName(n.server), groupNameOf(n.group)),
       nodeId: n.raft.id,
       group: groupNameOf(n.group),
       clock: this.deps.clock,

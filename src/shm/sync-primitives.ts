@@ -1,5 +1,5 @@
 import { ShmError } from './errors.js';
-import { notifyAll, waitAsync, waitSync } from './wait.js';
+import { notifyAll, waitAsync } from './wait.js';
 
 /**
  * Named Int32 counters in a SharedArrayBuffer, for cross-thread tallies (instances built, callers
@@ -40,17 +40,6 @@ export class SharedCounters<K extends string> {
     const v = Atomics.add(this.i32, this.index[k], n) + n;
     notifyAll(this.i32, this.index[k]);
     return v;
-  }
-
-  /** Blocks this thread until counter `k` is at least `target`. Throws RT_WAIT_TIMEOUT past `timeoutMs`. */
-  waitAtLeastSync(k: K, target: number, timeoutMs: number): void {
-    const i = this.index[k];
-    const deadline = performance.now() + timeoutMs;
-    for (let v = Atomics.load(this.i32, i); v < target; v = Atomics.load(this.i32, i)) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw this.timeout(k, v, target, timeoutMs);
-      waitSync(this.i32, i, v, left);
-    }
   }
 
   /** Parks (event loop free) until counter `k` is at least `target`. */
