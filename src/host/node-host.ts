@@ -39,6 +39,8 @@ export interface NodeHostDeps {
 
 /** Committed entries kept behind the applied index for followers that lag. */
 const COMPACT_MARGIN_ENTRIES = 256;
+/** Entries a leader keeps at most for a lagging follower before compacting anyway. */
+const RETAIN_ENTRIES_MAX = 20_000;
 /** Local deliveries processed per flush before yielding; bounds a message storm inside one worker. */
 const LOCAL_ROUNDS_MAX = 64;
 
@@ -293,9 +295,11 @@ export class NodeHost {
     n.raft.advance();
     if (rd.committed.length > 0) {
       this.counters.entriesCommitted += rd.committed.length;
-      // Compact in chunks, keeping a margin: there is no snapshot transfer, so a follower behind the
-      // compacted prefix could never catch up.
-      const upTo = n.raft.appliedIndex - COMPACT_MARGIN_ENTRIES;
+      // Compact in chunks, keeping a margin, and never past what the slowest follower still needs
+      // (no snapshot transfer: a follower behind the compacted prefix could never catch up) unless
+      // it is more than RETAIN_ENTRIES_MAX behind — a dead or orphaned peer must not pin the log.
+      const keep = Math.max(n.raft.compactableIndex, n.raft.appliedIndex - RETAIN_ENTRIES_MAX);
+      const upTo = Math.min(n.raft.appliedIndex - COMPACT_MARGIN_ENTRIES, keep);
       if (upTo >= n.raft.compactedIndex + COMPACT_MARGIN_ENTRIES) n.raft.compact(upTo);
     }
     const writes = rd.termVoteWrites;

@@ -128,6 +128,16 @@ export class RaftNode {
   get compactedIndex(): number {
     return this.log.compactedIndex;
   }
+  /**
+   * Highest index a host may compact up to without stranding anyone: a leader keeps every entry its
+   * slowest voter has not acknowledged (there is no snapshot transfer, so a follower behind the
+   * compacted prefix could never catch up); any other node, everything it has applied.
+   */
+  get compactableIndex(): number {
+    if (this.roleNow === 'leader' && this.progress) return Math.min(this.applied, this.progress.minMatch());
+    return this.applied;
+  }
+
   /** Appends received from another leader of this node's own term while leading (split brain). */
   get leaderConflicts(): number {
     return this.leaderConflictsSeen;

@@ -78,6 +78,13 @@ export class Progress {
     return this.next[i] !== before;
   }
 
+  /** Lowest match index over all voters (the leader's own slot is always at its last index). */
+  minMatch(): number {
+    let m = Number.POSITIVE_INFINITY;
+    for (const x of this.match) if (x < m) m = x;
+    return m;
+  }
+
   /** Index a majority has reached (the leader's slot included). */
   quorumMatch(): number {
     return quorumIndex(this.match);

@@ -39,7 +39,8 @@ describe('R3 groups across 3 worker threads on the real filesystem', () => {
   const GROUPS = 6;
   before(async () => {
     store = await createRunStore();
-    cluster = await Cluster.start(testHostConfig({ storeRoot: store.root, workers: 3, entriesPerSecondPerGroup: 50 }), 'cas');
+    // 5 entries per NATS second = 1,000 per real second at 5 ms per NATS second: traffic, not a flood.
+    cluster = await Cluster.start(testHostConfig({ storeRoot: store.root, workers: 3, entriesPerSecondPerGroup: 5 }), 'cas');
   });
   after(async () => {
     await cluster.close();
@@ -52,16 +53,19 @@ describe('R3 groups across 3 worker threads on the real filesystem', () => {
     const results = await Promise.all(creates);
     assert.ok(results.every((r) => r.ok && r.built));
     assert.equal(new Set(results.map((r) => r.workerId)).size, 3, 'replicas are spread over all workers');
+    let last: CensusEntry[] = [];
     const census = await waitUntil(
       async () => {
-        const c = await cluster.census();
+        const c = (last = await cluster.census());
         assertElectionSafety(c);
         const leaders = new Set(c.filter((e) => e.role === 'leader').map((e) => e.group));
         const minCommit = Math.min(...c.map((e) => e.commitIndex));
         return leaders.size === GROUPS && minCommit >= 20 ? c : undefined;
       },
       WAIT_MS,
-      'a leader in every group and 20 committed entries on every replica',
+      () =>
+        'a leader in every group and 20 committed entries on every replica; last census: ' +
+        last.map((e) => `g${e.group}/S${e.server} ${e.role} t${e.term} commit ${e.commitIndex}`).join(', '),
     );
     assert.equal(census.length, GROUPS * 3);
     assert.ok(census.every((e) => e.inRegistry && e.inAssignment && !isOrphan(e)));
