@@ -4,12 +4,20 @@ import type { ScenarioResult } from '../scenario/result.js';
 export const EXIT = {
   /** The run finished; `clean`, or `leaked` under racy (the expected bug). */
   ok: 0,
+  /** `raftrace gate` only: a benchmark regressed beyond its threshold and no trailer accepted it. */
+  regression: 1,
   /** Bad flags or config file; nothing was run or written. */
   badInput: 2,
   /** A duplicate or a leak under an atomic strategy (locked, inflight, cas). */
   forbidden: 3,
   /** The harness failed (a worker died, a wait timed out, the result could not be written). */
   harnessFailure: 4,
+  /**
+   * The run finished but did not exercise the claim it was asked to test (e.g. every creation
+   * failed), so neither `clean` nor `leaked` can be said. Reserved here so that `run`, the bench
+   * and the gate share one table; see the hardening issue for when it is returned.
+   */
+  inconclusive: 5,
   /** Interrupted with Ctrl-C (SIGINT); the partial result was still printed and written. */
   interrupted: 130,
 } as const;
