@@ -13,6 +13,9 @@ import { renderMicroMarkdown } from './micro/render.js';
 import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
 import { renderHostMarkdown, runHostBench } from './host/run.js';
+import { anyForbidden, benchExitCode } from './exit-code.js';
+import { isAllowedStrategy } from '../src/create/index.js';
+import { testHooksEnabled } from '../src/env/test-hooks.js';
 
 /** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
 const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
@@ -41,12 +44,19 @@ const program = new Command('npm run bench --')
   .option('--micro-repeats <n>', 'interleaved repeats of every multi-thread micro configuration (default 3, smoke 1)', positiveInt('--micro-repeats'))
   .option('--micro-ops <n>', 'operations per thread in each multi-thread micro run (default 50000, smoke 3000)', positiveInt('--micro-ops'))
   .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
+  // Test hook, hidden: the matrix's strategies (e.g. broken-cas); only with RAFTRACE_TEST_HOOKS=1.
+  .addOption(new Option('--test-strategies <names...>').hideHelp())
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
 const opts = program.opts<{
-  smoke: boolean; soak: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[]; microRepeats?: number; microOps?: number;
+  smoke: boolean; soak: boolean; out: string; repeats?: number; groups?: number; seed: number; skip?: string[]; microRepeats?: number; microOps?: number; testStrategies?: string[];
 }>();
+if (opts.testStrategies !== undefined && (!testHooksEnabled() || !opts.testStrategies.every(isAllowedStrategy))) {
+  console.error(`raftrace bench: unknown option '--test-strategies'`);
+  process.exit(EXIT.badInput);
+}
+const matrixStrategies = opts.testStrategies;
 const skip = new Set(opts.skip ?? []);
 const abort = new AbortController();
 process.on('SIGINT', () => {
@@ -99,13 +109,14 @@ async function main(): Promise<number> {
     console.log(`matrix: 4 strategies × 4 cells × ${repeats} repeat(s), ${groups} groups per run, ${workers} workers`);
     const m = await runMatrix({
       repeats, groups, workers, seed: opts.seed, observeNatsSeconds: smoke ? 0 : 30, signal: abort.signal,
+      ...(matrixStrategies ? { strategies: matrixStrategies } : {}),
       onRun: (done, total, r) =>
         console.log(
           `  [${done}/${total}] ${r.strategy.padEnd(8)} k=${r.config.callersPerCreate} ${r.config.cpuBusyShare > 0 ? 'heavy' : 'light'}: ` +
             `${r.throughput.createsPerSec.toFixed(0)} creates/s, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome}${r.harnessFailure ? ` (harness: ${r.harnessFailure})` : ''}`,
         ),
     });
-    forbidden ||= m.results.some((r) => r.verdict.outcome === 'forbidden');
+    forbidden ||= anyForbidden(m.results);
     harness ||= m.results.some((r) => r.harnessFailure !== null);
     json.matrix = { repeats, groups, workers, summaries: m.summaries, runs: m.results };
     sections.push('## Verdict per strategy', '', renderVerdicts(m.summaries), '', '## Comparison matrix', '', renderMatrix(m.summaries), '');
@@ -114,7 +125,7 @@ async function main(): Promise<number> {
     if (!skip.has('experiments') && !abort.signal.aborted) {
       console.log('experiment: creation throughput, 1 ms disk, 4 creators on distinct names on one server…');
       const t = await runThroughputExperiment({ repeats: smoke ? 1 : 9, groups: smoke ? 40 : 300, workers, seed: opts.seed, signal: abort.signal });
-      forbidden ||= t.results.some((r) => r.verdict.outcome === 'forbidden');
+      forbidden ||= anyForbidden(t.results);
       console.log('experiment: orphan tav.idx failure rate…');
       const o = await runOrphanRateExperiment({ groups: smoke ? 12 : 90, workers, observeNatsSeconds: smoke ? 40 : 150, seed: opts.seed });
       const d = detectionStats(m.results);
@@ -163,9 +174,7 @@ async function main(): Promise<number> {
   await writeFileAtomic(join(opts.out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFileAtomic(join(opts.out, 'latest.md'), md);
   console.log(`\n${md}\nwrote ${join(opts.out, 'latest.json')} and ${join(opts.out, 'latest.md')} in ${wallSeconds.toFixed(0)} s`);
-  if (forbidden) return EXIT.forbidden;
-  if (harness) return EXIT.harness;
-  return partial ? EXIT.interrupted : EXIT.ok;
+  return benchExitCode({ forbidden, harnessFailure: harness, interrupted: partial });
 }
 
 main().then(

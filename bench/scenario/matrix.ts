@@ -1,4 +1,4 @@
-import { STRATEGY_NAMES, type StrategyName } from '../../src/create/strategy.js';
+import { STRATEGY_NAMES, TEST_STRATEGY_NAMES, type StrategyName } from '../../src/create/strategy.js';
 import { buildConfig, type PresetName, type ScenarioConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
 import { runScenario } from '../../src/scenario/run.js';
@@ -33,6 +33,8 @@ export interface MatrixOptions {
   readonly observeNatsSeconds: number;
   readonly signal?: AbortSignal;
   readonly onRun?: (done: number, total: number, r: ScenarioResult) => void;
+  /** Strategies to run (default: the public four); tests pass broken-cas here. */
+  readonly strategies?: readonly StrategyName[];
 }
 
 /** One (cell, strategy) over all repeats. */
@@ -68,10 +70,11 @@ export function cellConfig(cell: MatrixCell, strategy: StrategyName, seed: numbe
  */
 export async function runMatrix(o: MatrixOptions): Promise<{ results: ScenarioResult[]; summaries: CellSummary[] }> {
   const results: ScenarioResult[] = [];
-  const total = o.repeats * CELLS.length * STRATEGY_NAMES.length;
+  const strategies = o.strategies ?? STRATEGY_NAMES;
+  const total = o.repeats * CELLS.length * strategies.length;
   for (let r = 0; r < o.repeats && !o.signal?.aborted; r++) {
     for (const cell of CELLS) {
-      const order = rotate(STRATEGY_NAMES, r);
+      const order = rotate(strategies, r);
       for (const strategy of order) {
         if (o.signal?.aborted) break;
         const res = await runScenario(cellConfig(cell, strategy, o.seed + r, o.groups, o.workers, o.observeNatsSeconds), o.signal ? { signal: o.signal } : {});
@@ -106,7 +109,7 @@ export function summarizeMatrix(results: readonly ScenarioResult[]): CellSummary
     };
     const racy = thr('racy');
     const lockedT = thr('locked');
-    for (const strategy of STRATEGY_NAMES) {
+    for (const strategy of [...STRATEGY_NAMES, ...TEST_STRATEGY_NAMES]) {
       const rs = inCell.filter((r) => r.strategy === strategy);
       if (rs.length === 0) continue;
       const t = summarize(rs.map((r) => r.throughput.createsPerSec));

@@ -15,7 +15,7 @@ export type PauseCounter = (typeof PAUSE_COUNTERS)[number];
  * locked — every caller is at the lock; inflight/cas — every other caller is parked on the winner.
  */
 export function forcedGate(strategy: StrategyName, callers: number): readonly [PauseCounter, number] {
-  if (strategy === 'racy') return ['built', callers];
+  if (strategy === 'racy' || strategy === 'broken-cas') return ['built', callers];
   if (strategy === 'locked') return ['atCheck', callers];
   return ['parked', callers - 1];
 }

@@ -1,7 +1,13 @@
 import type { ServerShm } from '../shm/server-shm.js';
 
+/** The public strategies: listed in --help, run by the bench and the soak. */
 export const STRATEGY_NAMES = ['racy', 'locked', 'inflight', 'cas'] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
+/**
+ * Strategies that exist for the test suite only, accepted only with `RAFTRACE_TEST_HOOKS=1`
+ * (see src/env/test-hooks.ts) and never listed: `broken-cas` claims atomicity but races.
+ */
+export const TEST_STRATEGY_NAMES = ['broken-cas'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number] | (typeof TEST_STRATEGY_NAMES)[number];
 
 /** One request to make sure a Raft group has a node on one server (NATS `createRaftGroup`). */
 export interface CreateRequest {

@@ -98,7 +98,8 @@ const obj = (props: Record<string, unknown>): Record<string, unknown> => ({ type
 export const RESULT_JSON_SCHEMA = obj({
   schema: { const: RESULT_SCHEMA_ID },
   target: { enum: ['worker_threads', 'nats-cluster'] },
-  strategy: { enum: ['racy', 'locked', 'inflight', 'cas'] },
+  // broken-cas: the test-only strategy (RAFTRACE_TEST_HOOKS=1); its results must validate too.
+  strategy: { enum: ['racy', 'locked', 'inflight', 'cas', 'broken-cas'] },
   seed: int,
   config: { type: 'object' },
   machine: obj({ cores: int, cpuModel: { type: 'string' }, memoryGiB: num, node: { type: 'string' }, platform: { type: 'string' } }),

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, isOrphan } from '../cluster/cluster.js';
-import { ATOMIC_STRATEGIES } from '../create/index.js';
+import { claimsAtomicity } from '../create/index.js';
 import { HarnessFailure } from '../host/host-pool.js';
 import { MESSAGES_PER_SECOND_MAX_DEFAULT, type CensusEntry, type CreateResult, type DeleteResult, type HostConfig, type HostStats } from '../host/protocol.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND, observeOrphans } from './observe.js';
@@ -308,14 +308,15 @@ class Measurements {
   }
 }
 
-function judge(cfg: ScenarioConfig, duplicates: number, orphansSeen: number, orphansAtEnd: number, safety: number): { outcome: Outcome; reasons: string[] } {
+/** The verdict: clean, leaked (racy: the expected bug) or forbidden (a strategy that claims atomicity broke it). */
+export function judge(cfg: ScenarioConfig, duplicates: number, orphansSeen: number, orphansAtEnd: number, safety: number): { outcome: Outcome; reasons: string[] } {
   const reasons: string[] = [];
   if (safety > 0) reasons.push(`${safety} instance(s) broke a Raft invariant (split brain, diverging logs)`);
   if (duplicates > 0) reasons.push(`${duplicates} duplicate instance(s) built`);
   if (orphansSeen > 0) reasons.push(`${orphansSeen} instance(s) seen unreferenced during the run`);
   if (orphansAtEnd > 0) reasons.push(`${orphansAtEnd} instance(s) still running after every group was deleted`);
   if (reasons.length === 0) return { outcome: 'clean', reasons };
-  const atomic = (ATOMIC_STRATEGIES as readonly string[]).includes(cfg.strategy);
+  const atomic = claimsAtomicity(cfg.strategy);
   if (atomic) reasons.unshift(`FORBIDDEN under ${cfg.strategy} (seed ${cfg.seed}; replay with --strategy ${cfg.strategy} --seed ${cfg.seed})`);
   return { outcome: atomic ? 'forbidden' : 'leaked', reasons };
 }
