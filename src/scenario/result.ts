@@ -70,7 +70,15 @@ export interface ScenarioResult {
     readonly other: number;
     readonly transient: number;
     readonly persistent: number;
-    /** Measured in the observation window over orphans alone in their group (null if none). */
+    /**
+     * Measured in the observation window over orphans alone in their group. null when there is no
+     * window (no orphan at end, or observeNatsSeconds 0) or no orphan stayed alone in its group for
+     * the whole window: orphans of one group on several servers (what a small racy run with 2+
+     * callers on every server leaves) can elect each other and fall silent, so there is no
+     * campaign-failure rate to measure; their failures are still in `persistent`. Tested in
+     * test/scenario/observe.test.ts; `raftrace` measures it with one forced orphan per group in
+     * bench/scenario/experiments.ts (measureOrphanRate).
+     */
     readonly orphanFailuresPerNatsSecond: number | null;
     /** What NATS's timing implies: 2 writes per campaign, one campaign per mean election timeout. */
     readonly expectedOrphanFailuresPerNatsSecond: number;

@@ -13,7 +13,13 @@
  *   node applies 1, 2, 3, ... in order, so every node's applied sequence is a prefix of the others';
  * - persistence order: every message's term, a candidate's self-vote and a granted vote were
  *   persisted before the message left; writes happen only when term/vote changes, terms never go
- *   back, and one vote per term.
+ *   back, and one vote per term;
+ * - §5.4.2: what a leader newly commits ends with an entry of its own term (it never commits an
+ *   earlier term's entry by counting replicas; those commit only under one of its own);
+ * - election timer: a follower or candidate campaigns at most electionTimeoutMaxTicks after its
+ *   last legitimate reset (a term change, a step-down, a granted vote, an append from the leader of
+ *   its term). A timer reset by anything else (a refused vote, a stale or foreign message, a
+ *   response) delays the campaign past that bound and is caught here.
  */
 import { Prng } from '../../src/env/prng.js';
 import { NATS_TIMING, type RaftTiming } from '../../src/raft/config.js';
@@ -73,6 +79,9 @@ export class Sim {
   /** Per (from, to) index pair: extra loss rate override (-1 = use the default). */
   private readonly linkLoss: number[];
   private readonly inflight = new Map<number, RaftMessage[]>();
+  /** Per node: the tick of its last legitimate election-timer reset (see the file comment). */
+  private readonly lastReset: number[];
+  private readonly electionTimeoutMaxTicks: number;
   private partitionEndsAt = -1;
   private proposals = 0;
   private lossRate: number;
@@ -87,6 +96,8 @@ export class Sim {
     this.ids = Object.freeze(simIds(opts.voters));
     const timing = opts.timing ?? NATS_TIMING;
     this.nodes = this.ids.map((id) => new RaftNode({ id, peers: this.ids, timing, prng: root.fork(id) }));
+    this.lastReset = this.ids.map(() => 0);
+    this.electionTimeoutMaxTicks = timing.electionTimeoutMaxTicks;
     this.persisted = this.ids.map(() => ({ term: 0, vote: '' }));
     this.votesByTerm = this.ids.map(() => new Map<number, VoteId>());
     this.writeCount = this.ids.map(() => 0);
@@ -130,10 +141,11 @@ export class Sim {
     try {
       this.maybePartition();
       this.deliverDue();
-      for (const n of this.nodes) n.tick();
+      for (let i = 0; i < this.nodes.length; i++) this.observed(i, () => (this.nodes[i] as RaftNode).tick());
       this.maybePropose();
       this.drainAll();
       this.checkElectionSafety();
+      this.checkElectionTimers();
     } catch (e) {
       // A node's own invariant failure gets the seed too.
       if (e instanceof SimViolation) throw e;
@@ -197,7 +209,33 @@ export class Sim {
       const j = this.net.intBetween(0, i);
       [due[i], due[j]] = [due[j] as RaftMessage, due[i] as RaftMessage];
     }
-    for (const m of due) (this.nodes[this.ids.indexOf(m.to)] as RaftNode).step(m);
+    for (const m of due) {
+      const i = this.ids.indexOf(m.to);
+      const n = this.nodes[i] as RaftNode;
+      this.observed(i, () => n.step(m));
+      // An append of the receiver's (possibly just adopted) term comes from that term's leader.
+      if (m.type === 'append' && m.term === n.term) this.lastReset[i] = this.now;
+    }
+  }
+
+  /** Runs `f` on node i and records a legitimate timer reset if its term changed or it stopped leading. */
+  private observed(i: number, f: () => void): void {
+    const n = this.nodes[i] as RaftNode;
+    const term = n.term;
+    const leading = n.role === 'leader';
+    f();
+    if (n.term !== term || (leading && n.role !== 'leader')) this.lastReset[i] = this.now;
+  }
+
+  private checkElectionTimers(): void {
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[i] as RaftNode;
+      if (n.role === 'leader') continue;
+      const since = this.now - (this.lastReset[i] as number);
+      if (since > this.electionTimeoutMaxTicks) {
+        this.fail(`${n.id} (${n.role}, term ${n.term}) has not campaigned ${since} ticks after its last legitimate timer reset (max ${this.electionTimeoutMaxTicks}): something else reset its timer`);
+      }
+    }
   }
 
   private drainAll(): void {
@@ -223,9 +261,14 @@ export class Sim {
       const voted = this.votesByTerm[i]?.get(m.term);
       if (m.type === 'vote-request' && voted !== n.id) this.fail(`${n.id} asked for votes in term ${m.term} before persisting its self-vote`);
       if (m.type === 'vote-response' && m.granted && voted !== m.to) this.fail(`${n.id} granted ${m.to} in term ${m.term} before persisting it`);
+      if (m.type === 'vote-response' && m.granted) this.lastReset[i] = this.now;
       this.send(m);
     }
-    // 3. Apply.
+    // 3. Apply. A leader's new commits end with an entry of its own term (§5.4.2).
+    const lastCommitted = r.committed.at(-1);
+    if (n.role === 'leader' && lastCommitted !== undefined && lastCommitted.term !== n.term) {
+      this.fail(`leader ${n.id} of term ${n.term} committed up to index ${lastCommitted.index} of term ${lastCommitted.term} by counting replicas (§5.4.2)`);
+    }
     for (const e of r.committed) this.apply(i, n, e);
     n.advance();
   }
