@@ -11,7 +11,10 @@ describe('raftrace run: outputs', () => {
       await writeFile(join(tmp, 'cfg.json'), JSON.stringify({ strategy: 'cas', seed: 99, groups: 12, workers: 2, disk: 'fs' }));
       const out = join(tmp, 'reports', 'result.json');
       const log = join(tmp, 'logs', 'raft');
-      const r = await runCli(['run', '--config', join(tmp, 'cfg.json'), ...SMALL, '--strategy', 'racy', '--out', out, '--log', log], tmp);
+      // 3 callers at once and 5 ms per disk operation: racy's window is open for every (server, group),
+      // so duplicates, orphans and their failing tav.idx writes (the logged lines) are certain.
+      const wide = ['--callers', '3', '--caller-spread-ms', '0', '--disk-latency-ms', '5'];
+      const r = await runCli(['run', '--config', join(tmp, 'cfg.json'), ...SMALL, ...wide, '--strategy', 'racy', '--out', out, '--log', log], tmp);
       assert.equal(r.code, 0, r.stderr);
       // The human table, never ANSI codes on a pipe.
       for (const row of ['throughput', 'create latency', 'duplicates', 'orphans', 'tav.idx failures', 'safety violations', 'verdict']) assert.match(r.stdout, new RegExp(`^  ${row} `, 'm'), row);
@@ -23,9 +26,16 @@ describe('raftrace run: outputs', () => {
       assert.equal(r.stderr.split('\n')[0], 'seed 99 (replay with --seed 99)');
       assert.deepEqual(await readdir(join(tmp, 'reports')), ['result.json'], 'no temp file beside --out');
       // Workers log only warnings and errors (tav.idx failures), each to <prefix>.w<N>.log, opened on first line.
-      const logs = await readdir(join(tmp, 'logs'));
+      assert.ok(res.counts.duplicates > 0 && res.tav.enoent > 0, `the race showed: ${JSON.stringify(res.counts)} ${JSON.stringify(res.tav)}`);
+      const logs = (await readdir(join(tmp, 'logs'))).sort();
+      assert.ok(logs.length > 0, 'tav.idx failures were logged');
       for (const l of logs) assert.match(l, /^raft\.w[01]\.log$/);
-      if (res.tav.enoent + res.tav.other > 0) assert.ok(logs.length > 0, 'tav.idx failures were logged');
+      const lines = (await Promise.all(logs.map((l) => readFile(join(tmp, 'logs', l), 'utf8')))).join('').split('\n').filter((l) => l !== '');
+      for (const l of lines) assert.match(l, /^\[\d+\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\.\d{6} \[(ERR|WRN)\] RAFT \[\w{8} - \S+\] /, l);
+      // Every ENOENT is logged at ERR (NATS: "Resource not found"); the counters are read before the
+      // workers close, so the log may hold more (orphans keep failing until then), never fewer.
+      assert.ok(lines.filter((l) => l.includes('[ERR]') && l.includes('Resource not found')).length >= res.tav.enoent);
+      assert.ok(lines.some((l) => l.includes('[WRN]') && l.includes('Error writing term and vote file')));
       assert.deepEqual(await leftovers(tmp), []);
     } finally {
       await removeTmp(tmp);

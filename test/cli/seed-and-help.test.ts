@@ -20,7 +20,10 @@ describe('raftrace run: the seed', () => {
     }
   });
 
-  test('the same --seed gives the same plan', async () => {
+  // What this proves: the seed reaches the config and the request count. That the workload plan
+  // (delays and lifetimes included) is a pure function of the seed is proven on the plan itself:
+  // test/scenario/config.test.ts (mutant plan-delays-from-math-random).
+  test('the same --seed gives the same config and the same requests', async () => {
     const args = ['run', ...SMALL, '--strategy', 'inflight', '--seed', '424242', '--workers', '1', '--disk', 'memfs', '--callers', '3', '--json'];
     const [a, b] = [await runCli(args), await runCli(args)];
     try {

@@ -68,10 +68,15 @@ test('a leader is elected within the bound once a majority can talk', (t) => {
   for (const seed of seedsFor(300)) {
     const sim = new Sim(chaos(seed));
     sim.run(1000);
+    // The majority never includes the leader of the highest term, so (nearly) every seed needs a
+    // real election (before, a majority that already had its leader passed at t = 0 and measured
+    // nothing). A stale leader of a lower term may stay in: it steps down at the first message.
     const q = quorumSize(sim.ids.length);
-    const components = sim.ids.map((_, i) => (i < q ? 0 : i));
+    const top = Math.max(...sim.nodes.map((n) => (n.role === 'leader' ? n.term : -1)));
+    const excluded = sim.nodes.findIndex((n) => n.role === 'leader' && n.term === top);
+    const members = sim.ids.map((_, i) => i).filter((i) => i !== excluded).slice(0, q);
+    const components = sim.ids.map((_, i) => (members.includes(i) ? 0 : i + 1));
     sim.settle(components, 0, D);
-    const members = components.flatMap((c, i) => (c === 0 ? [i] : []));
     let t = 0;
     while (sim.stableLeader(members) < 0 && t <= bound) {
       sim.tick();
@@ -81,5 +86,4 @@ test('a leader is elected within the bound once a majority can talk', (t) => {
     worst = Math.max(worst, t);
   }
   t.diagnostic(`worst election after heal: ${worst} ticks (bound ${bound})`);
-  assert.ok(worst > 0);
 });

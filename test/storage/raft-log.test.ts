@@ -109,15 +109,30 @@ void test('an orphan writing through TermVoteStore into a FileLogSink leaves a g
   }
 });
 
-void test('MemoryLogSink keeps lines; NullLogSink drops them', async () => {
+void test('MemoryLogSink keeps lines in order', async () => {
   const m = new MemoryLogSink();
   m.line('WRN', 'RAFT [a - b] w');
-  assert.deepEqual(m.lines, [{ level: 'WRN', text: 'RAFT [a - b] w' }]);
-  assert.deepEqual(m.rendered(), ['[WRN] RAFT [a - b] w']);
+  m.line('ERR', 'RAFT [a - b] e');
+  assert.deepEqual(m.lines, [{ level: 'WRN', text: 'RAFT [a - b] w' }, { level: 'ERR', text: 'RAFT [a - b] e' }]);
+  assert.deepEqual(m.rendered(), ['[WRN] RAFT [a - b] w', '[ERR] RAFT [a - b] e']);
   await m.flush();
   await m.close();
+});
+
+void test('NullLogSink keeps nothing, and a store logging to it still counts every failure and its WRN decision', async () => {
   const n = new NullLogSink();
-  n.line('ERR', 'x');
+  for (let i = 0; i < 1000; i++) n.line('ERR', `x${i}`);
+  assert.deepEqual(Object.keys(n), [], 'no state: dropped lines are not retained');
   await n.flush();
   await n.close();
+  n.line('ERR', 'after close: still no throw');
+  // A TermVoteStore on a missing directory, logging to the null sink: counting must not depend on logging.
+  const counters = newTavFailureCounters();
+  const store = new TermVoteStore({
+    disk: new MemDisk(), path: '/gone/tav.idx', nodeId: 'nodeA001', group: 'G', clock: new SimClock(), timeScale: 1000,
+    classify: () => 'persistent', counters, log: n,
+  });
+  assert.equal(await store.write(new Uint8Array(16)), false);
+  assert.equal(await store.write(new Uint8Array(16)), false);
+  assert.deepEqual(counters, { enoent: 2, other: 0, transient: 0, persistent: 2, warnLogged: 1, warnSuppressed: 1 });
 });
