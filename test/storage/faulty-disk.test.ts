@@ -119,6 +119,40 @@ void test('fixed latency: the write resolves only after the SimClock advances', 
   })(), new Uint8Array([5]));
 });
 
+void test('a faulting operation pays its latency first: it rejects only after the SimClock advances', async () => {
+  const clock = new SimClock();
+  const disk = await freshDisk({ latencyMs: { kind: 'fixed', ms: 30 }, faults: { EIO: 1 } }, 9, clock);
+  let settled = false;
+  const p = disk.writeFile('/g/tav.idx', new Uint8Array([5])).finally(() => (settled = true));
+  p.catch(() => undefined);
+  await settle();
+  assert.equal(settled, false, 'not before its latency');
+  assert.equal(disk.faultCounts().total, 0, 'counted when raised, not when drawn');
+  clock.advanceMs(30);
+  await assert.rejects(p, { code: 'EIO' });
+  assert.equal(disk.faultCounts().total, 1);
+});
+
+void test('the fault draw is a half-open interval: a draw of exactly 0 never faults at rate 0, a draw just below 1 faults at rate 1', async () => {
+  class FixedPrng extends Prng {
+    constructor(private readonly u: number) {
+      super(1);
+    }
+    override nextFloat(): number {
+      return this.u;
+    }
+  }
+  const at = async (u: number, config: FaultyDiskConfig): Promise<string[]> => {
+    const inner = new MemDisk();
+    await inner.mkdirp('/g');
+    return outcomes(new FaultyDisk(inner, config, { prng: new FixedPrng(u), clock: new SimClock() }), 3);
+  };
+  assert.deepEqual(await at(0, { faults: { EIO: 0 } }), ['ok', 'ok', 'ok']);
+  assert.deepEqual(await at(0, { faults: { EIO: 0, ENOSPC: 0.5 } }), ['ENOSPC', 'ENOSPC', 'ENOSPC']);
+  assert.deepEqual(await at(0.5, { faults: { EIO: 0.5 } }), ['ok', 'ok', 'ok'], 'u = rate is outside [0, rate)');
+  assert.deepEqual(await at(1 - 2 ** -53, { faults: { EACCES: 1 } }), ['EACCES', 'EACCES', 'EACCES']);
+});
+
 void test('uniform latency is drawn from the Prng within [min, max] and is seed-deterministic', async () => {
   async function delays(seed: number): Promise<number[]> {
     const clock = new SimClock();

@@ -77,6 +77,32 @@ void test('overlapping writes are serialised: the file holds the last one', asyn
   assert.deepEqual(await f.disk.readFile(TAV), tav(4, 'nodeA001'));
 });
 
+void test('on a slow disk, the next write waits for the previous one: an older term/vote never lands last', async () => {
+  // A disk whose first write is held until released: if writes overlapped, the second (newer)
+  // would land first and the held older one would overwrite it.
+  const inner = new MemDisk();
+  await inner.mkdirp(groupDir(ROOT, 'S1', GROUP));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const started: number[] = [];
+  const disk: Disk = Object.assign(Object.create(inner) as MemDisk, {
+    writeFile: async (path: string, data: Uint8Array): Promise<void> => {
+      started.push(new DataView(data.buffer).getUint32(0, true));
+      if (started.length === 1) await held;
+      await inner.writeFile(path, data);
+    },
+  });
+  const f = await fixture({ disk });
+  const older = f.store.write(tav(7, ''));
+  const newer = f.store.write(tav(7, 'nodeA001'));
+  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+  assert.deepEqual(started, [7], 'the second write has not started while the first is held');
+  release();
+  assert.deepEqual(await Promise.all([older, newer]), [true, true]);
+  assert.deepEqual(started, [7, 7]);
+  assert.deepEqual(await inner.readFile(TAV), tav(7, 'nodeA001'), 'the file ends with the last write');
+});
+
 void test('ENOENT after the dir is removed: counted by cause and class, ERR then WRN in NATS words', async () => {
   const f = await fixture();
   await f.disk.rm(groupDir(ROOT, 'S1', GROUP));
