@@ -3,7 +3,7 @@
 // property checks (test/raft/sim.ts) also see are listed with sim.test.ts (killed by either).
 const CORNER = 'test/raft/corner-rules.test.ts';
 const SIM = 'test/raft/sim.test.ts';
-export default [
+const catalog = [
   {
     id: 'raft-commit-earlier-term-by-count',
     area: 'raft',
@@ -121,4 +121,14 @@ export default [
     replace: 'return sorted[0];',
     tests: ['test/raft/log.test.ts', CORNER],
   },
+  // The same bugs again, against the simulator alone: these keep test/raft/sim.ts's property checks
+  // (§5.4.2, election-timer resets, lost-quorum step-down) from being weakened unnoticed.
+  ...['raft-commit-earlier-term-by-count', 'raft-refused-vote-resets-timer', 'raft-lost-quorum-off-by-one'].map((id) => ({ id, sim: true })),
 ];
+
+/** Entries marked `sim` copy the named mutant with the simulator as its only test. */
+export default catalog.map((m) => {
+  if (!m.sim) return m;
+  const base = catalog.find((x) => x.id === m.id && !x.sim);
+  return { ...base, id: `sim-sees-${m.id.replace(/^raft-/, '')}`, description: `${base.description} — caught by the simulator alone`, tests: [SIM] };
+});

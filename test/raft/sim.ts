@@ -19,7 +19,10 @@
  * - election timer: a follower or candidate campaigns at most electionTimeoutMaxTicks after its
  *   last legitimate reset (a term change, a step-down, a granted vote, an append from the leader of
  *   its term). A timer reset by anything else (a refused vote, a stale or foreign message, a
- *   response) delays the campaign past that bound and is caught here.
+ *   response) delays the campaign past that bound and is caught here;
+ * - lost quorum: a node that has led for more than two lost-quorum intervals has had append
+ *   responses of its term from a quorum (itself included) within the last two intervals — else it
+ *   must have stepped down at the check inside that window (NATS's orphaned-leader step-down).
  */
 import { Prng } from '../../src/env/prng.js';
 import { NATS_TIMING, type RaftTiming } from '../../src/raft/config.js';
@@ -82,6 +85,11 @@ export class Sim {
   /** Per node: the tick of its last legitimate election-timer reset (see the file comment). */
   private readonly lastReset: number[];
   private readonly electionTimeoutMaxTicks: number;
+  private readonly lostQuorumTicks: number;
+  /** Per node: the tick it last became leader (-1 while not leading). */
+  private readonly leaderSince: number[];
+  /** Per node, per peer: the tick that node last stepped an append response of its term while leading. */
+  private readonly heardAt: number[][];
   private partitionEndsAt = -1;
   private proposals = 0;
   private lossRate: number;
@@ -98,6 +106,9 @@ export class Sim {
     this.nodes = this.ids.map((id) => new RaftNode({ id, peers: this.ids, timing, prng: root.fork(id) }));
     this.lastReset = this.ids.map(() => 0);
     this.electionTimeoutMaxTicks = timing.electionTimeoutMaxTicks;
+    this.lostQuorumTicks = timing.lostQuorumTicks;
+    this.leaderSince = this.ids.map(() => -1);
+    this.heardAt = this.ids.map(() => this.ids.map(() => -1));
     this.persisted = this.ids.map(() => ({ term: 0, vote: '' }));
     this.votesByTerm = this.ids.map(() => new Map<number, VoteId>());
     this.writeCount = this.ids.map(() => 0);
@@ -146,6 +157,7 @@ export class Sim {
       this.drainAll();
       this.checkElectionSafety();
       this.checkElectionTimers();
+      this.checkLostQuorum();
     } catch (e) {
       // A node's own invariant failure gets the seed too.
       if (e instanceof SimViolation) throw e;
@@ -215,6 +227,7 @@ export class Sim {
       this.observed(i, () => n.step(m));
       // An append of the receiver's (possibly just adopted) term comes from that term's leader.
       if (m.type === 'append' && m.term === n.term) this.lastReset[i] = this.now;
+      if (m.type === 'append-response' && n.role === 'leader' && m.term === n.term) (this.heardAt[i] as number[])[this.ids.indexOf(m.from)] = this.now;
     }
   }
 
@@ -224,7 +237,23 @@ export class Sim {
     const term = n.term;
     const leading = n.role === 'leader';
     f();
-    if (n.term !== term || (leading && n.role !== 'leader')) this.lastReset[i] = this.now;
+    const leadingNow = (this.nodes[i] as RaftNode).role === 'leader'; // re-read: f() changed it
+    if (n.term !== term || (leading && !leadingNow)) this.lastReset[i] = this.now;
+    if (!leading && leadingNow) this.leaderSince[i] = this.now;
+    if (!leadingNow) this.leaderSince[i] = -1;
+  }
+
+  private checkLostQuorum(): void {
+    const window = 2 * this.lostQuorumTicks + 1;
+    const q = (this.nodes.length >> 1) + 1;
+    for (let i = 0; i < this.nodes.length; i++) {
+      const since = this.leaderSince[i] as number;
+      if (since < 0 || this.now - since <= window) continue;
+      const heard = (this.heardAt[i] as number[]).filter((t, p) => p !== i && t > this.now - window).length;
+      if (heard + 1 < q) {
+        this.fail(`${this.ids[i]} still leads term ${this.nodes[i]?.term} with answers from ${heard} peer(s) in the last ${window} ticks (quorum ${q}): lost-quorum step-down missed`);
+      }
+    }
   }
 
   private checkElectionTimers(): void {
