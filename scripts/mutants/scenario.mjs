@@ -121,4 +121,13 @@ export default [
     replace: "return results.slice(0, 1).some((r) => r.verdict.outcome === 'forbidden');",
     tests: ['test/cli/forbidden.test.ts'],
   },
+  {
+    id: 'census-during-run-ignored',
+    area: 'scenario',
+    description: 'the periodic census during the churn never records an unreferenced instance',
+    file: 'src/scenario/run.ts',
+    find: '            if (isOrphan(e))\n                this.orphansSeen.add(e.instanceId);',
+    replace: '            if (false)\n                this.orphansSeen.add(e.instanceId);',
+    tests: [FORBIDDEN_RUN],
+  },
 ];

@@ -17,14 +17,18 @@ import { FORBIDDEN_RUN } from '../fixtures/forbidden-run.js';
 process.env[TEST_HOOKS_ENV] = '1';
 
 test('broken-cas in a real run: duplicates counted, orphans left, verdict forbidden, exit code 3', async (t) => {
-  const r = await runScenario(buildConfig({ ...FORBIDDEN_RUN, strategy: 'broken-cas' }));
+  // 8 groups, 2 at a time, a census every 5 ms: the orphans of the first groups are alive while later
+  // groups still cycle, so the census during the run must see them too.
+  const r = await runScenario(buildConfig({ ...FORBIDDEN_RUN, groups: 8, concurrency: 2, strategy: 'broken-cas' }), { censusEveryMs: 5 });
   const validate = new Ajv({ allErrors: true }).compile(RESULT_JSON_SCHEMA);
   assert.ok(validate(r), JSON.stringify(validate.errors));
   assert.equal(r.partial, false);
   assert.equal(r.harnessFailure, null);
   t.diagnostic(`duplicates ${r.counts.duplicates}, orphans at end ${r.leaks.orphansAtEnd}`);
   assert.ok(r.counts.duplicates > 0, `a duplicate was built: ${JSON.stringify(r.counts)}`);
-  assert.equal(r.counts.instancesBuilt, 4 * 3 + r.counts.duplicates, 'built = one per (server, group) + duplicates');
+  assert.equal(r.counts.instancesBuilt, 8 * 3 + r.counts.duplicates, 'built = one per (server, group) + duplicates');
+  assert.ok(r.leaks.orphansSeenDuringRun > 0, 'the census during the churn saw unreferenced instances');
+  assert.ok(r.verdict.reasons.includes(`${r.leaks.orphansSeenDuringRun} instance(s) seen unreferenced during the run`), r.verdict.reasons.join('; '));
   assert.equal(r.leaks.orphansAtEnd, r.counts.duplicates, 'every duplicate outlives its group (deleted by name, never stopped)');
   assert.equal(r.verdict.outcome, 'forbidden', r.verdict.reasons.join('; '));
   assert.match(r.verdict.reasons[0] ?? '', /^FORBIDDEN under broken-cas \(seed 17; replay with --strategy broken-cas --seed 17\)$/);
