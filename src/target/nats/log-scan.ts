@@ -59,7 +59,7 @@ export interface LogScan {
 const HEAD = /^\[\d+\] (\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,6}) \[(\w+)\] (.*)$/;
 const FAIL = /^RAFT \[\S+ - (\S+)\] (Resource not found|Critical write error): .*tav\.idx/;
 const WARN = /^RAFT \[\S+ - \S+\] Error writing term and vote file/;
-const MONITOR = /^(Starting|Exiting) consumer monitor for '[^']* > ([^']*)' \[(\S+)\]$/;
+const MONITOR = /^(Starting|Exiting) consumer monitor for '[^' >]+ > ([^']*)' \[(\S+)\]$/;
 
 /** Local wall-clock ms of a log timestamp (nats-server logs local time). */
 function timeOf(m: RegExpExecArray): number {
