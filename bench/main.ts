@@ -13,6 +13,7 @@ import { renderMicroMarkdown } from './micro/render.js';
 import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
 import { renderHostMarkdown, runHostBench } from './host/run.js';
+import { BENCH_SIZES, calibrationPhase } from './scenario/calibration.js';
 
 /** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
 const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
@@ -40,7 +41,7 @@ const program = new Command('npm run bench --')
   .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
   .option('--micro-repeats <n>', 'interleaved repeats of every multi-thread micro configuration (default 3, smoke 1)', positiveInt('--micro-repeats'))
   .option('--micro-ops <n>', 'operations per thread in each multi-thread micro run (default 50000, smoke 3000)', positiveInt('--micro-ops'))
-  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
+  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments', 'calibration']))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
   .parse(process.argv);
 
@@ -143,6 +144,13 @@ async function main(): Promise<number> {
     json.host = h;
     sections.push('## Hosting Raft nodes', '', renderHostMarkdown(h), '');
     phaseDone('host');
+  }
+
+  if (!skip.has('calibration') && !abort.signal.aborted) {
+    const c = await calibrationPhase(BENCH_SIZES[mode], workers, opts.seed, abort.signal, (line) => console.log(line));
+    json.calibration = c.json;
+    sections.push('## Calibration: model and a real nats-server cluster', '', c.md, '');
+    phaseDone('calibration');
   }
 
   const wallSeconds = (Date.now() - started.getTime()) / 1000;

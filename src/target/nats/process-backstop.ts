@@ -11,7 +11,9 @@ export class ExitBackstop {
   private armed = true;
 
   constructor(private readonly dir: string) {
-    process.on('exit', this.onExit);
+    // First in line: the servers must be dead before any other 'exit' listener (the CLI's own
+    // temp-dir removal) tries to remove a tree they could still be writing into.
+    process.prependListener('exit', this.onExit);
   }
 
   track(pid: number | undefined): void {
