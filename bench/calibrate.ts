@@ -57,9 +57,14 @@ if (values!.render !== undefined || values!.compare !== undefined) {
   process.exit(0);
 }
 
+// First SIGINT/SIGTERM: stop after the current run's cleanup; second: exit now (the clusters' exit backstops kill their servers).
 const abort = new AbortController();
-process.on('SIGINT', () => abort.abort());
-process.on('SIGTERM', () => abort.abort());
+const onSignal = (): void => {
+  if (abort.signal.aborted) process.exit(130);
+  abort.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 const started = new Date();
 const machine = machineFacts();
 const c = await calibrationPhase({ groups, repeats, deletePhase: phase }, Math.max(2, cpus().length), seed, abort.signal, (l) => console.log(l));

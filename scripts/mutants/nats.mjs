@@ -8,8 +8,8 @@ export default [
     area: 'nats',
     description: 'log scan: repeating tav.idx failures are never called persistent (the #5824 orphan goes unreported)',
     file: 'src/target/nats/log-scan.ts',
-    find: 'if (last.atMs - first.atMs > BURST_MS)',
-    replace: 'if (last.atMs - first.atMs > BURST_MS * 1000)',
+    find: 'if (burstsOf(list.map((f) => f.atMs)) >= PERSISTENT_BURSTS)',
+    replace: 'if (burstsOf(list.map((f) => f.atMs)) >= PERSISTENT_BURSTS * 100)',
     tests: ['test/target/log-scan.test.ts'],
   },
   {
@@ -17,8 +17,8 @@ export default [
     area: 'nats',
     description: 'log scan: a failure before its group was deleted counts as transient',
     file: 'src/target/nats/log-scan.ts',
-    find: 'afterDeleteMs >= -CLOCK_SLACK_MS',
-    replace: 'afterDeleteMs >= -1e12',
+    find: 'first.atMs >= delStart - CLOCK_SLACK_MS',
+    replace: 'first.atMs >= delStart - 1e12',
     tests: ['test/target/log-scan.test.ts'],
   },
   {

@@ -29,10 +29,12 @@ export interface ContenderCounts {
   streamUpdates: number;
   streamUpdateErrors: number;
   published: number;
+  /** The first non-200 /healthz answer, as the server worded it. */
+  healthSample: string | null;
 }
 
 export function emptyContenderCounts(): ContenderCounts {
-  return { healthChecks: 0, healthUnavailable: 0, healthErrors: 0, streamUpdates: 0, streamUpdateErrors: 0, published: 0 };
+  return { healthChecks: 0, healthUnavailable: 0, healthErrors: 0, streamUpdates: 0, streamUpdateErrors: 0, published: 0, healthSample: null };
 }
 
 export interface Contenders {
@@ -56,7 +58,10 @@ export function startContenders(
       const r = await monitorGet(s.ports.http, '/healthz').catch(() => null);
       counts.healthChecks++;
       if (r === null) counts.healthErrors++;
-      else if (r.status !== 200) counts.healthUnavailable++;
+      else if (r.status !== 200) {
+        counts.healthUnavailable++;
+        counts.healthSample ??= `${s.name} ${r.status} ${r.body.trim().slice(0, 200)}`;
+      }
     }
   });
   const updates = (async () => {

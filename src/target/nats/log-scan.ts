@@ -8,19 +8,24 @@
  * One ERR line is one failed write: that is the unit counted, as the model counts failed writes.
  *
  * Classification, per (server, group):
- * - persistent: the group's failures repeat, i.e. span more than BURST_MS. An orphan fails twice
- *   per campaign, one campaign per 4–9 s election timeout, until the server restarts.
- * - transient: one burst that starts at or after the group's deletion on that server (its
- *   "Exiting consumer monitor … [<group>]" debug line), within AFTER_DELETE_MS: a write landing
- *   just after its own node's directory was removed.
- * - unmatched: one burst with no deletion of its group on that server before it. Neither of the
- *   two above; reported apart, never folded into either.
+ * - persistent: the group's failures repeat: PERSISTENT_BURSTS or more bursts. An orphan fails
+ *   twice per campaign, one campaign per 4–9 s election timeout, until the server restarts.
+ * - transient: fewer bursts, all between the group's deletion (the client's delete request, or
+ *   its "Exiting consumer monitor … [<group>]" debug line on that server) and AFTER_DELETE_MS
+ *   after it: writes landing just after their own node's directory was removed.
+ * - unmatched: neither (e.g. before any deletion of its group); reported apart, never folded in.
  */
 
 /** Failures of one group closer together than this are one burst (one vote/leader change). */
 export const BURST_MS = 2_000;
-/** A transient burst starts no later than this after its group's deletion. */
+/** A transient failure lands no later than this after its group's deletion. */
 export const AFTER_DELETE_MS = 10_000;
+/**
+ * This many bursts make a group persistent. A lone orphan campaigns every 4–9 s, one burst per
+ * campaign, for ever; a node dying slowly under load can fail in two bursts (a term change, then a
+ * vote) and then stop, which is still "right after its own deletion".
+ */
+export const PERSISTENT_BURSTS = 3;
 /** Log timestamps have µs; the client's clock and the server's agree to far better than this. */
 const CLOCK_SLACK_MS = 50;
 
@@ -98,8 +103,20 @@ export function scanLogs(logs: ReadonlyMap<string, string>): LogScan {
   return { failures, deletedAt, groupOf, warnLines };
 }
 
-/** One verdict per (server, group) that logged a tav.idx failure. */
-export function classify(scan: LogScan): GroupVerdict[] {
+/** Failures closer together than BURST_MS form one burst; the number of bursts of a sorted list. */
+export function burstsOf(sortedAtMs: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < sortedAtMs.length; i++) if (i === 0 || sortedAtMs[i]! - sortedAtMs[i - 1]! > BURST_MS) n++;
+  return n;
+}
+
+/**
+ * One verdict per (server, group) that logged a tav.idx failure. `requestedAt` (group → wall-clock
+ * ms the client asked to delete its consumer) sharpens the deletion time: under load a server logs
+ * its "Exiting consumer monitor" line seconds after it removed the directory, so the deletion is
+ * taken to span from the earliest marker known to the latest.
+ */
+export function classify(scan: LogScan, requestedAt?: ReadonlyMap<string, number>): GroupVerdict[] {
   const by = new Map<string, TavFailureLine[]>();
   for (const f of scan.failures) {
     const k = `${f.server}\u0000${f.group}`;
@@ -112,11 +129,13 @@ export function classify(scan: LogScan): GroupVerdict[] {
     list.sort((a, b) => a.atMs - b.atMs);
     const first = list[0]!;
     const last = list[list.length - 1]!;
-    const del = scan.deletedAt.get(first.server)?.get(first.group);
-    const afterDeleteMs = del === undefined ? null : first.atMs - del;
+    const markers = [scan.deletedAt.get(first.server)?.get(first.group), requestedAt?.get(first.group)].filter((x): x is number => x !== undefined);
+    const delStart = markers.length > 0 ? Math.min(...markers) : null;
+    const delEnd = markers.length > 0 ? Math.max(...markers) : null;
+    const afterDeleteMs = delStart === null ? null : first.atMs - delStart;
     let cls: FailureClass;
-    if (last.atMs - first.atMs > BURST_MS) cls = 'persistent';
-    else if (afterDeleteMs !== null && afterDeleteMs >= -CLOCK_SLACK_MS && afterDeleteMs <= AFTER_DELETE_MS) cls = 'transient';
+    if (burstsOf(list.map((f) => f.atMs)) >= PERSISTENT_BURSTS) cls = 'persistent';
+    else if (delStart !== null && delEnd !== null && first.atMs >= delStart - CLOCK_SLACK_MS && last.atMs <= delEnd + AFTER_DELETE_MS) cls = 'transient';
     else cls = 'unmatched';
     out.push({ server: first.server, group: first.group, cls, failures: list.length, firstAtMs: first.atMs, lastAtMs: last.atMs, afterDeleteMs });
   }

@@ -8,7 +8,7 @@ import { RESULT_SCHEMA_ID, type LatencySummaryMs, type Outcome, type ScenarioRes
 import { percentile } from '../../scenario/stats.js';
 import type { NatsBinary } from './binary.js';
 import { settledCensus, dirsLeft, excessNodes, type ServerCensus } from './census.js';
-import { runNatsChurn, type ChurnOutcome } from './churn.js';
+import { ChurnLimitError, runNatsChurn, STREAM, type ChurnOutcome } from './churn.js';
 import { NatsCluster } from './cluster.js';
 import { classify, scanLogs, tally, type GroupVerdict, type LogScan } from './log-scan.js';
 import { planNatsWorkload } from './plan.js';
@@ -73,10 +73,11 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
         await sleep(seconds * 1000, undefined, opts.signal ? { signal: opts.signal } : {}).catch(() => undefined);
         scan = await readLogs(cluster);
         const to = Date.now();
-        const persistent = new Set(classify(scan).filter((v) => v.cls === 'persistent').map((v) => `${v.server}/${v.group}`));
+        const persistent = new Set(classify(scan, requestedAtOf(scan, churn)).filter((v) => v.cls === 'persistent').map((v) => `${v.server}/${v.group}`));
         observed = { seconds: (to - from) / 1000, failures: scan.failures.filter((f) => f.atMs >= from && f.atMs <= to && persistent.has(`${f.server}/${f.group}`)).length };
       }
     } catch (e) {
+      if (e instanceof ChurnLimitError) churn = e.outcome;
       harnessFailure = `nats target: ${e instanceof Error ? e.message : String(e)}`;
       scan ??= await readLogs(cluster).catch(() => null);
     }
@@ -94,6 +95,17 @@ async function readLogs(c: NatsCluster): Promise<LogScan> {
   return scanLogs(logs);
 }
 
+/** Group → when its consumer's deletion was requested, joined through the log's consumer→group lines. */
+function requestedAtOf(scan: LogScan, ch: ChurnOutcome | null): Map<string, number> {
+  const out = new Map<string, number>();
+  if (ch === null) return out;
+  for (const [consumer, ms] of ch.deleteRequestedAt) {
+    const group = scan.groupOf.get(`${STREAM} > ${consumer}`);
+    if (group !== undefined) out.set(group, ms);
+  }
+  return out;
+}
+
 function latency(values: readonly number[]): LatencySummaryMs {
   return { n: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.length ? Math.max(...values) : 0 };
 }
@@ -109,7 +121,7 @@ interface Observed {
 
 function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSeconds: number, o: Observed): ScenarioResult {
   const ch = o.churn;
-  const verdicts: GroupVerdict[] = o.scan ? classify(o.scan) : [];
+  const verdicts: GroupVerdict[] = o.scan ? classify(o.scan, requestedAtOf(o.scan, ch)) : [];
   const t = o.scan ? tally(o.scan, verdicts) : { enoent: 0, other: 0, transient: 0, persistent: 0, unmatched: 0, persistentGroups: 0 };
   const orphansAtEnd = o.census ? excessNodes(o.census.census) : 0;
   const dirs = o.census ? dirsLeft(o.census.census) : 0;
@@ -131,7 +143,7 @@ function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSe
   reasons.push(`nats-server ${binary.version} (${binary.path}) runs the ${cfg.strategy} creation path`);
   if (ch) {
     const k = ch.contenders;
-    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published`);
+    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published${k.healthSample ? `; first unavailable /healthz: ${k.healthSample}` : ''}`);
   }
   if (t.transient > 0) reasons.push(`${t.transient} transient tav.idx failure(s): one burst right after the group's own deletion (${(t.transient / Math.max(1, deletes)).toFixed(4)} per deletion)`);
   if (t.unmatched > 0) reasons.push(`${t.unmatched} tav.idx failure(s) neither repeating nor after their group's deletion (unmatched; counted in neither class)`);
