@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../src/scenario/atomic-write.js';
 import { machineFacts } from '../src/scenario/machine.js';
-import { calibrationPhase, type CalibrationPhase, type CalibrationResult } from './scenario/calibration.js';
+import { calibrationPhase, SIDES, type CalibrationPhase, type CalibrationResult, type Side } from './scenario/calibration.js';
 import { renderReproducibility } from './scenario/calibration-compare.js';
 import { renderCalibration } from './scenario/calibration-render.js';
 
 /**
- * `npm run calibrate -- [--seed N] [--groups N] [--repeats N] [--phase after|interleaved] [--tag T]`:
+ * `npm run calibrate -- [--seed N] [--groups N] [--repeats N] [--phase after|interleaved] [--sides real,model,modelK1] [--tag T]`:
  * the calibration section alone, written as reports/nats-calibration-<date>[-<tag>].{json,md}.
  * Exit 0; 2 bad input; 4 if a run had a harness failure; 130 interrupted.
  */
@@ -19,7 +19,7 @@ const fail = (msg: string): never => {
 };
 let values: Record<string, string | undefined>;
 try {
-  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' } } }).values;
+  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, sides: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' } } }).values;
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
 }
@@ -33,6 +33,8 @@ const groups = int('groups', 200, 20_000);
 const repeats = int('repeats', 2, 20);
 const phase = (values!.phase ?? 'after') as CalibrationPhase;
 if (phase !== 'after' && phase !== 'interleaved') fail(`--phase: must be one of after, interleaved; got ${JSON.stringify(phase)}`);
+const sides = (values!.sides ?? SIDES.join(',')).split(',') as Side[];
+if (sides.some((x) => !SIDES.includes(x))) fail(`--sides: must be a comma list of ${SIDES.join(', ')}; got ${JSON.stringify(values!.sides)}`);
 const tag = values!.tag ?? '';
 if (!/^[\w-]*$/.test(tag)) fail(`--tag: must be letters, digits, - or _; got ${JSON.stringify(tag)}`);
 
@@ -67,10 +69,10 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const started = new Date();
 const machine = machineFacts();
-const c = await calibrationPhase({ groups, repeats, deletePhase: phase }, Math.max(2, cpus().length), seed, abort.signal, (l) => console.log(l));
+const c = await calibrationPhase({ groups, repeats, deletePhase: phase, sides }, Math.max(2, cpus().length), seed, abort.signal, (l) => console.log(l));
 const wallSeconds = (Date.now() - started.getTime()) / 1000;
 const base = `nats-calibration-${started.toISOString().slice(0, 10)}${tag ? `-${tag}` : ''}`;
-const cmd = `npm run calibrate -- --seed ${seed} --groups ${groups} --repeats ${repeats} --phase ${phase}${tag ? ` --tag ${tag}` : ''}`;
+const cmd = `npm run calibrate -- --seed ${seed} --groups ${groups} --repeats ${repeats} --phase ${phase}${values!.sides ? ` --sides ${values!.sides}` : ''}${tag ? ` --tag ${tag}` : ''}`;
 const head = `# raftrace calibration: model and a real nats-server cluster\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`${cmd}\`\n\n`;
 await writeFileAtomic(join('reports', `${base}.json`), `${JSON.stringify({ schema: 'raftrace.calibration/1', command: cmd, seed, startedAt: started.toISOString(), wallSeconds, machine, partial: abort.signal.aborted, ...c.json }, null, 2)}\n`);
 await writeFileAtomic(join('reports', `${base}.md`), `${head}${c.md}\n`);

@@ -112,6 +112,8 @@ export interface CalibrationOptions {
   readonly onRun?: (r: CalibrationRun) => void;
   /** Defaults to nats-server on PATH (then /usr/sbin). */
   readonly binary?: NatsBinary;
+  /** Which sides to run (default all); the real side is always run. */
+  readonly sides?: readonly Side[];
 }
 
 /** Runs real, model and model k=1, interleaved, `repeats` times; skipped (with the reason) without a binary. */
@@ -127,6 +129,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
     const seed = o.seed + repeat;
     for (const side of SIDES) {
       if (o.signal?.aborted) break;
+      if (o.sides && side !== 'real' && !o.sides.includes(side)) continue;
       const cfg: ScenarioConfig = buildConfig({
         ...CALIBRATION_SHAPE,
         deletePhase: o.deletePhase,
@@ -155,6 +158,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
 
 /** The bench phase: sizes by mode, progress lines, and the JSON and Markdown it adds to the report. */
 export interface PhaseSizes {
+  readonly sides?: readonly Side[];
   readonly groups: number;
   readonly repeats: number;
   readonly deletePhase: CalibrationPhase;
@@ -169,7 +173,7 @@ export async function calibrationPhase(sizes: PhaseSizes, workers: number, seed:
   const { groups, repeats, deletePhase } = sizes;
   log(`calibration: real nats-server vs model, ${groups} groups, deletes ${deletePhase}, ${repeats} repeat(s)…`);
   const json = await runCalibration({
-    groups, repeats, deletePhase, seed, workers, signal,
+    groups, repeats, deletePhase, seed, workers, signal, ...(sizes.sides ? { sides: sizes.sides } : {}),
     onRun: (r) => log(`  ${r.side.padEnd(7)} repeat ${r.repeat}: ${r.figures.consumerCreatesPerSec.toFixed(1)} creates/s, ${r.figures.consumerDeletesPerSec.toFixed(1)} deletes/s, ${r.figures.transient} transient in ${r.figures.deletions} deletions — ${r.outcome}`),
   });
   if (!json.available) log(`  skipped: ${json.reason}`);
