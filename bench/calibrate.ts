@@ -40,16 +40,18 @@ if (!/^[\w-]*$/.test(tag)) fail(`--tag: must be letters, digits, - or _; got ${J
 
 // --render <a.json>: re-render a report's Markdown from its JSON; --compare <a.json,b.json>: reproducibility of two runs.
 if (values!.render !== undefined || values!.compare !== undefined) {
-  const load = async (p: string): Promise<CalibrationResult & { command: string; startedAt: string }> => {
+  type Saved = CalibrationResult & { command: string; startedAt: string; wallSeconds: number; seed: number; machine: { cores: number; cpuModel: string; node: string } };
+  const load = async (p: string): Promise<Saved> => {
     try {
-      return JSON.parse(await readFile(p, 'utf8')) as CalibrationResult & { command: string; startedAt: string };
+      return JSON.parse(await readFile(p, 'utf8')) as Saved;
     } catch (e) {
       return fail(`${p}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
   if (values!.render !== undefined) {
     const r = await load(values!.render);
-    process.stdout.write(`# raftrace calibration: model and a real nats-server cluster\n\n${r.startedAt} · reproduce: \`${r.command}\`\n\n${renderCalibration(r)}\n`);
+    const m = r.machine;
+    process.stdout.write(`# raftrace calibration: model and a real nats-server cluster\n\n${r.startedAt} · ${m.cores} cores · ${m.cpuModel} · Node ${m.node} · seed ${r.seed} · ${r.wallSeconds.toFixed(0)} s · reproduce: \`${r.command}\`\n\n${renderCalibration(r)}\n`);
   } else {
     const [pa, pb] = values!.compare!.split(',');
     if (pa === undefined || pb === undefined) fail('--compare: must be a.json,b.json');

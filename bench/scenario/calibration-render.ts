@@ -18,6 +18,7 @@ function cell(runs: readonly CalibrationRun[], side: Side, key: keyof Calibratio
 
 /** model ÷ real, with the flag when the two differ by more than GAP_FLAG× either way. */
 function ratioText(model: number, real: number): string {
+  if (Number.isNaN(model) || Number.isNaN(real)) return '– (side not run)';
   if (model === 0 && real === 0) return '= (both 0)';
   if (real === 0) return `∞ **> ${GAP_FLAG}×**`;
   const r = model / real;
@@ -41,6 +42,7 @@ function transientRow(runs: readonly CalibrationRun[], label: string): string {
   };
   const real = pooled('real');
   const vs = (m: ReturnType<typeof pooled>): string => {
+    if (Number.isNaN(m.rate) || Number.isNaN(real.rate)) return '– (side not run)';
     const overlap = m.low <= real.high && real.low <= m.high;
     const base = ratioText(m.rate, real.rate).replace(` **> ${GAP_FLAG}× gap**`, '').replace(` **> ${GAP_FLAG}×**`, '');
     return overlap ? `${base} (intervals overlap)` : `${base} **> ${GAP_FLAG}× gap** (intervals apart)`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dirsLeft, excessNodes, type ServerCensus } from '../../src/target/nats/census.js';
+import { dirsLeft, excessNodes, settledCensus, type ServerCensus } from '../../src/target/nats/census.js';
 import { serverConfigText, type ServerSpec } from '../../src/target/nats/config-text.js';
 import { countRaftRunGoroutines } from '../../src/target/nats/monitor.js';
 import { planNatsWorkload } from '../../src/target/nats/plan.js';
@@ -70,4 +70,19 @@ test('the nats workload is a function of the seed: k callers per consumer, delay
     for (const d of p.callerDelaysMs) assert.ok(d >= 0 && d < 5);
     assert.ok(p.lifetimeMs >= 0 && p.lifetimeMs < 20);
   }
+});
+
+test('the final census waits for followers to finish their deletions, and gives up at its bound', async () => {
+  const c = (raftNodes: number, dirs: string[]): ServerCensus[] => [{ server: 's0', raftNodes, expectedNodes: 2, consumerDirs: dirs }];
+  // Scripted censuses: two still deleting (an extra node, then a dir being removed), then settled.
+  const script = [c(3, ['C-R3F-a']), c(2, ['.C-R3F-a']), c(2, [])];
+  let i = 0;
+  const r = await settledCensus([], undefined, async () => script[Math.min(i++, script.length - 1)]!, { timeoutMs: 10_000, pollMs: 1 });
+  assert.equal(r.settled, true);
+  assert.equal(i, 3, 'polled until settled, not once');
+  assert.equal(excessNodes(r.census) + dirsLeft(r.census), 0);
+  // Never settles: the last census is returned, marked unsettled, after the bound.
+  const stuck = await settledCensus([], undefined, async () => c(3, []), { timeoutMs: 20, pollMs: 5 });
+  assert.equal(stuck.settled, false);
+  assert.equal(excessNodes(stuck.census), 1);
 });

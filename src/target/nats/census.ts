@@ -51,13 +51,18 @@ export function dirsLeft(c: readonly ServerCensus[]): number {
  * group's dir in the background, so poll until every server runs exactly its expected nodes and
  * holds no consumer dir, or until the bound; the last census is the answer either way.
  */
-export async function settledCensus(servers: readonly RunningServer[], signal?: AbortSignal): Promise<{ census: ServerCensus[]; settledMs: number; settled: boolean }> {
+export async function settledCensus(
+  servers: readonly RunningServer[],
+  signal?: AbortSignal,
+  take: () => Promise<ServerCensus[]> = () => Promise.all(servers.map(censusOf)),
+  limits: { readonly timeoutMs: number; readonly pollMs: number } = SETTLE_LIMITS,
+): Promise<{ census: ServerCensus[]; settledMs: number; settled: boolean }> {
   const t0 = performance.now();
   for (;;) {
-    const census = await Promise.all(servers.map(censusOf));
+    const census = await take();
     const settled = excessNodes(census) === 0 && dirsLeft(census) === 0;
     const settledMs = performance.now() - t0;
-    if (settled || settledMs > SETTLE_LIMITS.timeoutMs || signal?.aborted) return { census, settledMs, settled };
-    await sleep(SETTLE_LIMITS.pollMs);
+    if (settled || settledMs > limits.timeoutMs || signal?.aborted) return { census, settledMs, settled };
+    await sleep(limits.pollMs);
   }
 }
