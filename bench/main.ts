@@ -16,6 +16,7 @@ import { renderHostMarkdown, runHostBench } from './host/run.js';
 import { anyForbidden, benchExitCode } from './exit-code.js';
 import { isAllowedStrategy } from '../src/create/index.js';
 import { testHooksEnabled } from '../src/env/test-hooks.js';
+import { BENCH_SIZES, calibrationPhase } from './scenario/calibration.js';
 
 /** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
 const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
@@ -43,7 +44,7 @@ const program = new Command('npm run bench --')
   .option('--seed <n>', 'base seed (repeat r uses seed + r)', positiveInt('--seed'), 1)
   .option('--micro-repeats <n>', 'interleaved repeats of every multi-thread micro configuration (default 3, smoke 1)', positiveInt('--micro-repeats'))
   .option('--micro-ops <n>', 'operations per thread in each multi-thread micro run (default 50000, smoke 3000)', positiveInt('--micro-ops'))
-  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments']))
+  .addOption(new Option('--skip <phases...>', 'phases to skip').choices(['micro', 'host', 'matrix', 'experiments', 'calibration']))
   // Test hook, hidden: the matrix's strategies (e.g. broken-cas); only with RAFTRACE_TEST_HOOKS=1.
   .addOption(new Option('--test-strategies <names...>').hideHelp())
   .exitOverride((e) => process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.badInput))
@@ -154,6 +155,13 @@ async function main(): Promise<number> {
     json.host = h;
     sections.push('## Hosting Raft nodes', '', renderHostMarkdown(h), '');
     phaseDone('host');
+  }
+
+  if (!skip.has('calibration') && !abort.signal.aborted) {
+    const c = await calibrationPhase(BENCH_SIZES[mode], workers, opts.seed, abort.signal, (line) => console.log(line));
+    json.calibration = c.json;
+    sections.push('## Calibration: model and a real nats-server cluster', '', c.md, '');
+    phaseDone('calibration');
   }
 
   const wallSeconds = (Date.now() - started.getTime()) / 1000;

@@ -131,8 +131,8 @@ export function summarizeMatrix(results: readonly ScenarioResult[]): CellSummary
         runsWithLeak: rs.filter((r) => r.leaks.orphansAtEnd > 0).length,
         tavTransient: sum((r) => r.tav.transient),
         tavPersistent: sum((r) => r.tav.persistent),
-        safetyViolations: sum((r) => r.counts.raftSafetyViolations),
-        lockWaitMs: sum((r) => r.locks.waitMs),
+        safetyViolations: sum((r) => r.counts.raftSafetyViolations ?? 0),
+        lockWaitMs: sum((r) => r.locks?.waitMs ?? 0),
         outcomes: {
           clean: rs.filter((r) => r.verdict.outcome === 'clean').length,
           leaked: rs.filter((r) => r.verdict.outcome === 'leaked').length,

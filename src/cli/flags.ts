@@ -19,6 +19,7 @@ export interface ConfigFlag {
 }
 
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
+  { flags: '--target <name>', attr: 'target', fields: ['target'], kind: 'string', help: 'what runs the churn: workers (the worker_threads model) | nats (a real 3-server nats-server cluster on 127.0.0.1; see --nats-server)' },
   { flags: '--strategy <name>', attr: 'strategy', fields: ['strategy'], kind: 'string', help: `creation strategy: ${STRATEGY_NAMES.join(' | ')}` },
   { flags: '--seed <n>', attr: 'seed', fields: ['seed'], kind: 'int', help: 'PRNG seed, integer in [0, 4294967295]; replays a run', defaultText: 'a fresh one, printed first' },
   { flags: '--servers <n>', attr: 'servers', fields: ['servers'], kind: 'int', help: 'servers in the cluster' },

@@ -16,6 +16,7 @@ const EXAMPLES = [
   'Examples:',
   '  raftrace run --strategy racy --preset heavy     # show the leak: duplicates, orphans, tav.idx failures',
   '  raftrace run --strategy cas --seed 42 --json    # a fixed-seed run of the CAS strategy, result as JSON',
+  '  raftrace run --target nats --groups 200         # the same churn on a real 3-server nats-server cluster',
 ].join('\n');
 
 /** What the `run` action receives: every option's raw value, by commander attribute name. */
@@ -47,6 +48,7 @@ export function buildProgram(runAction: RunAction): Command {
   run
     .addOption(new Option('--preset <name>', 'load preset: light | heavy (heavy widens the check-to-register window like a busy server) (default: light)'))
     .addOption(new Option('--config <file.json>', 'JSON object of config fields (camelCase, e.g. {"groups": 500}); unknown keys are rejected'))
+    .addOption(new Option('--nats-server <path>', 'with --target nats: the nats-server binary (default: nats-server on PATH, then /usr/sbin)'))
     .addOption(new Option('--json', 'print the result as JSON on stdout instead of the summary table'))
     .addOption(new Option('--out <path>', 'also write the result JSON to this file (atomically)'))
     .addOption(new Option('--log <path-prefix>', 'write Raft logs, one file per worker: <path-prefix>.w<N>.log (default: none)'))

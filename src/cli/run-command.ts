@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '../scenario/atomic-write.js';
 import type { ScenarioResult } from '../scenario/result.js';
 import { runScenario } from '../scenario/run.js';
+import { natsTargetOf, runOnTarget } from './target-run.js';
 import { BadInput } from './bad-input.js';
 import { colorEnabled, paint } from './color.js';
 import { crashAfterOf, resolveConfig, type RawFlags } from './config-input.js';
@@ -19,6 +20,7 @@ interface RunFlags {
   readonly log?: string;
   readonly progress?: boolean;
   readonly injectCrashAfter?: string;
+  readonly natsServer?: string;
 }
 
 /**
@@ -27,7 +29,9 @@ interface RunFlags {
  * Returns the exit code.
  */
 export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
-  const { config } = await resolveConfig(raw);
+  const resolved = await resolveConfig(raw);
+  const nats = await natsTargetOf(resolved.config, raw);
+  const config = nats?.config ?? resolved.config;
   const crashWorkerAfterGroups = crashAfterOf(raw.injectCrashAfter);
   if (raw.out !== undefined) await checkOutPath(raw.out);
   if (raw.log !== undefined) await prepareLogDir(raw.log);
@@ -47,7 +51,7 @@ export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
 
   let result: ScenarioResult;
   try {
-    result = await runScenario(config, {
+    result = nats ? await runOnTarget(nats, signal, storeParentDir, (p) => progress.update(p)) : await runScenario(config, {
       signal,
       storeParentDir,
       onProgress: (p) => progress.update(p),

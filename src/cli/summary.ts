@@ -7,15 +7,15 @@ const fix = (n: number, d = 1): string => n.toFixed(d);
 export function renderSummary(r: ScenarioResult, p: Paint): string {
   const c = r.config;
   const rows: [string, string][] = [
-    ['run', `${r.strategy} · seed ${r.seed} · ${c.groups} groups · ${c.servers} servers R${c.replicas} · ${c.workers} workers · disk ${c.disk}`],
+    ['run', `${r.strategy} · seed ${r.seed} · ${c.groups} groups · ${c.servers} servers R${c.replicas} · ${r.server ? `real nats-server ${r.server.version}` : `${c.workers} workers · disk ${c.disk}`}`],
     ['throughput', `${fix(r.throughput.groupsPerSec)} groups/s · ${fix(r.throughput.createsPerSec)} creates/s · ${fix(r.throughput.deletesPerSec)} deletes/s (churn ${fix(r.throughput.churnSeconds, 2)} s)`],
     ['create latency', `p50 ${fix(r.latencyMs.create.p50, 2)} ms · p99 ${fix(r.latencyMs.create.p99, 2)} ms (n ${r.latencyMs.create.n})`],
     ['delete latency', `p50 ${fix(r.latencyMs.delete.p50, 2)} ms · p99 ${fix(r.latencyMs.delete.p99, 2)} ms (n ${r.latencyMs.delete.n})`],
     ['groups cycled', `${r.counts.groupsCycled}/${c.groups} · ${r.counts.createRequests} create requests · ${r.counts.createFailures} create / ${r.counts.deleteFailures} delete failures`],
     ['duplicates', count(r.counts.duplicates, p)],
     ['orphans', `${count(r.leaks.orphansAtEnd, p)} at end · ${r.leaks.orphansSeenDuringRun} seen during run`],
-    ['tav.idx failures', `${r.tav.transient} transient · ${count(r.tav.persistent, p)} persistent (${r.tav.enoent} ENOENT, ${r.tav.other} other, of ${r.tav.writes} writes)`],
-    ['safety violations', `${count(r.counts.raftSafetyViolations, p)} Raft · ${r.counts.leaderConflicts} leader conflicts`],
+    ['tav.idx failures', `${r.tav.transient} transient · ${count(r.tav.persistent, p)} persistent (${r.tav.enoent} ENOENT, ${r.tav.other} other, of ${r.tav.writes ?? 'uncounted'} writes)`],
+    ['safety violations', `${count(r.counts.raftSafetyViolations ?? 0, p)}${r.counts.raftSafetyViolations === null ? ' (not observable)' : ''} Raft · ${r.counts.leaderConflicts ?? 'n/a'} leader conflicts`],
     ['wall time', `${fix(r.wallSeconds, 2)} s`],
   ];
   if (r.tav.orphanFailuresPerNatsSecond !== null) {

@@ -10,6 +10,8 @@ import { WORKERS_LIMIT } from '../host/host-pool.js';
  * real NATS cluster target could take the same config.
  */
 export interface ScenarioConfig {
+  /** What runs it: 'workers' (the worker_threads model) or 'nats' (a real nats-server cluster, src/target). */
+  readonly target: 'workers' | 'nats';
   readonly strategy: StrategyName;
   readonly seed: number;
   readonly servers: number;
@@ -59,6 +61,7 @@ export const PRESETS: Readonly<Record<PresetName, Partial<ScenarioConfig>>> = {
 
 export function defaultConfig(): ScenarioConfig {
   return {
+    target: 'workers',
     strategy: 'racy',
     seed: 1,
     servers: 3,
@@ -95,6 +98,7 @@ export class ConfigError extends Error {
 }
 
 const FIELDS: Readonly<Record<keyof ScenarioConfig, (v: unknown, c: Record<string, unknown>) => string | null>> = {
+  target: (v) => (v === 'workers' || v === 'nats' ? null : 'one of workers, nats'),
   // Test strategies (broken-cas) pass only with RAFTRACE_TEST_HOOKS=1, and are never named here.
   strategy: (v) => (isAllowedStrategy(v) ? null : `one of ${STRATEGY_NAMES.join(', ')}`),
   seed: (v) => int(v, 0, 0xffff_ffff),

@@ -24,7 +24,10 @@ export type Outcome = 'clean' | 'leaked' | 'forbidden';
  */
 export interface ScenarioResult {
   readonly schema: typeof RESULT_SCHEMA_ID;
-  readonly target: 'worker_threads';
+  /** What ran the scenario: the worker_threads model, or a real nats-server cluster (src/target). */
+  readonly target: 'worker_threads' | 'nats';
+  /** The real server software the target ran (null for the model). */
+  readonly server: { readonly software: 'nats-server'; readonly version: string } | null;
   readonly strategy: StrategyName;
   readonly seed: number;
   readonly config: ScenarioConfig;
@@ -48,15 +51,16 @@ export interface ScenarioResult {
     readonly groupsCycled: number;
     readonly createRequests: number;
     readonly createFailures: number;
-    readonly instancesBuilt: number;
+    /** null: the target cannot see instance construction (a real server). */
+    readonly instancesBuilt: number | null;
     /** Instances built beyond one per (server, group). */
     readonly duplicates: number;
     readonly deletes: number;
     readonly deleteFailures: number;
     /** Instances inside which a Raft invariant broke (diverging logs after a split brain): a duplicate's doing. */
-    readonly raftSafetyViolations: number;
+    readonly raftSafetyViolations: number | null;
     /** Leaders that met another leader of their own term and stepped down (split brain). */
-    readonly leaderConflicts: number;
+    readonly leaderConflicts: number | null;
   };
   readonly leaks: {
     /** Distinct instances seen unreferenced (neither registry nor assignment) by any census during the churn. */
@@ -65,7 +69,8 @@ export interface ScenarioResult {
     readonly orphansAtEnd: number;
   };
   readonly tav: {
-    readonly writes: number;
+    /** null: the target does not count successful writes (a real server logs only failures). */
+    readonly writes: number | null;
     readonly enoent: number;
     readonly other: number;
     readonly transient: number;
@@ -91,21 +96,25 @@ export interface ScenarioResult {
    * addressed to a (server, group) with no live instance; shed: not sent or not delivered because a
    * worker's message budget was spent or it was overloaded (a duplicates' message storm).
    */
-  readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number; readonly shed: number };
-  readonly locks: { readonly acquisitions: number; readonly contended: number; readonly waitMs: number; readonly reservationWaits: number };
-  readonly ticks: { readonly total: number; readonly late: number; readonly maxMs: number };
+  readonly messages: { readonly sent: number; readonly delivered: number; readonly dropped: number; readonly shed: number } | null;
+  /** null for sections only the worker_threads model can fill (a real server exposes no lock or tick counters). */
+  readonly locks: { readonly acquisitions: number; readonly contended: number; readonly waitMs: number; readonly reservationWaits: number } | null;
+  readonly ticks: { readonly total: number; readonly late: number; readonly maxMs: number } | null;
   readonly verdict: { readonly outcome: Outcome; readonly reasons: readonly string[] };
 }
 
 const num = { type: 'number' } as const;
 const int = { type: 'integer', minimum: 0 } as const;
+const intOrNull = { type: ['integer', 'null'], minimum: 0 } as const;
+const orNull = (o: Record<string, unknown>): Record<string, unknown> => ({ anyOf: [o, { type: 'null' }] });
 const latency = { type: 'object', required: ['n', 'p50', 'p99', 'max'], additionalProperties: false, properties: { n: int, p50: num, p99: num, max: num } } as const;
 const obj = (props: Record<string, unknown>): Record<string, unknown> => ({ type: 'object', required: Object.keys(props), additionalProperties: false, properties: props });
 
 /** JSON Schema (draft 2020-12 subset) of ScenarioResult, for consumers and for the tests. */
 export const RESULT_JSON_SCHEMA = obj({
   schema: { const: RESULT_SCHEMA_ID },
-  target: { enum: ['worker_threads', 'nats-cluster'] },
+  target: { enum: ['worker_threads', 'nats'] },
+  server: orNull(obj({ software: { const: 'nats-server' }, version: { type: 'string' } })),
   // broken-cas: the test-only strategy (RAFTRACE_TEST_HOOKS=1); its results must validate too.
   strategy: { enum: ['racy', 'locked', 'inflight', 'cas', 'broken-cas'] },
   seed: int,
@@ -117,14 +126,14 @@ export const RESULT_JSON_SCHEMA = obj({
   harnessFailure: { type: ['string', 'null'] },
   throughput: obj({ createsPerSec: num, deletesPerSec: num, groupsPerSec: num, churnSeconds: num }),
   latencyMs: obj({ create: latency, delete: latency }),
-  counts: obj({ groupsCycled: int, createRequests: int, createFailures: int, instancesBuilt: int, duplicates: int, deletes: int, deleteFailures: int, raftSafetyViolations: int, leaderConflicts: int }),
+  counts: obj({ groupsCycled: int, createRequests: int, createFailures: int, instancesBuilt: intOrNull, duplicates: int, deletes: int, deleteFailures: int, raftSafetyViolations: intOrNull, leaderConflicts: intOrNull }),
   leaks: obj({ orphansSeenDuringRun: int, orphansAtEnd: int }),
   tav: obj({
-    writes: int, enoent: int, other: int, transient: int, persistent: int,
+    writes: intOrNull, enoent: int, other: int, transient: int, persistent: int,
     orphanFailuresPerNatsSecond: { type: ['number', 'null'] }, expectedOrphanFailuresPerNatsSecond: num, orphansObserved: int, observedNatsSeconds: num,
   }),
-  messages: obj({ sent: int, delivered: int, dropped: int, shed: int }),
-  locks: obj({ acquisitions: int, contended: int, waitMs: num, reservationWaits: int }),
-  ticks: obj({ total: int, late: int, maxMs: num }),
+  messages: orNull(obj({ sent: int, delivered: int, dropped: int, shed: int })),
+  locks: orNull(obj({ acquisitions: int, contended: int, waitMs: num, reservationWaits: int })),
+  ticks: orNull(obj({ total: int, late: int, maxMs: num })),
   verdict: obj({ outcome: { enum: ['clean', 'leaked', 'forbidden'] }, reasons: { type: 'array', items: { type: 'string' } } }),
 });

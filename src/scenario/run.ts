@@ -257,6 +257,7 @@ class Measurements {
     return {
       schema: RESULT_SCHEMA_ID,
       target: 'worker_threads',
+      server: null,
       strategy: cfg.strategy,
       seed: cfg.seed,
       config: cfg,

@@ -1,0 +1,182 @@
+import { buildConfig, type ScenarioConfig } from '../../src/scenario/config.js';
+import type { ScenarioResult } from '../../src/scenario/result.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { findNatsServer, runNatsScenario, type NatsBinary } from '../../src/target/index.js';
+
+/**
+ * Calibration: the model and a real nats-server cluster under the same workload shape, side by
+ * side. The model runs at real time (timeScaleMs 1000: a NATS second is a second), so everything
+ * that depends on election timing sees the clock the real cluster sees.
+ *
+ * Model variant: this branch has no `--nats-version` profiles yet (another branch adds them), so
+ * the model is the current one (racy = v2.10.18's window), labelled as such, in two shapes:
+ * - `model, same knobs`: k callers per create as k concurrent createRaftGroup calls;
+ * - `model, k=1`: one caller per create, which is what 2.9.10's single meta goroutine amounts to
+ *   (it dedups the k API requests and calls createRaftGroup inline, one at a time).
+ * When the profiles land, replace both by `{ natsVersion: '2.9.10' }` with the same knobs.
+ *
+ * Units: a real consumer create is one API request for the group on all R servers, while the
+ * model counts one request per (server, group); both are normalised to groups (consumers) per
+ * second here, so every ratio compares like with like.
+ */
+/**
+ * Two delete phases: 'after' (every consumer created, then every one deleted: each phase timed
+ * alone, as in the reference measurement of a real cluster, and every group settled before its
+ * deletion) and 'interleaved' (each consumer deleted ≤ groupLifetimeMs after its creation).
+ */
+export type CalibrationPhase = 'after' | 'interleaved';
+
+export const CALIBRATION_SHAPE = {
+  servers: 3,
+  replicas: 3,
+  concurrency: 16,
+  callersPerCreate: 2,
+  callerSpreadMs: 2,
+  groupLifetimeMs: 20,
+  entriesPerSecondPerGroup: 10,
+  timeScaleMs: 1000,
+  observeNatsSeconds: 0,
+} as const;
+
+/** A ratio beyond this either way is flagged. */
+export const GAP_FLAG = 2;
+
+export type Side = 'real' | 'model' | 'modelK1';
+export const SIDES: readonly Side[] = ['real', 'model', 'modelK1'];
+
+/** The compared figures of one run, in units both targets share. */
+export interface CalibrationFigures {
+  readonly consumerCreatesPerSec: number;
+  readonly consumerDeletesPerSec: number;
+  readonly createLatencyMsP50: number;
+  readonly transientPerDeletion: number;
+  readonly persistentOrphans: number;
+  readonly transient: number;
+  readonly deletions: number;
+}
+
+export const METRICS: readonly { key: keyof CalibrationFigures; label: string; digits: number }[] = [
+  { key: 'consumerCreatesPerSec', label: 'consumer creates/s', digits: 1 },
+  { key: 'consumerDeletesPerSec', label: 'consumer deletes/s', digits: 1 },
+  { key: 'createLatencyMsP50', label: 'create latency p50 (ms)', digits: 1 },
+  { key: 'transientPerDeletion', label: 'transient tav.idx failures per deletion', digits: 4 },
+  { key: 'persistentOrphans', label: 'persistent orphans at end', digits: 0 },
+];
+
+/** Normalises a result of either target to the shared units. */
+export function figuresOf(r: ScenarioResult): CalibrationFigures {
+  const c = r.config;
+  const real = r.target === 'nats';
+  // Requests per group: real = k API calls; model = k calls on each of R servers. Deletes: real 1 per group, model R.
+  const createsPerGroup = real ? c.callersPerCreate : c.callersPerCreate * c.replicas;
+  const deletesPerGroup = real ? 1 : c.replicas;
+  const deletions = r.counts.deletes / deletesPerGroup;
+  return {
+    consumerCreatesPerSec: r.throughput.createsPerSec / createsPerGroup,
+    consumerDeletesPerSec: r.throughput.deletesPerSec / deletesPerGroup,
+    createLatencyMsP50: r.latencyMs.create.p50,
+    transientPerDeletion: deletions > 0 ? r.tav.transient / deletions : 0,
+    persistentOrphans: r.leaks.orphansAtEnd,
+    transient: r.tav.transient,
+    deletions,
+  };
+}
+
+export interface CalibrationRun {
+  readonly side: Side;
+  readonly repeat: number;
+  readonly seed: number;
+  readonly figures: CalibrationFigures;
+  readonly outcome: string;
+  readonly harnessFailure: string | null;
+  readonly wallSeconds: number;
+}
+
+export interface CalibrationResult {
+  readonly available: true;
+  readonly server: { readonly path: string; readonly version: string };
+  readonly modelLabel: string;
+  readonly shape: typeof CALIBRATION_SHAPE & { readonly groups: number; readonly deletePhase: CalibrationPhase };
+  readonly runs: readonly CalibrationRun[];
+}
+
+export type Calibration = CalibrationResult | { readonly available: false; readonly reason: string };
+
+export interface CalibrationOptions {
+  readonly groups: number;
+  readonly deletePhase: CalibrationPhase;
+  readonly repeats: number;
+  readonly seed: number;
+  readonly workers: number;
+  readonly signal?: AbortSignal;
+  readonly onRun?: (r: CalibrationRun) => void;
+  /** Defaults to nats-server on PATH (then /usr/sbin). */
+  readonly binary?: NatsBinary;
+  /** Which sides to run (default all); the real side is always run. */
+  readonly sides?: readonly Side[];
+}
+
+/** Runs real, model and model k=1, interleaved, `repeats` times; skipped (with the reason) without a binary. */
+export async function runCalibration(o: CalibrationOptions): Promise<Calibration> {
+  let binary: NatsBinary;
+  try {
+    binary = o.binary ?? (await findNatsServer());
+  } catch (e) {
+    return { available: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  const runs: CalibrationRun[] = [];
+  for (let repeat = 0; repeat < o.repeats && !o.signal?.aborted; repeat++) {
+    const seed = o.seed + repeat;
+    for (const side of SIDES) {
+      if (o.signal?.aborted) break;
+      if (o.sides && side !== 'real' && !o.sides.includes(side)) continue;
+      const cfg: ScenarioConfig = buildConfig({
+        ...CALIBRATION_SHAPE,
+        deletePhase: o.deletePhase,
+        ...(side === 'modelK1' ? { callersPerCreate: 1 } : {}),
+        target: side === 'real' ? 'nats' : 'workers',
+        strategy: 'racy',
+        groups: o.groups,
+        seed,
+        workers: o.workers,
+      });
+      const opt = o.signal ? { signal: o.signal } : {};
+      const r = side === 'real' ? await runNatsScenario(cfg, binary, opt) : await runScenario(cfg, opt);
+      const run: CalibrationRun = { side, repeat, seed, figures: figuresOf(r), outcome: r.verdict.outcome, harnessFailure: r.harnessFailure, wallSeconds: r.wallSeconds };
+      runs.push(run);
+      o.onRun?.(run);
+    }
+  }
+  return {
+    available: true,
+    server: { path: binary.path, version: binary.version },
+    modelLabel: 'current model (racy strategy = v2.10.18 window; no --nats-version profile on this branch)',
+    shape: { ...CALIBRATION_SHAPE, groups: o.groups, deletePhase: o.deletePhase },
+    runs,
+  };
+}
+
+/** The bench phase: sizes by mode, progress lines, and the JSON and Markdown it adds to the report. */
+export interface PhaseSizes {
+  readonly sides?: readonly Side[];
+  readonly groups: number;
+  readonly repeats: number;
+  readonly deletePhase: CalibrationPhase;
+}
+
+export const BENCH_SIZES: Readonly<Record<'smoke' | 'full', PhaseSizes>> = {
+  smoke: { groups: 60, repeats: 1, deletePhase: 'after' },
+  full: { groups: 200, repeats: 2, deletePhase: 'after' },
+};
+
+export async function calibrationPhase(sizes: PhaseSizes, workers: number, seed: number, signal: AbortSignal, log: (line: string) => void): Promise<{ json: Calibration; md: string }> {
+  const { groups, repeats, deletePhase } = sizes;
+  log(`calibration: real nats-server vs model, ${groups} groups, deletes ${deletePhase}, ${repeats} repeat(s)…`);
+  const json = await runCalibration({
+    groups, repeats, deletePhase, seed, workers, signal, ...(sizes.sides ? { sides: sizes.sides } : {}),
+    onRun: (r) => log(`  ${r.side.padEnd(7)} repeat ${r.repeat}: ${r.figures.consumerCreatesPerSec.toFixed(1)} creates/s, ${r.figures.consumerDeletesPerSec.toFixed(1)} deletes/s, ${r.figures.transient} transient in ${r.figures.deletions} deletions — ${r.outcome}`),
+  });
+  if (!json.available) log(`  skipped: ${json.reason}`);
+  const { renderCalibration } = await import('./calibration-render.js');
+  return { json, md: renderCalibration(json) };
+}
