@@ -19,7 +19,7 @@ export const EXIT = {
    * group). Neither `clean` nor `leaked` can be said. See src/scenario/verdict.ts.
    */
   inconclusive: 5,
-  /** Interrupted with Ctrl-C (SIGINT); the partial result was still printed and written. */
+  /** Interrupted with Ctrl-C (SIGINT) or SIGTERM; the partial result was still printed and written. */
   interrupted: 130,
 } as const;
 
@@ -35,18 +35,38 @@ export const EXIT_CODES_HELP = [
   `  ${EXIT.harnessFailure}    harness failure: a worker died, a creator's wait timed out, or the result could not be written`,
   `  ${EXIT.inconclusive}    inconclusive: no duplicate or leak, but fewer than max(1, half) of the contended (server, group)s`,
   `       had 2+ successful concurrent creations (e.g. every creation failed): "clean" cannot be claimed`,
-  `  ${EXIT.interrupted}  interrupted by Ctrl-C (partial result still printed and written; twice: exit now)`,
+  `  ${EXIT.interrupted}  interrupted by Ctrl-C or SIGTERM: partial result printed and written within 8 s, marked`,
+  `       partial (twice: exit now). A forbidden outcome seen before the interrupt still exits 3`,
 ].join('\n');
 
+/** What a run, or every part of the bench, found: each flag says whether any part had it. */
+export interface Findings {
+  readonly forbidden: boolean;
+  readonly interrupted: boolean;
+  readonly harnessFailure: boolean;
+  readonly inconclusive: boolean;
+}
+
 /**
- * The exit code of a finished run. An interruption wins (the user asked to stop); then a forbidden
- * outcome, because evidence of the bug under an atomic strategy must never be masked; then a harness
+ * The one precedence, for `raftrace run` and `npm run bench` alike: a forbidden outcome first,
+ * because evidence of the bug under an atomic strategy must never be masked (not even by a later
+ * Ctrl-C); then an interruption (the user asked to stop; the rest is partial); then a harness
  * failure; then an inconclusive verdict (a run that could not test its claim is not `ok`).
  */
-export function exitCodeOf(result: ScenarioResult, interrupted: boolean): ExitCode {
-  if (interrupted) return EXIT.interrupted;
-  if (result.verdict.outcome === 'forbidden') return EXIT.forbidden;
-  if (result.harnessFailure !== null) return EXIT.harnessFailure;
-  if (result.verdict.outcome === 'inconclusive') return EXIT.inconclusive;
+export function exitCodeFor(f: Findings): ExitCode {
+  if (f.forbidden) return EXIT.forbidden;
+  if (f.interrupted) return EXIT.interrupted;
+  if (f.harnessFailure) return EXIT.harnessFailure;
+  if (f.inconclusive) return EXIT.inconclusive;
   return EXIT.ok;
+}
+
+/** The exit code of a finished run (see exitCodeFor for the precedence). */
+export function exitCodeOf(result: ScenarioResult, interrupted: boolean): ExitCode {
+  return exitCodeFor({
+    forbidden: result.verdict.outcome === 'forbidden',
+    interrupted,
+    harnessFailure: result.harnessFailure !== null,
+    inconclusive: result.verdict.outcome === 'inconclusive',
+  });
 }
