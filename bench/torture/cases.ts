@@ -49,7 +49,7 @@ const BAD_CONFIGS: readonly ((dir: string) => Promise<void>)[] = [
   (d) => writeFile(join(d, 'c.json'), '{"\u001b]0;pwned\u0007": 1}'),
   (d) => writeFile(join(d, 'c.json'), Buffer.from([0xff, 0xfe, 0x00, 0x1b, 0x5b, 0x32, 0x4a])),
   (d) => writeFile(join(d, 'c.json'), '[1, 2, 3]'),
-  (d) => writeFile(join(d, 'c.json'), '{"groups": 1e400}'),
+  (d) => writeFile(join(d, 'c.json'), '{"servers": 1e400}'),
   async (d) => mkfifo(join(d, 'c.json')),
   (d) => mkdir(join(d, 'c.json')),
 ];
