@@ -6,7 +6,7 @@ export const EXIT = {
   ok: 0,
   /** `raftrace gate` only: a benchmark regressed beyond its threshold and no trailer accepted it. */
   regression: 1,
-  /** Bad flags or config file; nothing was run or written. */
+  /** Bad flags, config file, output location or TMPDIR; nothing was run or written. */
   badInput: 2,
   /** A duplicate or a leak under an atomic strategy (locked, inflight, cas). */
   forbidden: 3,
@@ -30,7 +30,8 @@ export const EXIT_CODES_HELP = [
   'Exit codes:',
   `  ${EXIT.ok}    ok: the run finished (clean, or "leaked" under racy: the bug, expected)`,
   `  ${EXIT.regression}    regression: \`raftrace gate\` only, a benchmark regressed beyond its threshold`,
-  `  ${EXIT.badInput}    bad input: a flag or the --config file is invalid; nothing was run or written`,
+  `  ${EXIT.badInput}    bad input: a flag, the --config file, an output location or TMPDIR is unusable;`,
+  `       one line naming it; nothing was run or written (outputs are checked before the run)`,
   `  ${EXIT.forbidden}    forbidden outcome: a duplicate or a leak under locked, inflight or cas`,
   `  ${EXIT.harnessFailure}    harness failure: a worker died, a creator's wait timed out, or the result could not be written`,
   `  ${EXIT.inconclusive}    inconclusive: no duplicate or leak, but fewer than max(1, half) of the contended (server, group)s`,
