@@ -8,6 +8,7 @@
 // instead of rotting into a mutant that changes nothing.
 //
 // Usage: node scripts/mutants.mjs [--only SUBSTR] [--area NAME] [--list] [--report] [--jobs N]
+//   --check only verifies that every catalog entry still matches the compiled code (npm test runs it).
 //   --report writes reports/mutants.json and reports/mutants.md (atomically).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,17 +25,18 @@ function usage(msg) {
 }
 
 const args = process.argv.slice(2);
-const opt = { only: [], area: [], list: false, report: false, jobs: 1 };
+const opt = { only: [], area: [], list: false, check: false, report: false, jobs: 1 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--only') opt.only.push(args[++i] ?? usage('--only needs a value'));
   else if (a === '--area') opt.area.push(args[++i] ?? usage('--area needs a value'));
   else if (a === '--list') opt.list = true;
+  else if (a === '--check') opt.check = true;
   else if (a === '--report') opt.report = true;
   else if (a === '--jobs') {
     opt.jobs = Number(args[++i]);
     if (!Number.isInteger(opt.jobs) || opt.jobs < 1 || opt.jobs > 8) usage('--jobs takes a whole number from 1 to 8');
-  } else usage(`unknown option ${a} (allowed: --only, --area, --list, --report, --jobs)`);
+  } else usage(`unknown option ${a} (allowed: --only, --area, --list, --check, --report, --jobs)`);
 }
 
 /** Source path (src/x.ts, test/y.test.ts) → compiled path relative to a dist copy. */
@@ -108,11 +110,19 @@ async function main() {
   if (!existsSync(join(dist, 'src'))) usage('no dist/ — run npm run build first');
 
   // Every pattern must match exactly once before anything runs.
+  const stale = [];
   for (const m of catalog) {
     const f = join(dist, toDist(m.file));
-    if (!existsSync(f)) usage(`${m.id}: no compiled file ${toDist(m.file)}`);
-    const n = count(readFileSync(f, 'utf8'), m.find);
-    if (n !== 1) usage(`${m.id}: 'find' occurs ${n} times in ${toDist(m.file)} (must be exactly once)`);
+    if (!existsSync(f)) stale.push(`${m.id}: no compiled file ${toDist(m.file)}`);
+    else {
+      const n = count(readFileSync(f, 'utf8'), m.find);
+      if (n !== 1) stale.push(`${m.id}: 'find' occurs ${n} times in ${toDist(m.file)} (must be exactly once)`);
+    }
+  }
+  if (stale.length > 0) usage(`${stale.length} catalog entr${stale.length === 1 ? 'y no longer matches' : 'ies no longer match'} the code:\n  ${stale.join('\n  ')}`);
+  if (opt.check) {
+    console.log(`mutants: ${catalog.length} catalog entries match the compiled code`);
+    return;
   }
 
   // Baseline: the unmutated tests must pass, or a "kill" means nothing.

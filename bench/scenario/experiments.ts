@@ -1,3 +1,4 @@
+import { deriveSeed } from '../../src/scenario/seeds.js';
 import { STRATEGY_NAMES, type StrategyName } from '../../src/create/strategy.js';
 import { wilsonInterval } from '../../src/scenario/binomial.js';
 import { buildConfig } from '../../src/scenario/config.js';
@@ -28,7 +29,7 @@ export async function runThroughputExperiment(o: { repeats: number; groups: numb
   for (let r = 0; r < o.repeats && !o.signal?.aborted; r++) {
     for (const strategy of rotate(STRATEGY_NAMES, r)) {
       const cfg = buildConfig({
-        strategy, seed: o.seed + r, groups: o.groups, workers: o.workers, servers: 1, replicas: 1, concurrency: 4, callersPerCreate: 1, callerSpreadMs: 0,
+        strategy, seed: deriveSeed(o.seed, r), groups: o.groups, workers: o.workers, servers: 1, replicas: 1, concurrency: 4, callersPerCreate: 1, callerSpreadMs: 0,
         groupLifetimeMs: 0, deletePhase: 'after', diskLatencyMinMs: 1, diskLatencyMaxMs: 1, cpuBusyShare: 0, entriesPerSecondPerGroup: 0, observeNatsSeconds: 0,
         // Raft at 1 NATS s = 100 ms: the live groups' elections and heartbeats stay a small share of the
         // CPU, so what is compared is the creation path itself (lock held across disk I/O or not).
@@ -74,6 +75,6 @@ export function detectionStats(results: readonly ScenarioResult[]): DetectionSta
   };
 }
 
-export function runOrphanRateExperiment(o: { groups: number; workers: number; observeNatsSeconds: number; seed: number }): Promise<OrphanRateResult> {
+export function runOrphanRateExperiment(o: { groups: number; workers: number; observeNatsSeconds: number; seed: number; signal?: AbortSignal }): Promise<OrphanRateResult> {
   return measureOrphanRate({ ...o, timeScaleMs: 10 });
 }

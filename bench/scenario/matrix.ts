@@ -1,3 +1,4 @@
+import { deriveSeed } from '../../src/scenario/seeds.js';
 import { STRATEGY_NAMES, TEST_STRATEGY_NAMES, type StrategyName } from '../../src/create/strategy.js';
 import { buildConfig, type PresetName, type ScenarioConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
@@ -77,7 +78,7 @@ export async function runMatrix(o: MatrixOptions): Promise<{ results: ScenarioRe
       const order = rotate(strategies, r);
       for (const strategy of order) {
         if (o.signal?.aborted) break;
-        const res = await runScenario(cellConfig(cell, strategy, o.seed + r, o.groups, o.workers, o.observeNatsSeconds), o.signal ? { signal: o.signal } : {});
+        const res = await runScenario(cellConfig(cell, strategy, deriveSeed(o.seed, r), o.groups, o.workers, o.observeNatsSeconds), o.signal ? { signal: o.signal } : {});
         results.push(res);
         o.onRun?.(results.length, total, res);
       }

@@ -1,3 +1,4 @@
+import { deriveSeed } from '../../src/scenario/seeds.js';
 import { ATOMIC_STRATEGIES } from '../../src/create/index.js';
 import type { StrategyName } from '../../src/create/strategy.js';
 import { wilsonInterval } from '../../src/scenario/binomial.js';
@@ -38,14 +39,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const atomic: ScenarioResult[] = [];
   const cell = { pressure: 'normal', load: 'heavy' } as const;
   for (let i = 0; i < o.racyRuns && !o.signal?.aborted; i++) {
-    const r = await runScenario(cellConfig(cell, 'racy', o.seed + i, o.groups, o.workers, 0), o.signal ? { signal: o.signal } : {});
+    const r = await runScenario(cellConfig(cell, 'racy', deriveSeed(o.seed, i), o.groups, o.workers, 0), o.signal ? { signal: o.signal } : {});
     racy.push(r);
     o.onRun?.(r);
   }
   let requests = 0;
   for (let i = 0; requests < o.atomicCreateRequests && !o.signal?.aborted; i++) {
     const strategy = ATOMIC_STRATEGIES[i % ATOMIC_STRATEGIES.length] as StrategyName;
-    const r = await runScenario(cellConfig(cell, strategy, o.seed + 10_000 + i, o.groups, o.workers, 0), o.signal ? { signal: o.signal } : {});
+    const r = await runScenario(cellConfig(cell, strategy, deriveSeed(o.seed, 10_000 + i), o.groups, o.workers, 0), o.signal ? { signal: o.signal } : {});
     atomic.push(r);
     requests += r.counts.createRequests;
     o.onRun?.(r);

@@ -1,4 +1,5 @@
 import type { ConfigError } from '../scenario/config.js';
+import { describeValue, quoteText, safeLine } from './safe-text.js';
 
 /**
  * Bad input to the CLI (a flag, the --config file), reported as exactly one line:
@@ -8,7 +9,7 @@ export class BadInput extends Error {
   override readonly name = 'BadInput';
 
   constructor(field: string, allowed: string, got: unknown, detail?: string) {
-    super(`${field}: must be ${allowed}; got ${JSON.stringify(got) ?? String(got)}${detail ? ` (${detail})` : ''}`);
+    super(`${field}: must be ${allowed}; got ${describeValue(got)}${detail ? ` (${quoteText(detail, 200)})` : ''}`);
   }
 
   /** A ConfigError from validation, with its field renamed to what the user typed (e.g. `--callers`). */
@@ -20,7 +21,10 @@ export class BadInput extends Error {
   }
 }
 
-/** One line, whatever the message holds (JSON parse errors quote the file, commander adds hints). */
+/**
+ * One safe line, whatever the message holds (JSON parse errors quote the file, commander adds
+ * hints, a file may hold ESC sequences): folded, control characters escaped, bounded.
+ */
 export function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return safeLine(s);
 }

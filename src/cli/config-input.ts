@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { freshSeed } from '../env/prng.js';
 import { buildConfig, ConfigError, PRESET_NAMES, type PresetName, type ScenarioConfig } from '../scenario/config.js';
 import { BadInput, oneLine } from './bad-input.js';
@@ -22,7 +23,7 @@ export async function resolveConfig(raw: RawFlags): Promise<ResolvedConfig> {
   const file = typeof raw.config === 'string' ? await readConfigFile(raw.config) : {};
   const flags = flagOverrides(raw);
   const merged: Record<string, unknown> = { ...file, ...flags };
-  const seedGiven = 'seed' in merged;
+  const seedGiven = Object.hasOwn(merged, 'seed');
   if (!seedGiven) merged.seed = freshSeed();
   try {
     return { config: buildConfig(merged, preset), seedGiven };
@@ -39,12 +40,32 @@ function presetOf(v: unknown): PresetName | undefined {
   throw new BadInput('--preset', `one of ${PRESET_NAMES.join(', ')}`, v);
 }
 
-/** Reads a JSON object of ScenarioConfig fields. Field checks happen later, with the flags merged. */
+/** A config file holds twenty small fields; anything bigger than this is not one (a 50 MB file took 25 s and 1.6 GB). */
+export const CONFIG_BYTES_MAX = 1 << 20;
+
+/**
+ * Reads a JSON object of ScenarioConfig fields. Field checks happen later, with the flags merged.
+ * Opened non-blocking and checked on the open descriptor (no race with a swap): a FIFO, a device
+ * or a directory is refused before anything is read (a FIFO blocked forever), and so is a file
+ * over CONFIG_BYTES_MAX.
+ */
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new BadInput('--config', 'a regular JSON file', path, st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'a device or socket');
+      if (st.size > CONFIG_BYTES_MAX) throw new BadInput('--config', `a JSON file of at most ${CONFIG_BYTES_MAX} bytes`, path, `${st.size} bytes`);
+      const buf = Buffer.alloc(CONFIG_BYTES_MAX + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > CONFIG_BYTES_MAX) throw new BadInput('--config', `a JSON file of at most ${CONFIG_BYTES_MAX} bytes`, path, 'grew while read');
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
+    if (e instanceof BadInput) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     throw new BadInput('--config', 'a readable JSON file', path, code === 'ENOENT' ? 'no such file' : `${code}`);
   }
@@ -81,6 +102,7 @@ function flagOverrides(raw: RawFlags): Record<string, unknown> {
         if (parts.length > 2) throw new BadInput(name, 'min or min,max (numbers)', s);
         const lo = toNumber(parts[0]!, name, f);
         const hi = parts[1] === undefined ? lo : toNumber(parts[1], name, f);
+        if (hi < lo) throw new BadInput(name, 'min or min,max with min <= max', s);
         out[f.fields[0]!] = lo;
         out[f.fields[1]!] = hi;
         break;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { CONFIG_FLAGS, helpOf } from './flags.js';
+import { safeLine } from './safe-text.js';
 
 const ABOUT = [
   'raftrace reproduces the Raft group creation race of nats-server #5824 on real',
@@ -34,7 +35,7 @@ export function buildProgram(runAction: RunAction): Command {
     .helpOption('-h, --help', 'show this help')
     .helpCommand(false)
     .configureOutput({
-      outputError: (str, write) => write(`raftrace: ${str.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+      outputError: (str, write) => write(`raftrace: ${safeLine(str.replace(/^error: /, ''))}\n`),
     })
     .exitOverride()
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nRun \`raftrace run --help\` for every option.`);
@@ -50,11 +51,11 @@ export function buildProgram(runAction: RunAction): Command {
     .addOption(new Option('--config <file.json>', 'JSON object of config fields (camelCase, e.g. {"groups": 500}); unknown keys are rejected'))
     .addOption(new Option('--nats-server <path>', 'with --target nats: the nats-server binary (default: nats-server on PATH, then /usr/sbin)'))
     .addOption(new Option('--json', 'print the result as JSON on stdout instead of the summary table'))
-    .addOption(new Option('--out <path>', 'also write the result JSON to this file (atomically)'))
+    .addOption(new Option('--out <path>', 'also write the result JSON to this regular file (atomically; checked before the run; a device, FIFO or directory is refused)'))
     .addOption(new Option('--log <path-prefix>', 'write Raft logs, one file per worker: <path-prefix>.w<N>.log (default: none)'))
     .addOption(new Option('--no-progress', 'no progress on stderr (default: a bar on a terminal, plain lines otherwise)'))
     .addOption(new Option('--inject-crash-after <groups>', 'test hook: crash worker 0 after this many groups').hideHelp())
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nThe seed is printed first on stderr; the same --seed replays the same plan. Ctrl-C stops the run\nand still reports (and writes) the partial result; a second Ctrl-C exits at once.`)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nThe seed is printed first on stderr; the same --seed replays the same plan. Ctrl-C (or SIGTERM) stops\nthe run and reports (and writes) the partial result within 8 s; a second Ctrl-C exits at once.`)
     .action(async (opts: Record<string, unknown>) => runAction(opts));
   return program;
 }

@@ -12,6 +12,7 @@ export function renderSummary(r: ScenarioResult, p: Paint): string {
     ['create latency', `p50 ${fix(r.latencyMs.create.p50, 2)} ms · p99 ${fix(r.latencyMs.create.p99, 2)} ms (n ${r.latencyMs.create.n})`],
     ['delete latency', `p50 ${fix(r.latencyMs.delete.p50, 2)} ms · p99 ${fix(r.latencyMs.delete.p99, 2)} ms (n ${r.latencyMs.delete.n})`],
     ['groups cycled', `${r.counts.groupsCycled}/${c.groups} · ${r.counts.createRequests} create requests · ${r.counts.createFailures} create / ${r.counts.deleteFailures} delete failures`],
+    ...(r.verdict.exercised ? [['contended', `${r.verdict.exercised.pairsOk} (server, group)s with 2+ successful callers, of ${r.verdict.exercised.pairs} (clean needs ${r.verdict.exercised.minimum})`] as [string, string]] : []),
     ['duplicates', count(r.counts.duplicates, p)],
     ['orphans', `${count(r.leaks.orphansAtEnd, p)} at end · ${r.leaks.orphansSeenDuringRun} seen during run`],
     ['tav.idx failures', `${r.tav.transient} transient · ${count(r.tav.persistent, p)} persistent (${r.tav.enoent} ENOENT, ${r.tav.other} other, of ${r.tav.writes ?? 'uncounted'} writes)`],
@@ -47,5 +48,7 @@ function outcomeText(r: ScenarioResult, p: Paint): string {
       return p.yellow('leaked') + ` (the #5824 race, expected under ${r.strategy})`;
     case 'forbidden':
       return p.red(p.bold('FORBIDDEN')) + ` (a duplicate or leak under the atomic strategy ${r.strategy})`;
+    case 'inconclusive':
+      return p.yellow('inconclusive') + ' (no duplicate or leak seen, but too few contended creations succeeded to claim clean)';
   }
 }

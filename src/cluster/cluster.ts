@@ -87,8 +87,9 @@ export class Cluster {
     return this.pool.guard(p);
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  /** See HostPool.close: `graceMs` bounds the workers' shutdown (an interrupted run). */
+  close(graceMs?: number): Promise<void> {
+    return this.pool.close(graceMs);
   }
 }
 

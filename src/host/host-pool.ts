@@ -123,11 +123,19 @@ export class HostPool {
     return this.failure;
   }
 
-  /** Shuts every host down (pending writes finish, logs flush), then destroys the pool. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Shuts every host down (pending writes finish, logs flush), then destroys the pool. Idempotent.
+   * With `graceMs` (an interrupted run) the shutdown may take at most that long; then the workers
+   * are terminated with whatever disk operations they still have in flight (abandoned).
+   */
+  async close(graceMs?: number): Promise<void> {
     if (this.closed) return;
     if (!this.failure) {
-      await Promise.allSettled(this.threadIds.map((_, w) => this.runPinned(w, { op: 'shutdown' })));
+      const shutdown = Promise.allSettled(this.threadIds.map((_, w) => this.runPinned(w, { op: 'shutdown' })));
+      let timer: NodeJS.Timeout | undefined;
+      const late = graceMs === undefined ? null : new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await (late ? Promise.race([shutdown, late]) : shutdown);
+      clearTimeout(timer);
     }
     this.closed = true;
     await this.pool.destroy();

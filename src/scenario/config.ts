@@ -85,6 +85,18 @@ export function defaultConfig(): ScenarioConfig {
   };
 }
 
+/**
+ * A value from input as a message may show it: bounded and never recursive (JSON.stringify of a
+ * deeply nested value overflows the stack; a 50 MB string would be echoed whole).
+ */
+export function shortValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (Array.isArray(v)) return `an array of ${v.length} item(s)`;
+  if (typeof v === 'object') return `an object of ${Object.keys(v).length} key(s)`;
+  return typeof v;
+}
+
 /** Bad input: names the field and what is allowed. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -93,7 +105,7 @@ export class ConfigError extends Error {
     readonly allowed: string,
     got: unknown,
   ) {
-    super(`${field}: must be ${allowed}; got ${JSON.stringify(got) ?? String(got)}`);
+    super(`${field}: must be ${allowed}; got ${shortValue(got)}`);
   }
 }
 
@@ -130,19 +142,33 @@ function num(v: unknown, lo: number, hi: number, loName?: string): string | null
   return typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? null : `a number in [${loName ? `${loName} = ${lo}` : lo}, ${hi}]`;
 }
 
-/** Checks every field (unknown keys included) and returns a typed config, or throws ConfigError for the first bad one. */
+/**
+ * Checks every field (unknown keys included) and returns a typed config, or throws ConfigError for
+ * the first bad one. Only OWN keys are looked at and looked up (`__proto__`, `constructor`,
+ * `toString` are unknown keys, not inherited fields), and the result is a fresh object holding the
+ * known fields only, so nothing from the input reaches a prototype or the result beyond them.
+ */
 export function validateConfig(input: unknown): ScenarioConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ConfigError('config', 'an object', input);
   const c = input as Record<string, unknown>;
   for (const key of Object.keys(c)) {
-    if (!(key in FIELDS)) throw new ConfigError(key, `a known field (${Object.keys(FIELDS).join(', ')}), not an unknown one`, c[key]);
+    if (!Object.hasOwn(FIELDS, key)) throw new ConfigError(shortKey(key), `a known field (${Object.keys(FIELDS).join(', ')}), not an unknown one`, c[key]);
   }
+  const out: Record<string, unknown> = {};
   for (const [key, check] of Object.entries(FIELDS)) {
-    if (!(key in c)) throw new ConfigError(key, 'present', undefined);
+    if (!Object.hasOwn(c, key)) throw new ConfigError(key, 'present', undefined);
     const why = check(c[key], c);
     if (why !== null) throw new ConfigError(key, why, c[key]);
+    out[key] = c[key];
   }
-  return c as unknown as ScenarioConfig;
+  return out as unknown as ScenarioConfig;
+}
+
+/** An unknown key as a message names it: bounded, control characters escaped. */
+function shortKey(key: string): string {
+  const cut = key.length > 80 ? `${key.slice(0, 80)}…` : key;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Defaults, then a preset, then explicit overrides; validated. */

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isOrphan, type Cluster } from '../cluster/cluster.js';
 import type { CensusEntry } from '../host/protocol.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../raft/config.js';
+import { AbortableSleeps, withDeadline } from './abortable-sleeps.js';
 
 /** NATS time an orphaned leader may need before it steps down and campaigns: two lost-quorum checks. */
 export const SETTLE_NATS_SECONDS = (2 * NATS_TIMING.lostQuorumTicks * NATS_TICK_MS) / 1000;
@@ -23,26 +23,45 @@ export interface OrphanObservation {
  * "Until the restart": lets orphaned leaders step down, then counts the tav.idx failures of orphans
  * alone in their group over a window measured in ticks the hosts really ran, i.e. in NATS time
  * (late ticks under load slow NATS time down; the wall clock would overstate it).
+ *
+ * An abort (Ctrl-C, SIGTERM) during the window ends the window early but keeps what it saw: the
+ * closing census is taken at once (within `stepAfterAbortMs`), so the rate covers the NATS time
+ * really watched. Aborted while the orphans were still settling: nothing was watched (0, null).
  */
-export async function observeOrphans(c: Cluster, timeScaleMs: number, observeNatsSeconds: number, signal?: AbortSignal): Promise<OrphanObservation> {
-  const opt = signal ? { signal } : {};
-  await sleep(SETTLE_NATS_SECONDS * timeScaleMs, undefined, opt);
-  const before = lonelyOrphans(await c.guard(c.census()));
-  const ticksBefore = await tickCounts(c);
-  await sleep(observeNatsSeconds * timeScaleMs, undefined, opt);
-  const after = lonelyOrphans(await c.guard(c.census()));
-  const ticksAfter = await tickCounts(c);
-  let failures = 0;
-  let n = 0;
-  for (const [id, e] of before) {
-    const later = after.get(id);
-    if (!later) continue;
-    failures += later.tavFailures - e.tavFailures;
-    n++;
+export async function observeOrphans(
+  c: Cluster,
+  timeScaleMs: number,
+  observeNatsSeconds: number,
+  signal?: AbortSignal,
+  hooks: { readonly onWindowStart?: () => void; readonly stepAfterAbortMs?: number } = {},
+): Promise<OrphanObservation> {
+  const none: OrphanObservation = { orphansObserved: 0, failures: 0, natsSeconds: 0, failuresPerNatsSecond: null };
+  const sleeps = new AbortableSleeps(signal);
+  const step = async <T>(p: Promise<T>): Promise<T | 'late'> => (signal?.aborted ? withDeadline(p, hooks.stepAfterAbortMs ?? 2000, 'late' as const) : p);
+  try {
+    if (!(await sleeps.sleep(SETTLE_NATS_SECONDS * timeScaleMs))) return none;
+    const before = lonelyOrphans(await c.guard(c.census()));
+    const ticksBefore = await tickCounts(c);
+    hooks.onWindowStart?.();
+    await sleeps.sleep(observeNatsSeconds * timeScaleMs);
+    const censusAfter = await step(c.guard(c.census()));
+    const ticksAfter = await step(tickCounts(c));
+    if (censusAfter === 'late' || ticksAfter === 'late') return none;
+    const after = lonelyOrphans(censusAfter);
+    let failures = 0;
+    let n = 0;
+    for (const [id, e] of before) {
+      const later = after.get(id);
+      if (!later) continue;
+      failures += later.tavFailures - e.tavFailures;
+      n++;
+    }
+    const deltas = ticksAfter.map((t, i) => t - (ticksBefore[i] ?? 0));
+    const natsSeconds = (deltas.reduce((x, y) => x + y, 0) / Math.max(1, deltas.length)) * (NATS_TICK_MS / 1000);
+    return { orphansObserved: n, failures, natsSeconds, failuresPerNatsSecond: n > 0 && natsSeconds > 0 ? failures / (n * natsSeconds) : null };
+  } finally {
+    sleeps.dispose();
   }
-  const deltas = ticksAfter.map((t, i) => t - (ticksBefore[i] ?? 0));
-  const natsSeconds = (deltas.reduce((x, y) => x + y, 0) / Math.max(1, deltas.length)) * (NATS_TICK_MS / 1000);
-  return { orphansObserved: n, failures, natsSeconds, failuresPerNatsSecond: n > 0 && natsSeconds > 0 ? failures / (n * natsSeconds) : null };
 }
 
 /**

@@ -12,6 +12,10 @@ export interface OrphanRateOptions {
   readonly timeScaleMs: number;
   readonly observeNatsSeconds: number;
   readonly seed: number;
+  /** Ends the observation window early; what it saw so far is kept. */
+  readonly signal?: AbortSignal;
+  /** Test hook: called when the observation window opens. */
+  readonly onWindowStart?: () => void;
 }
 
 export interface OrphanRateResult extends OrphanObservation {
@@ -55,7 +59,7 @@ export async function measureOrphanRate(o: OrphanRateOptions): Promise<OrphanRat
       }),
     );
     const orphansAtEnd = (await c.guard(c.census())).filter(isOrphan).length;
-    const obs = await observeOrphans(c, o.timeScaleMs, o.observeNatsSeconds);
+    const obs = await observeOrphans(c, o.timeScaleMs, o.observeNatsSeconds, o.signal, o.onWindowStart ? { onWindowStart: o.onWindowStart } : {});
     const rate = obs.failuresPerNatsSecond;
     return {
       ...obs,

@@ -14,9 +14,20 @@ export interface LatencySummaryMs {
 /**
  * The verdict of one run. `forbidden`: a duplicate or a leak under an atomic strategy — fails any
  * run, test or gate whatever the timings. `leaked`: the racy strategy showed the bug (expected).
- * `clean`: no duplicate and no leak.
+ * `clean`: no duplicate and no leak, and the claim was exercised (see verdict.ts for the minimum).
+ * `inconclusive`: no duplicate and no leak, but too few contended creations succeeded to say so.
  */
-export type Outcome = 'clean' | 'leaked' | 'forbidden';
+export type Outcome = 'clean' | 'leaked' | 'forbidden' | 'inconclusive';
+
+/** How far a run exercised the atomicity claim (verdict.ts defines the minimum). */
+export interface Exercised {
+  /** (server, group)s with two or more completed creation requests. */
+  readonly pairs: number;
+  /** Of those, the ones where two or more requests succeeded. */
+  readonly pairsOk: number;
+  /** pairsOk needed for `clean`. */
+  readonly minimum: number;
+}
 
 /**
  * One run's measurements. Versioned by `schema`; a target other than worker_threads (a real NATS
@@ -100,7 +111,8 @@ export interface ScenarioResult {
   /** null for sections only the worker_threads model can fill (a real server exposes no lock or tick counters). */
   readonly locks: { readonly acquisitions: number; readonly contended: number; readonly waitMs: number; readonly reservationWaits: number } | null;
   readonly ticks: { readonly total: number; readonly late: number; readonly maxMs: number } | null;
-  readonly verdict: { readonly outcome: Outcome; readonly reasons: readonly string[] };
+  /** `exercised` is absent only in results written before it existed. */
+  readonly verdict: { readonly outcome: Outcome; readonly reasons: readonly string[]; readonly exercised?: Exercised };
 }
 
 const num = { type: 'number' } as const;
@@ -135,5 +147,14 @@ export const RESULT_JSON_SCHEMA = obj({
   messages: orNull(obj({ sent: int, delivered: int, dropped: int, shed: int })),
   locks: orNull(obj({ acquisitions: int, contended: int, waitMs: num, reservationWaits: int })),
   ticks: orNull(obj({ total: int, late: int, maxMs: num })),
-  verdict: obj({ outcome: { enum: ['clean', 'leaked', 'forbidden'] }, reasons: { type: 'array', items: { type: 'string' } } }),
+  verdict: {
+    type: 'object',
+    required: ['outcome', 'reasons'],
+    additionalProperties: false,
+    properties: {
+      outcome: { enum: ['clean', 'leaked', 'forbidden', 'inconclusive'] },
+      reasons: { type: 'array', items: { type: 'string' } },
+      exercised: obj({ pairs: int, pairsOk: int, minimum: int }),
+    },
+  },
 });

@@ -8,7 +8,11 @@ import { EXIT, exitCodeOf } from '../../src/cli/exit-codes.js';
 import { TEST_HOOKS_ENV } from '../../src/env/test-hooks.js';
 import { buildConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
-import { judge } from '../../src/scenario/run.js';
+import { judge as judgeRun } from '../../src/scenario/verdict.js';
+
+/** Exercised enough that only the evidence decides (the inconclusive rule is tested in the hardening tests). */
+const judge = (cfg: ReturnType<typeof cfgOf>, duplicates: number, orphansSeen: number, orphansAtEnd: number, safety: number) =>
+  judgeRun(cfg, { duplicates, orphansSeen, orphansAtEnd, safety, exercised: { pairs: 1, pairsOk: 1, minimum: 1 } });
 
 process.env[TEST_HOOKS_ENV] = '1';
 const cfgOf = (strategy: 'racy' | 'locked' | 'inflight' | 'cas' | 'broken-cas') => buildConfig({ strategy, seed: 7 });
@@ -57,11 +61,11 @@ describe('judge: the verdict of one run', () => {
 describe('exitCodeOf: verdict → exit code', () => {
   const res = (outcome: 'clean' | 'leaked' | 'forbidden', harnessFailure: string | null): ScenarioResult =>
     ({ verdict: { outcome, reasons: [] }, harnessFailure }) as unknown as ScenarioResult;
-  test('forbidden is 3, even with a harness failure; only an interruption wins over it', () => {
+  test('forbidden is 3, even with a harness failure or an interruption: evidence is never masked', () => {
     assert.equal(exitCodeOf(res('forbidden', null), false), EXIT.forbidden);
     assert.equal(EXIT.forbidden, 3);
     assert.equal(exitCodeOf(res('forbidden', 'worker 0 died'), false), EXIT.forbidden);
-    assert.equal(exitCodeOf(res('forbidden', null), true), EXIT.interrupted);
+    assert.equal(exitCodeOf(res('forbidden', null), true), EXIT.forbidden);
   });
   test('clean and leaked are 0; a harness failure without a forbidden outcome is 4', () => {
     assert.equal(exitCodeOf(res('clean', null), false), EXIT.ok);
