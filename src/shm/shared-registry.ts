@@ -34,6 +34,20 @@ export interface RegistrySnapshotEntry {
 /** Instance ids taken from the shared counter at a time (see allocateInstanceId). */
 const ID_BLOCK = 64;
 
+/**
+ * Test-only pause points. Unset in production (one field load and a compare per use); tests set
+ * them with `setTestHooks` to run another caller's steps at an exact point of this caller's
+ * operation, which turns a rare interleaving into a certain one.
+ */
+export interface RegistryTestHooks {
+  /** find(): the key of `slot` was compared under the seqlock; the STATE word is read next. */
+  beforeStateReread?(slot: number): void;
+  /** transition(): between the STATE exchange and the waiter-count check. */
+  betweenExchangeAndWaiterCheck?(slot: number): void;
+  /** awaitReservation(Sync): a wait returned `result`; the state is examined next. */
+  afterWait?(result: string): void;
+}
+
 const ABSENT: RegistryEntry = Object.freeze({ state: 'absent' });
 const decoder = new TextDecoder();
 const NOT_FOUND = -1;
@@ -66,6 +80,9 @@ export class SharedRegistry {
   private readonly key: NameCodec;
   /** STATE word of the last successful `find` (valid until the next call in this isolate). */
   private foundWord = 0;
+  private hooks: RegistryTestHooks | undefined;
+  /** Waits by this attachment on reservations: parks, and waits that ran to their timeout. */
+  readonly waitStats = { parked: 0, timedOut: 0 };
 
   /** Where instance ids come from: this table's header, or a run-wide counter shared by many tables. */
   private readonly ids: Int32Array;
@@ -149,6 +166,11 @@ export class SharedRegistry {
       throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
     }
     return id;
+  }
+
+  /** Installs (or with undefined removes) test-only pause points; see RegistryTestHooks. */
+  setTestHooks(hooks: RegistryTestHooks | undefined): void {
+    this.hooks = hooks;
   }
 
   lookup(name: string): RegistryEntry {
@@ -241,7 +263,12 @@ export class SharedRegistry {
     try {
       while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
         const left = deadline - performance.now();
-        if (left <= 0 || (await waitAsync(this.i32, b + L.S_STATE, expected, left)) === 'timed-out') throw this.stuck(r);
+        if (left <= 0) throw this.stuck(r);
+        this.waitStats.parked++;
+        const res = await waitAsync(this.i32, b + L.S_STATE, expected, left);
+        if (res === 'timed-out') this.waitStats.timedOut++;
+        this.hooks?.afterWait?.(res);
+        if (res === 'timed-out') throw this.stuck(r);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -257,7 +284,12 @@ export class SharedRegistry {
     try {
       while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
         const left = deadline - performance.now();
-        if (left <= 0 || waitSync(this.i32, b + L.S_STATE, expected, left) === 'timed-out') throw this.stuck(r);
+        if (left <= 0) throw this.stuck(r);
+        this.waitStats.parked++;
+        const res = waitSync(this.i32, b + L.S_STATE, expected, left);
+        if (res === 'timed-out') this.waitStats.timedOut++;
+        this.hooks?.afterWait?.(res);
+        if (res === 'timed-out') throw this.stuck(r);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -335,6 +367,7 @@ export class SharedRegistry {
     if (Atomics.compareExchange(this.i32, b + L.S_STATE, from, to) !== from) return false;
     Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
     Atomics.add(this.i32, b + L.S_VERSION, 1);
+    if (this.hooks !== undefined) this.hooks.betweenExchangeAndWaiterCheck?.(slot);
     if (Atomics.load(this.i32, b + L.S_WAITERS) > 0) notifyAll(this.i32, b + L.S_STATE);
     return true;
   }
@@ -365,6 +398,7 @@ export class SharedRegistry {
         const same = this.keyEquals(b);
         if (Atomics.load(this.i32, b + L.S_KEY_GEN) !== g1) continue;
         if (!same) break;
+        if (this.hooks !== undefined) this.hooks.beforeStateReread?.(slot);
         const w = Atomics.load(this.i32, b + L.S_STATE);
         if (!L.isLive(w)) break; // it was our name but died meanwhile: keep probing
         this.foundWord = w;
