@@ -261,6 +261,8 @@ export class SharedRegistry {
     // Register as a waiter BEFORE re-reading the state (see `transition` for why no wake-up is lost).
     Atomics.add(this.i32, b + L.S_WAITERS, 1);
     try {
+      // The state is re-read after every wake, a timeout included: a publish that lands as the
+      // timer fires is a success, not a stuck reservation.
       while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
         const left = deadline - performance.now();
         if (left <= 0) throw this.stuck(r);
@@ -268,7 +270,6 @@ export class SharedRegistry {
         const res = await waitAsync(this.i32, b + L.S_STATE, expected, left);
         if (res === 'timed-out') this.waitStats.timedOut++;
         this.hooks?.afterWait?.(res);
-        if (res === 'timed-out') throw this.stuck(r);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -289,7 +290,6 @@ export class SharedRegistry {
         const res = waitSync(this.i32, b + L.S_STATE, expected, left);
         if (res === 'timed-out') this.waitStats.timedOut++;
         this.hooks?.afterWait?.(res);
-        if (res === 'timed-out') throw this.stuck(r);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -396,10 +396,13 @@ export class SharedRegistry {
         const g1 = Atomics.load(this.i32, b + L.S_KEY_GEN);
         if ((g1 & 1) === 1) continue;
         const same = this.keyEquals(b);
+        if (this.hooks !== undefined) this.hooks.beforeStateReread?.(slot);
+        // The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so
+        // the word belongs to the key just compared (I5). Read after g2, it could belong to a name
+        // that took the slot after the validation (issue #7).
+        const w = Atomics.load(this.i32, b + L.S_STATE);
         if (Atomics.load(this.i32, b + L.S_KEY_GEN) !== g1) continue;
         if (!same) break;
-        if (this.hooks !== undefined) this.hooks.beforeStateReread?.(slot);
-        const w = Atomics.load(this.i32, b + L.S_STATE);
         if (!L.isLive(w)) break; // it was our name but died meanwhile: keep probing
         this.foundWord = w;
         return slot;
@@ -409,11 +412,13 @@ export class SharedRegistry {
     return NOT_FOUND;
   }
 
+  /** Key words are read with Atomics.load so that they are ordered between the two KEY_GEN loads (plain loads are not). */
   private keyEquals(b: number): boolean {
     const k = this.key;
-    if ((this.i32[b + L.S_HASH]! >>> 0) !== k.hash || this.i32[b + L.S_NAME_LEN] !== k.length) return false;
+    const i32 = this.i32;
+    if (Atomics.load(i32, b + L.S_HASH) >>> 0 !== k.hash || Atomics.load(i32, b + L.S_NAME_LEN) !== k.length) return false;
     const start = b + L.SLOT_FIXED_WORDS;
-    for (let i = 0; i < k.wordCount; i++) if (this.i32[start + i] !== k.words[i]) return false;
+    for (let i = 0; i < k.wordCount; i++) if (Atomics.load(i32, start + i) !== k.words[i]) return false;
     return true;
   }
 
