@@ -59,7 +59,11 @@ test('waiter-count ordering: a waiter that registers after the publisher exchang
   assert.equal(rb.kind, 'reserved');
   if (rb.kind !== 'reserved') return;
   let waiting: Promise<void> | undefined;
-  a.setTestHooks({ betweenExchangeAndWaiterCheck: () => (waiting ??= b.awaitReservation(rb, 1000)) });
+  a.setTestHooks({
+    betweenExchangeAndWaiterCheck: () => {
+      waiting ??= b.awaitReservation(rb, 1000);
+    },
+  });
   a.publish('g', r.instanceId);
   assert.ok(waiting, 'the pause point was reached');
   await waiting;
