@@ -10,6 +10,9 @@ export interface LincheckOptions {
   readonly seed: number;
   /** Seconds per session (one table, one thread count, one profile). */
   readonly sessionSeconds?: number;
+  /** Bounds on the work, for runs that must cover every profile whatever the machine's speed (tests). */
+  readonly sessionsMax?: number;
+  readonly roundsPerSession?: number;
   readonly stop?: { requested: boolean };
   readonly onSession?: (line: string) => void;
 }
@@ -38,12 +41,12 @@ export async function runLincheck(o: LincheckOptions): Promise<LincheckSummary> 
   let sessions = 0;
   const pool = new RecorderPool(o.threads ?? 8);
   try {
-    for (let i = 0; performance.now() < end && !stop.requested; i++) {
+    for (let i = 0; i < (o.sessionsMax ?? Infinity) && performance.now() < end && !stop.requested; i++) {
       const profile = PROFILES[i % PROFILES.length]!;
       const threads = o.threads ?? rng.intBetween(2, 8);
       const pauseChance = Math.floor(i / PROFILES.length) % 2 === 1 ? 0.05 : 0;
       const seed = rng.nextU32();
-      const r = await runSession({ pool, session: i, profile, threads, seed, pauseChance, deadlineMs: Math.min(end, performance.now() + sessionMs), stop });
+      const r = await runSession({ pool, session: i, profile, threads, seed, pauseChance, deadlineMs: Math.min(end, performance.now() + sessionMs), roundsMax: o.roundsPerSession ?? Infinity, stop });
       sessions++;
       histories += r.histories;
       ops += r.ops;

@@ -15,8 +15,9 @@ export interface SessionOptions {
   readonly threads: number;
   readonly seed: number;
   readonly pauseChance: number;
-  /** Stop opening rounds at this performance.now(). */
+  /** Stop opening rounds at this performance.now(), or after `roundsMax` rounds. */
   readonly deadlineMs: number;
+  readonly roundsMax: number;
   /** Set to true from outside (Ctrl-C) to stop after the current round. */
   readonly stop: { requested: boolean };
 }
@@ -62,7 +63,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   let histories = 0;
   let ops = 0;
   try {
-    for (let round = 1; performance.now() < o.deadlineMs && !o.stop.requested; round++) {
+    for (let round = 1; round <= o.roundsMax && performance.now() < o.deadlineMs && !o.stop.requested; round++) {
       const names = profile.names(round);
       initial ??= names.map(() => ABSENT);
       clock.reset();
