@@ -27,7 +27,7 @@ export default [
     file: 'src/shm/shared-registry.ts',
     find: 'else if (this.keyEquals(b)) {',
     replace: 'else if (false) {',
-    tests: [MODEL],
+    tests: [INTERLEAVINGS],
   },
   {
     id: 'shm-sweep-past-live-chain',

@@ -45,6 +45,8 @@ export interface RegistryTestHooks {
   beforeStateReread?(slot: number): void;
   /** transition(): between the STATE exchange and the waiter-count check. */
   betweenExchangeAndWaiterCheck?(slot: number): void;
+  /** insertLocked(): the lock-free probe missed; the insert lock is taken next. */
+  beforeInsertLock?(): void;
   /** awaitReservation(Sync): a wait returned `result`; the state is examined next. */
   afterWait?(result: string): void;
 }
@@ -59,15 +61,33 @@ const NOT_FOUND = -1;
  *
  * Invariants:
  * - I1 The STATE word of a slot is the truth; every change to it is a single Atomics operation.
- * - I2 A live word (RESERVED(id) / RUNNING(id)) carries a run-unique id, so every lock-free
- *   compareExchange on it is ABA-free, and while a slot stays live its key bytes do not change.
+ * - I2 A live word (RESERVED(id) / RUNNING(id)) carries an instance id from the table's one id
+ *   source (its own counter, or the newIdSource() whose token the header records; attach refuses
+ *   any other). The allocator saturates at INSTANCE_ID_MAX instead of wrapping, and register
+ *   refuses ids the source never handed out. While a slot stays live its key bytes do not change.
  * - I3 New keys enter the table only under the insert lock (sync futex, no await inside, held for
  *   a few hundred ns). That lock makes "is the name anywhere along its probe chain?" and "claim a
  *   free slot" one step, so a name is never live in two slots. Every other operation — lookup,
  *   publish, overwrite, unregister, waiting — is lock-free.
- * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. Compaction turns
- *   a TOMBSTONE into EMPTY only when the next slot is EMPTY, which no live chain can cross.
- * - I5 Key bytes are read optimistically and validated by the slot's KEY_GEN seqlock.
+ * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. A TOMBSTONE
+ *   becomes EMPTY only under the insert lock and only if no live chain crosses it: compact() frees
+ *   the tombstones just before the EMPTY that ended a probe; sweep() frees every uncovered one
+ *   whenever the non-EMPTY count has grown by capacity/16 since the last sweep, so occupancy stays
+ *   bounded under any churn (live slots + tombstones inside live chains + capacity/16).
+ * - I5 Key bytes are read optimistically (Atomics.load, word by word) between two loads of the
+ *   slot's KEY_GEN seqlock, and find() reads the STATE word it answers with INSIDE that window: the
+ *   word then belongs to the key that was compared. (Read after the window, it could belong to a
+ *   name that took the slot after the validation — issue #7.)
+ * - I6 A waiter increments S_WAITERS before reading STATE; a transition exchanges STATE before
+ *   reading S_WAITERS (see transition), so no wake-up is lost. A waiter re-reads STATE after every
+ *   wake, a timeout included, and throws RT_WAIT_TIMEOUT only if the reservation is still there.
+ *
+ * Linearization points: a hit — the STATE load inside the seqlock window; a miss — some moment of
+ * the probe when the name was absent (a name live during the whole probe is found: its chain has
+ * no EMPTY and a live key never moves); an insert — its publishing STATE store under the insert
+ * lock; RT_REGISTRY_FULL — the probe's first load (no slot becomes live while the lock is held, so
+ * every slot read live was live then); publish/cancel/unregister/overwrite — their
+ * compareExchange. Checked on real threads by `npm run lincheck` (src/lincheck).
  */
 export class SharedRegistry {
   readonly capacity: number;
@@ -464,6 +484,7 @@ export class SharedRegistry {
    * into the first TOMBSTONE (or the terminating EMPTY) with `initial` as its state.
    */
   private insertLocked(initial: number): { inserted: boolean } {
+    if (this.hooks !== undefined) this.hooks.beforeInsertLock?.();
     this.insertLock.lock();
     try {
       let slot = this.key.hash & this.mask;

@@ -51,6 +51,36 @@ for (const [op, run] of Object.entries(byNameOps)) {
   });
 }
 
+/**
+ * Two creators of one new name: A's probe missed and A is about to take the insert lock when B
+ * inserts the name (in a free slot of the chain, here a tombstone before A's). Under the lock A must
+ * find B's key and give up its insert; without the duplicate check the name is live twice.
+ */
+for (const op of ['reserve', 'register'] as const) {
+  test(`insert race: ${op} whose probe missed finds, under the insert lock, the name another caller inserted meanwhile`, () => {
+    const { a, b } = twoCallers(8);
+    const [k, other] = namesWithHome(8, 2, 2) as [string, string];
+    // other in k's home slot, then removed: a tombstone at the head of k's chain.
+    const o = b.reserve(other);
+    assert.ok(o.kind === 'won' && b.cancelReservation(other, o.instanceId));
+    let winner = 0;
+    a.setTestHooks({
+      beforeInsertLock: () => {
+        if (winner !== 0) return;
+        const r = b.reserve(k);
+        assert.equal(r.kind, 'won');
+        winner = r.instanceId;
+      },
+    });
+    const got = op === 'reserve' ? a.reserve(k) : a.register(k, a.allocateInstanceId());
+    a.setTestHooks(undefined);
+    assert.notEqual(winner, 0, 'the pause point was reached');
+    if (op === 'reserve') assert.deepEqual(got, { kind: 'reserved', instanceId: winner, slot: 2 });
+    else assert.equal(got, winner, "register overwrote B's entry instead of inserting a second one");
+    assert.equal(a.snapshot().filter((e) => e.name === k).length, 1, 'the name is live in one slot');
+  });
+}
+
 test('waiter-count ordering: a waiter that registers after the publisher exchanged STATE, before it checks the count, still wakes', async () => {
   const { a, b } = twoCallers(8);
   const r = a.reserve('g');
