@@ -36,7 +36,7 @@ export const PROFILES: readonly Profile[] = [
   {
     id: 'tiny-collide',
     capacity: 4,
-    opsPerThread: 150,
+    opsPerThread: 600,
     partitionByKey: true,
     cleanupEachRound: false,
     names: fixed([...namesWithHome(4, 1, 3, 'C-R3F-'), ...namesWithHome(4, 3, 1, 'S-')]),
@@ -44,7 +44,7 @@ export const PROFILES: readonly Profile[] = [
   {
     id: 'nearly-full',
     capacity: 8,
-    opsPerThread: 150,
+    opsPerThread: 600,
     partitionByKey: true,
     cleanupEachRound: false,
     names: fixed(Array.from({ length: 8 }, (_, i) => `g${i}`)),
@@ -52,7 +52,7 @@ export const PROFILES: readonly Profile[] = [
   {
     id: 'distinct-churn',
     capacity: 16,
-    opsPerThread: 150,
+    opsPerThread: 600,
     partitionByKey: true,
     cleanupEachRound: true,
     names: (round) => [...namesWithHome(16, round & 15, 4, `R${round}-`), ...Array.from({ length: 8 }, (_, i) => `R${round}-x${i}`)],
@@ -60,7 +60,7 @@ export const PROFILES: readonly Profile[] = [
   {
     id: 'full-table',
     capacity: 4,
-    opsPerThread: 25,
+    opsPerThread: 40,
     partitionByKey: false,
     cleanupEachRound: false,
     names: fixed([...namesWithHome(4, 0, 3, 'F-'), 'F-a', 'F-b', 'F-c']),
