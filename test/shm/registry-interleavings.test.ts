@@ -26,13 +26,15 @@ const byNameOps = {
   register: (r: SharedRegistry, k: string) => r.register(k, r.allocateInstanceId()),
 } as const;
 
-for (const [op, run] of Object.entries(byNameOps)) {
-  test(`find() re-keying: ${op}(K) paused before its STATE re-read never acts on the name that took K's slot`, () => {
+for (const [op, run] of Object.entries(byNameOps)) for (const cached of [false, true]) {
+  const path = cached ? ' (through the slot cache: A found K before)' : '';
+  test(`find() re-keying: ${op}(K) paused before its STATE re-read never acts on the name that took K's slot${path}`, () => {
     const { a, b } = twoCallers();
     const [k, k3] = namesWithHome(4, 1, 2) as [string, string];
     const r = b.reserve(k);
     assert.equal(r.kind, 'won');
     b.publish(k, r.instanceId);
+    if (cached) assert.deepEqual(a.lookup(k), { state: 'running', instanceId: r.instanceId });
     let id3 = 0;
     a.setTestHooks({
       beforeStateReread: () => {
