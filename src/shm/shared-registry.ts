@@ -413,8 +413,9 @@ export class SharedRegistry {
     return Atomics.load(this.i32, this.base(slot) + L.S_STATE);
   }
 
+  /** For the by-instance operations: uses the slot cache but adds no entry (a create's publish and delete would fill it with names nobody looks up again). */
   private findLive(name: string): number {
-    return this.findName(name);
+    return this.findName(name, false);
   }
 
   /**
@@ -427,7 +428,7 @@ export class SharedRegistry {
    * (KEY_GEN is 32 bits: a stale hint would need exactly 2^31 rewrites of one slot between two
    * lookups of this isolate to be mistaken for a current one.)
    */
-  private findName(name: string): number {
+  private findName(name: string, remember = true): number {
     const c = this.slotCache.get(name);
     if (c !== undefined) {
       const i32 = this.i32;
@@ -448,7 +449,7 @@ export class SharedRegistry {
       this.encodedName = name;
     }
     const slot = this.find();
-    if (slot !== NOT_FOUND) {
+    if (slot !== NOT_FOUND && (remember || c !== undefined)) {
       if (c !== undefined) {
         c.slot = slot;
         c.gen = this.foundGen;
@@ -638,14 +639,21 @@ export class SharedRegistry {
    */
   private sweep(): void {
     const cap = this.capacity;
+    const i32 = this.i32;
+    const mask = this.mask;
+    const slotWords = this.slotWords;
     let need = Infinity;
     let freed = 0;
+    // Plain loads on purpose (each Atomics.load is a builtin call here, and this walk reads 2 ×
+    // capacity slots): we hold the insert lock, so every insert that made a slot live or wrote its
+    // key happened-before this walk and is visible; the only concurrent change is live →
+    // TOMBSTONE, and a stale "live" read only keeps more tombstones (conservative).
     for (let q = 2 * cap - 1; q >= 0; q--) {
-      const slot = q & this.mask;
-      const b = this.base(slot);
-      const tag = L.tagOf(Atomics.load(this.i32, b + L.S_STATE));
+      const slot = q & mask;
+      const b = L.HEADER_WORDS + slot * slotWords;
+      const tag = L.tagOf(i32[b + L.S_STATE]!);
       if (tag >= L.TAG_RESERVED) {
-        const home = Atomics.load(this.i32, b + L.S_HASH) & this.mask;
+        const home = i32[b + L.S_HASH]! & mask;
         need = Math.min(need, q - ((slot - home) & this.mask));
       } else if (tag === L.TAG_TOMBSTONE && q < cap && need > q) {
         Atomics.store(this.i32, b + L.S_STATE, L.wordOf(L.TAG_EMPTY, 0));
