@@ -25,7 +25,7 @@ const WORKER_URL = new URL('./goc-worker.js', import.meta.url);
  * loop (so thread start-up and result messaging stay outside the measurement). Returns each
  * worker's elapsed ms.
  */
-async function once(cfg: GocConfig, opsPerThread: number): Promise<number[]> {
+export async function once(cfg: GocConfig, opsPerThread: number): Promise<number[]> {
   const ctl = new SharedCounters(GOC_COUNTERS);
   const server = createServerShmBuffers('S1', { capacity: nextPow2(2 * (cfg.pattern === 'shared' ? opsPerThread : 0) + 1024) });
   const channels: MessageChannel[] = [];

@@ -60,4 +60,17 @@ export default [
     tests: ['test/create/forced-interleavings.test.ts'],
     timeoutMs: 90_000,
   },
+  {
+    id: 'cas-loser-trusts-the-reservation',
+    area: 'create',
+    description: 'cas: a loser that waited on a reservation returns its id without looking again (the winner may have cancelled)',
+    file: 'src/create/cas.ts',
+    find: `await server.registry.awaitReservation(r, server.waitTimeoutMs);
+                continue;`,
+    replace: `await server.registry.awaitReservation(r, server.waitTimeoutMs);
+                req.assign(r.instanceId);
+                return found(r.instanceId, waits + 1);`,
+    tests: ['test/create/forced-interleavings.test.ts'],
+    timeoutMs: 60_000,
+  },
 ];

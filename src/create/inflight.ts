@@ -31,18 +31,32 @@ export const inflight: CreationStrategy = {
       const marker = step.instanceId;
       let instanceId = 0;
       let overwrote = 0;
+      let buildError: unknown;
+      let failed = false;
       try {
         instanceId = server.registry.allocateInstanceId();
         await req.build(instanceId);
         overwrote = server.registry.register(req.group, instanceId);
-      } finally {
-        // Success or failure, the marker goes and the waiters re-check (a failed build leaves no
-        // registration, so one of them becomes the next creator).
+      } catch (e) {
+        failed = true;
+        buildError = e;
+      }
+      // Success or failure, the marker goes and the waiters re-check (a failed build leaves no
+      // registration, so one of them becomes the next creator).
+      try {
         await server.lock.run(() => {
           if (instanceId !== 0 && server.registry.lookup(req.group).state !== 'absent') req.assign(instanceId);
           server.inflight.cancelReservation(req.group, marker);
         });
+      } catch (lockError) {
+        // js.mu could not be re-taken (timeout). The marker must still go, or every later create of
+        // the name parks on it and times out: cancelReservation is a compare-and-clear on the
+        // marker's own id, so it cannot remove anyone else's marker even without the lock.
+        server.inflight.cancelReservation(req.group, marker);
+        if (failed) throw new AggregateError([buildError, lockError], `inflight ${req.group}: build failed, then re-taking the server lock failed`, { cause: buildError });
+        throw lockError;
       }
+      if (failed) throw buildError;
       return { instanceId, built: true, overwrote, waits };
     }
   },

@@ -8,6 +8,30 @@ const CONTENDED = 2; // locked, and someone may be parked on the word
 /** Loads a contended locker spins before parking (see spinAcquire). */
 const SPIN_LOADS = 200;
 
+/**
+ * Async lockers of THIS isolate parked on a futex word right now, by buffer and byte offset. A sync
+ * `lock()` must not park on a word where one of them waits: `unlock` wakes one waiter, and V8 may
+ * pick the async one, whose thread is the very thread blocked in the sync wait, so neither runs
+ * until the sync wait times out (a lost wake-up). Such a `lock()` is refused as misuse instead.
+ */
+const asyncParked = new WeakMap<ArrayBufferLike, Map<number, number>>();
+
+function parkedHere(i32: Int32Array, index: number, delta: number): number {
+  let m = asyncParked.get(i32.buffer);
+  if (m === undefined) {
+    if (delta === 0) return 0;
+    m = new Map();
+    asyncParked.set(i32.buffer, m);
+  }
+  const at = i32.byteOffset + index * 4;
+  const n = (m.get(at) ?? 0) + delta;
+  if (delta !== 0) {
+    if (n === 0) m.delete(at);
+    else m.set(at, n);
+  }
+  return n;
+}
+
 /** Words a FutexMutex occupies: the futex word and the holder's id (advisory, for messages). */
 export const FUTEX_WORDS = 2;
 
@@ -55,6 +79,12 @@ export class FutexMutex {
 
   lock(): void {
     if (this.tryLock() || this.spinAcquire()) return;
+    if (parkedHere(this.i32, this.index, 0) > 0) {
+      throw new ShmError(
+        'RT_LOCK_MISUSE',
+        'sync lock() while an async lockAsync() of this isolate is parked on the same futex (its wake-up could go to the parked async waiter, whose thread would be blocked here); use lockAsync or an IsolateLock',
+      );
+    }
     const t0 = performance.now();
     const deadline = t0 + this.timeoutMs;
     // Mark contended before sleeping so the holder's unlock knows to notify.
@@ -76,7 +106,12 @@ export class FutexMutex {
     while (c !== FREE) {
       const left = deadline - performance.now();
       if (left <= 0) throw this.timeoutError();
-      await waitAsync(this.i32, this.index, CONTENDED, left);
+      parkedHere(this.i32, this.index, 1);
+      try {
+        await waitAsync(this.i32, this.index, CONTENDED, left);
+      } finally {
+        parkedHere(this.i32, this.index, -1);
+      }
       c = Atomics.exchange(this.i32, this.index, CONTENDED);
     }
     this.acquired(true, performance.now() - t0);

@@ -11,7 +11,7 @@ export const NAME_BYTES_LIMIT = 1024;
  * call here, several times a whole registry lookup.
  *
  * Names are non-empty, at most `maxBytes` UTF-8 bytes, and contain no control character, '/' or
- * '\\', and are not '.' or '..' (they become directory names). After `encode` returns, `bytes`
+ * '\\', no lone surrogate (it would alias U+FFFD), and are not '.' or '..' (they become directory names). After `encode` returns, `bytes`
  * [0, `length`) holds the name until the next `encode` on this codec (single-threaded use only).
  */
 export class NameCodec {
@@ -79,7 +79,10 @@ export class NameCodec {
             i++;
           }
         }
-        if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate: as TextEncoder does
+        if (c >= 0xd800 && c <= 0xdfff) {
+          // TextEncoder would write U+FFFD, making 'g\uD800', 'g\uDC00' and 'g\uFFFD' one key.
+          throw new ShmError('RT_NAME_INVALID', `name ${JSON.stringify(name)} contains a lone surrogate (U+${c.toString(16).toUpperCase()} at index ${i}); names must be well-formed UTF-16`);
+        }
         if (c >= 0x10000) {
           b[n++] = 0xf0 | (c >> 18);
           b[n++] = 0x80 | ((c >> 12) & 63);

@@ -7,7 +7,7 @@ import { NAME_BYTES_LIMIT } from './name-codec.js';
  * words rounded up to whole cache lines. A buffer is attached only if magic, layout version and size all match.
  */
 export const MAGIC = 0x52465452; // 'RFTR'
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 /**
  * Words per 64-byte cache line. Every word that several threads write lives on its own line, and
@@ -22,12 +22,18 @@ export const H_VERSION = 1;
 export const H_CAPACITY = 2;
 export const H_NAME_BYTES_MAX = 3;
 export const H_SLOT_WORDS = 4;
+/** 1 if instance ids come from an external id source (newIdSource), 0 if from H_NEXT_ID; then the source's 64-bit token. */
+export const H_ID_EXTERNAL = 5;
+export const H_ID_TOKEN_LO = 6;
+export const H_ID_TOKEN_HI = 7;
 /** Line 1: next instance id to hand out (Atomics.add); ids start at 1 and are never reused. */
 export const H_NEXT_ID = LINE_WORDS;
 /** Line 2: futex word of the insert lock (plus its holder word at H_INSERT_LOCK + 1). */
 export const H_INSERT_LOCK = 2 * LINE_WORDS;
 /** Line 3: slots that are not EMPTY (CLAIMING, TOMBSTONE or live). Changed only under the insert lock. */
 export const H_USED = 3 * LINE_WORDS;
+/** Same line: a full tombstone sweep runs when H_USED exceeds this (see SharedRegistry.sweep). Under the insert lock. */
+export const H_SWEEP_AT = 3 * LINE_WORDS + 1;
 export const HEADER_WORDS = 4 * LINE_WORDS;
 
 /** Slot fields. STATE is the one word whose transitions are the registry's truth. */
@@ -63,6 +69,8 @@ export const TAG_MASK = 0b111;
 export const INSTANCE_ID_MAX = 2 ** 28 - 1;
 
 export const CAPACITY_MAX = 1 << 22;
+/** Largest registry buffer: capacity × slot size must fit in it (1 GiB). */
+export const REGISTRY_BYTES_MAX = 2 ** 30;
 
 export const tagOf = (word: number): number => word & TAG_MASK;
 export const payloadOf = (word: number): number => word >>> TAG_BITS;
@@ -84,5 +92,12 @@ export function geometry(capacity: unknown, nameBytesMax: unknown): RegistryGeom
     throw new ShmError('RT_CAPACITY_INVALID', `nameBytesMax must be an integer in [1, ${NAME_BYTES_LIMIT}], got ${String(nameBytesMax)}`);
   }
   const slotWords = Math.ceil((SLOT_FIXED_WORDS + Math.ceil(nameBytesMax / 4)) / LINE_WORDS) * LINE_WORDS;
-  return { capacity, nameBytesMax, slotWords, byteLength: (HEADER_WORDS + capacity * slotWords) * 4 };
+  const byteLength = (HEADER_WORDS + capacity * slotWords) * 4;
+  if (byteLength > REGISTRY_BYTES_MAX) {
+    throw new ShmError(
+      'RT_CAPACITY_INVALID',
+      `capacity ${capacity} × ${slotWords * 4}-byte slots (nameBytesMax ${nameBytesMax}) needs ${byteLength} bytes; the limit is ${REGISTRY_BYTES_MAX} bytes: lower capacity or nameBytesMax`,
+    );
+  }
+  return { capacity, nameBytesMax, slotWords, byteLength };
 }

@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { ShmError } from './errors.js';
 import { FutexMutex } from './futex-mutex.js';
 import { DEFAULT_NAME_BYTES_MAX, NameCodec } from './name-codec.js';
@@ -34,9 +35,26 @@ export interface RegistrySnapshotEntry {
 /** Instance ids taken from the shared counter at a time (see allocateInstanceId). */
 const ID_BLOCK = 64;
 
+/**
+ * Test-only pause points. Unset in production (one field load and a compare per use); tests set
+ * them with `setTestHooks` to run another caller's steps at an exact point of this caller's
+ * operation, which turns a rare interleaving into a certain one.
+ */
+export interface RegistryTestHooks {
+  /** find(): the key of `slot` was compared under the seqlock; the STATE word is read next. */
+  beforeStateReread?(slot: number): void;
+  /** transition(): between the STATE exchange and the waiter-count check. */
+  betweenExchangeAndWaiterCheck?(slot: number): void;
+  /** insertLocked(): the lock-free probe missed; the insert lock is taken next. */
+  beforeInsertLock?(): void;
+  /** awaitReservation(Sync): a wait returned `result`; the state is examined next. */
+  afterWait?(result: string): void;
+}
+
 const ABSENT: RegistryEntry = Object.freeze({ state: 'absent' });
 const decoder = new TextDecoder();
 const NOT_FOUND = -1;
+const CACHE_MAX = 1 << 14;
 
 /**
  * An open-addressing (linear probing) hash table of group name → Raft node instance id, living in
@@ -44,15 +62,33 @@ const NOT_FOUND = -1;
  *
  * Invariants:
  * - I1 The STATE word of a slot is the truth; every change to it is a single Atomics operation.
- * - I2 A live word (RESERVED(id) / RUNNING(id)) carries a run-unique id, so every lock-free
- *   compareExchange on it is ABA-free, and while a slot stays live its key bytes do not change.
+ * - I2 A live word (RESERVED(id) / RUNNING(id)) carries an instance id from the table's one id
+ *   source (its own counter, or the newIdSource() whose token the header records; attach refuses
+ *   any other). The allocator saturates at INSTANCE_ID_MAX instead of wrapping, and register
+ *   refuses ids the source never handed out. While a slot stays live its key bytes do not change.
  * - I3 New keys enter the table only under the insert lock (sync futex, no await inside, held for
  *   a few hundred ns). That lock makes "is the name anywhere along its probe chain?" and "claim a
  *   free slot" one step, so a name is never live in two slots. Every other operation — lookup,
  *   publish, overwrite, unregister, waiting — is lock-free.
- * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. Compaction turns
- *   a TOMBSTONE into EMPTY only when the next slot is EMPTY, which no live chain can cross.
- * - I5 Key bytes are read optimistically and validated by the slot's KEY_GEN seqlock.
+ * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. A TOMBSTONE
+ *   becomes EMPTY only under the insert lock and only if no live chain crosses it: compact() frees
+ *   the tombstones just before the EMPTY that ended a probe; sweep() frees every uncovered one
+ *   whenever the non-EMPTY count has grown by capacity/16 since the last sweep, so occupancy stays
+ *   bounded under any churn (live slots + tombstones inside live chains + capacity/16).
+ * - I5 Key bytes are read optimistically (Atomics.load, word by word) between two loads of the
+ *   slot's KEY_GEN seqlock, and find() reads the STATE word it answers with INSIDE that window: the
+ *   word then belongs to the key that was compared. (Read after the window, it could belong to a
+ *   name that took the slot after the validation — issue #7.)
+ * - I6 A waiter increments S_WAITERS before reading STATE; a transition exchanges STATE before
+ *   reading S_WAITERS (see transition), so no wake-up is lost. A waiter re-reads STATE after every
+ *   wake, a timeout included, and throws RT_WAIT_TIMEOUT only if the reservation is still there.
+ *
+ * Linearization points: a hit — the STATE load inside the seqlock window; a miss — some moment of
+ * the probe when the name was absent (a name live during the whole probe is found: its chain has
+ * no EMPTY and a live key never moves); an insert — its publishing STATE store under the insert
+ * lock; RT_REGISTRY_FULL — the probe's first load (no slot becomes live while the lock is held, so
+ * every slot read live was live then); publish/cancel/unregister/overwrite — their
+ * compareExchange. Checked on real threads by `npm run lincheck` (src/lincheck).
  */
 export class SharedRegistry {
   readonly capacity: number;
@@ -66,6 +102,20 @@ export class SharedRegistry {
   private readonly key: NameCodec;
   /** STATE word of the last successful `find` (valid until the next call in this isolate). */
   private foundWord = 0;
+  /** KEY_GEN value under which the last successful `find` validated the key. */
+  private foundGen = 0;
+  /** The name `key` holds encoded, if any (encoding is skipped when the slot cache answers). */
+  private encodedName: string | undefined;
+  /**
+   * This isolate's memory of where a name was last found: name → { slot, KEY_GEN then }. Only a
+   * hint: a hit is trusted only if the slot's KEY_GEN still equals the remembered value around the
+   * STATE load (the key has not been rewritten since, see findName). Cleared when it grows past
+   * CACHE_MAX names.
+   */
+  private readonly slotCache = new Map<string, { slot: number; gen: number }>();
+  private hooks: RegistryTestHooks | undefined;
+  /** Waits by this attachment on reservations: parks, and waits that ran to their timeout. */
+  readonly waitStats = { parked: 0, timedOut: 0 };
 
   /** Where instance ids come from: this table's header, or a run-wide counter shared by many tables. */
   private readonly ids: Int32Array;
@@ -82,7 +132,7 @@ export class SharedRegistry {
   ) {
     this.i32 = new Int32Array(buffer);
     this.ids = idSource ? new Int32Array(idSource) : this.i32;
-    this.idIndex = idSource ? 0 : L.H_NEXT_ID;
+    this.idIndex = idSource ? ID_COUNTER : L.H_NEXT_ID;
     this.u8 = new Uint8Array(buffer);
     this.capacity = this.i32[L.H_CAPACITY]!;
     this.nameBytesMax = this.i32[L.H_NAME_BYTES_MAX]!;
@@ -98,17 +148,31 @@ export class SharedRegistry {
    */
   static create(opts: RegistryOptions, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
     const g = L.geometry(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX);
-    const sab = new SharedArrayBuffer(g.byteLength);
+    const ids = checkIdSource(idSource);
+    let sab: SharedArrayBuffer;
+    try {
+      sab = new SharedArrayBuffer(g.byteLength);
+    } catch (e) {
+      throw new ShmError('RT_CAPACITY_INVALID', `could not allocate a ${g.byteLength}-byte registry (capacity ${g.capacity}, nameBytesMax ${g.nameBytesMax}): lower them`, { cause: e });
+    }
     const h = new Int32Array(sab, 0, L.HEADER_WORDS);
     h[L.H_VERSION] = L.LAYOUT_VERSION;
     h[L.H_CAPACITY] = g.capacity;
     h[L.H_NAME_BYTES_MAX] = g.nameBytesMax;
     h[L.H_SLOT_WORDS] = g.slotWords;
     h[L.H_NEXT_ID] = 1;
+    h[L.H_SWEEP_AT] = sweepSlack(g.capacity);
+    if (ids) {
+      // The table remembers which id source it was made with; attach refuses any other (I2).
+      const src = new Int32Array(ids);
+      h[L.H_ID_EXTERNAL] = 1;
+      h[L.H_ID_TOKEN_LO] = src[ID_TOKEN_LO]!;
+      h[L.H_ID_TOKEN_HI] = src[ID_TOKEN_HI]!;
+    }
     // Magic last: a buffer whose magic is set is fully initialised (the buffer is handed to other
     // threads only after this returns, and postMessage orders it anyway).
     Atomics.store(h, L.H_MAGIC, L.MAGIC);
-    return new SharedRegistry(sab, workerId, checkIdSource(idSource));
+    return new SharedRegistry(sab, workerId, ids);
   }
 
   /** Attaches a buffer made by `create` (in this or another thread), checking layout and size. */
@@ -130,7 +194,9 @@ export class SharedRegistry {
     if (g.slotWords !== h[L.H_SLOT_WORDS] || g.byteLength !== buffer.byteLength) {
       throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes; its header implies ${g.byteLength}`);
     }
-    return new SharedRegistry(buffer, workerId, checkIdSource(idSource));
+    const ids = checkIdSource(idSource);
+    checkSameIdSource(h, ids);
+    return new SharedRegistry(buffer, workerId, ids);
   }
 
   /**
@@ -141,29 +207,41 @@ export class SharedRegistry {
    */
   allocateInstanceId(): number {
     if (this.idNext === this.idEnd) {
-      this.idNext = Atomics.add(this.ids, this.idIndex, ID_BLOCK);
-      this.idEnd = this.idNext + ID_BLOCK;
+      // A compare-and-exchange, not Atomics.add: the counter stops at INSTANCE_ID_MAX + 1 and never
+      // runs on (an add per failed call would eventually wrap it back into handed-out ids).
+      for (;;) {
+        const cur = Atomics.load(this.ids, this.idIndex);
+        if (cur < 1 || cur > L.INSTANCE_ID_MAX) {
+          throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
+        }
+        const end = Math.min(cur + ID_BLOCK, L.INSTANCE_ID_MAX + 1);
+        if (Atomics.compareExchange(this.ids, this.idIndex, cur, end) === cur) {
+          this.idNext = cur;
+          this.idEnd = end;
+          break;
+        }
+      }
     }
-    const id = this.idNext++;
-    if (id > L.INSTANCE_ID_MAX) {
-      throw new ShmError('RT_INSTANCE_IDS_EXHAUSTED', `instance ids exhausted (limit ${L.INSTANCE_ID_MAX} per id source)`);
-    }
-    return id;
+    return this.idNext++;
+  }
+
+  /** Installs (or with undefined removes) test-only pause points; see RegistryTestHooks. */
+  setTestHooks(hooks: RegistryTestHooks | undefined): void {
+    this.hooks = hooks;
   }
 
   lookup(name: string): RegistryEntry {
-    this.key.encode(name);
-    return this.find() === NOT_FOUND ? ABSENT : entryOf(this.foundWord);
+    return this.findName(name) === NOT_FOUND ? ABSENT : entryOf(this.foundWord);
   }
 
   // ---- the NATS v2.10.18 family: blind overwrite, delete by name --------------------------------
 
   /** Registers `instanceId` under `name`, overwriting whatever was there (NATS `registerRaftNode`). Returns the overwritten id, 0 if none. */
   register(name: string, instanceId: number): number {
-    this.key.encode(name);
-    const running = L.wordOf(L.TAG_RUNNING, checkId(instanceId));
-    for (;;) {
-      const slot = this.find();
+    let slot = this.findName(name); // validates the name first: a bad name is reported before a bad id
+    const running = L.wordOf(L.TAG_RUNNING, this.checkHandedOut(instanceId));
+    for (let first = true; ; first = false) {
+      if (!first) slot = this.findName(name);
       if (slot === NOT_FOUND) {
         const r = this.insertLocked(running);
         if (r.inserted) return 0;
@@ -176,9 +254,8 @@ export class SharedRegistry {
 
   /** Removes whatever is registered under `name` (NATS `unregisterRaftNode`: by name, not identity). Returns the removed id, 0 if none. */
   unregisterByName(name: string): number {
-    this.key.encode(name);
     for (;;) {
-      const slot = this.find();
+      const slot = this.findName(name);
       if (slot === NOT_FOUND) return 0;
       const w = this.foundWord;
       if (this.kill(slot, w)) return L.payloadOf(w);
@@ -193,9 +270,8 @@ export class SharedRegistry {
    * holds it. One linearisation point: the insert (under the insert lock) or the probe hit.
    */
   reserve(name: string): ReserveResult {
-    this.key.encode(name);
     for (;;) {
-      const slot = this.find();
+      const slot = this.findName(name);
       if (slot !== NOT_FOUND) {
         const w = this.foundWord; // live by find's contract
         if (L.tagOf(w) === L.TAG_RESERVED) return { kind: 'reserved', instanceId: L.payloadOf(w), slot };
@@ -239,9 +315,15 @@ export class SharedRegistry {
     // Register as a waiter BEFORE re-reading the state (see `transition` for why no wake-up is lost).
     Atomics.add(this.i32, b + L.S_WAITERS, 1);
     try {
+      // The state is re-read after every wake, a timeout included: a publish that lands as the
+      // timer fires is a success, not a stuck reservation.
       while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
         const left = deadline - performance.now();
-        if (left <= 0 || (await waitAsync(this.i32, b + L.S_STATE, expected, left)) === 'timed-out') throw this.stuck(r);
+        if (left <= 0) throw this.stuck(r);
+        this.waitStats.parked++;
+        const res = await waitAsync(this.i32, b + L.S_STATE, expected, left);
+        if (res === 'timed-out') this.waitStats.timedOut++;
+        this.hooks?.afterWait?.(res);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -257,7 +339,11 @@ export class SharedRegistry {
     try {
       while (Atomics.load(this.i32, b + L.S_STATE) === expected) {
         const left = deadline - performance.now();
-        if (left <= 0 || waitSync(this.i32, b + L.S_STATE, expected, left) === 'timed-out') throw this.stuck(r);
+        if (left <= 0) throw this.stuck(r);
+        this.waitStats.parked++;
+        const res = waitSync(this.i32, b + L.S_STATE, expected, left);
+        if (res === 'timed-out') this.waitStats.timedOut++;
+        this.hooks?.afterWait?.(res);
       }
     } finally {
       Atomics.sub(this.i32, b + L.S_WAITERS, 1);
@@ -307,6 +393,18 @@ export class SharedRegistry {
     return n;
   }
 
+  /**
+   * A blind register must carry an id this table's id source already handed out: an id from the
+   * future would later be handed out again, and two live words with one id break I2.
+   */
+  private checkHandedOut(id: number): number {
+    checkId(id);
+    if (id >= Atomics.load(this.ids, this.idIndex)) {
+      throw new ShmError('RT_LOCK_MISUSE', `instanceId ${id} was never handed out by this table's id source (use allocateInstanceId)`);
+    }
+    return id;
+  }
+
   private base(slot: number): number {
     return L.HEADER_WORDS + slot * this.slotWords;
   }
@@ -315,9 +413,52 @@ export class SharedRegistry {
     return Atomics.load(this.i32, this.base(slot) + L.S_STATE);
   }
 
+  /** For the by-instance operations: uses the slot cache but adds no entry (a create's publish and delete would fill it with names nobody looks up again). */
   private findLive(name: string): number {
-    this.key.encode(name);
-    return this.find();
+    return this.findName(name, false);
+  }
+
+  /**
+   * find() for `name`, first through the slot cache: if this isolate found `name` in slot s under
+   * KEY_GEN g, and KEY_GEN is still g before and after a STATE load, the key was not rewritten since
+   * (a rewrite adds 2 to KEY_GEN), so a live word read there is `name`'s (I5 again, with the key
+   * compared when g was cached). Anything else — no entry, another KEY_GEN, a dead slot — takes the
+   * full probe, which also validates and encodes the name. Saves the name encoding and the
+   * word-by-word key comparison (each Atomics.load is a builtin call in Node 20, ~8 ns).
+   * (KEY_GEN is 32 bits: a stale hint would need exactly 2^31 rewrites of one slot between two
+   * lookups of this isolate to be mistaken for a current one.)
+   */
+  private findName(name: string, remember = true): number {
+    const c = this.slotCache.get(name);
+    if (c !== undefined) {
+      const i32 = this.i32;
+      const b = L.HEADER_WORDS + c.slot * this.slotWords;
+      const g1 = Atomics.load(i32, b + L.S_KEY_GEN);
+      if (g1 === c.gen) {
+        if (this.hooks !== undefined) this.hooks.beforeStateReread?.(c.slot);
+        const w = Atomics.load(i32, b + L.S_STATE);
+        if (Atomics.load(i32, b + L.S_KEY_GEN) === g1 && L.isLive(w)) {
+          this.foundWord = w;
+          return c.slot;
+        }
+      }
+    }
+    if (this.encodedName !== name) {
+      this.encodedName = undefined;
+      this.key.encode(name);
+      this.encodedName = name;
+    }
+    const slot = this.find();
+    if (slot !== NOT_FOUND && (remember || c !== undefined)) {
+      if (c !== undefined) {
+        c.slot = slot;
+        c.gen = this.foundGen;
+      } else {
+        if (this.slotCache.size >= CACHE_MAX) this.slotCache.clear();
+        this.slotCache.set(name, { slot, gen: this.foundGen });
+      }
+    }
+    return slot;
   }
 
   /**
@@ -335,6 +476,7 @@ export class SharedRegistry {
     if (Atomics.compareExchange(this.i32, b + L.S_STATE, from, to) !== from) return false;
     Atomics.store(this.i32, b + L.S_OWNER, this.workerId);
     Atomics.add(this.i32, b + L.S_VERSION, 1);
+    if (this.hooks !== undefined) this.hooks.betweenExchangeAndWaiterCheck?.(slot);
     if (Atomics.load(this.i32, b + L.S_WAITERS) > 0) notifyAll(this.i32, b + L.S_STATE);
     return true;
   }
@@ -353,33 +495,49 @@ export class SharedRegistry {
    * or is re-keyed while being compared is compared again (I5).
    */
   private find(): number {
-    let slot = this.key.hash & this.mask;
+    // Fields are read into locals once: every Atomics operation is a compiler barrier, after which
+    // V8 would otherwise reload them (this cost a third of a lookup).
+    const i32 = this.i32;
+    const mask = this.mask;
+    const slotWords = this.slotWords;
+    const hooks = this.hooks;
+    let slot = this.key.hash & mask;
     for (let probes = 0; probes < this.capacity; probes++) {
-      const b = this.base(slot);
+      const b = L.HEADER_WORDS + slot * slotWords;
       for (;;) {
-        const tag = L.tagOf(Atomics.load(this.i32, b + L.S_STATE));
+        const tag = L.tagOf(Atomics.load(i32, b + L.S_STATE));
         if (tag === L.TAG_EMPTY) return NOT_FOUND;
         if (tag < L.TAG_RESERVED) break; // CLAIMING or TOMBSTONE: not (yet) a match
-        const g1 = Atomics.load(this.i32, b + L.S_KEY_GEN);
+        const g1 = Atomics.load(i32, b + L.S_KEY_GEN);
         if ((g1 & 1) === 1) continue;
         const same = this.keyEquals(b);
-        if (Atomics.load(this.i32, b + L.S_KEY_GEN) !== g1) continue;
+        if (hooks !== undefined) hooks.beforeStateReread?.(slot);
+        // The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so
+        // the word belongs to the key just compared (I5). Read after g2, it could belong to a name
+        // that took the slot after the validation (issue #7).
+        const w = Atomics.load(i32, b + L.S_STATE);
+        if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1) continue;
         if (!same) break;
-        const w = Atomics.load(this.i32, b + L.S_STATE);
         if (!L.isLive(w)) break; // it was our name but died meanwhile: keep probing
         this.foundWord = w;
+        this.foundGen = g1;
         return slot;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
     return NOT_FOUND;
   }
 
+  /** Key words are read with Atomics.load so that they are ordered between the two KEY_GEN loads (plain loads are not). */
   private keyEquals(b: number): boolean {
     const k = this.key;
-    if ((this.i32[b + L.S_HASH]! >>> 0) !== k.hash || this.i32[b + L.S_NAME_LEN] !== k.length) return false;
+    const i32 = this.i32;
+    const words = k.words;
+    const n = k.wordCount;
+    const len = k.length;
+    if (Atomics.load(i32, b + L.S_HASH) >>> 0 !== k.hash || Atomics.load(i32, b + L.S_NAME_LEN) !== len) return false;
     const start = b + L.SLOT_FIXED_WORDS;
-    for (let i = 0; i < k.wordCount; i++) if (this.i32[start + i] !== k.words[i]) return false;
+    for (let i = 0; i < n; i++) if (Atomics.load(i32, start + i) !== words[i]) return false;
     return true;
   }
 
@@ -388,6 +546,7 @@ export class SharedRegistry {
    * into the first TOMBSTONE (or the terminating EMPTY) with `initial` as its state.
    */
   private insertLocked(initial: number): { inserted: boolean } {
+    if (this.hooks !== undefined) this.hooks.beforeInsertLock?.();
     this.insertLock.lock();
     try {
       let slot = this.key.hash & this.mask;
@@ -429,6 +588,7 @@ export class SharedRegistry {
       // Amortised clean-up while we hold the lock anyway: the tombstones just before the EMPTY that
       // ended this probe (if we did not take that EMPTY) can become EMPTY again (I4).
       if (end !== NOT_FOUND && end !== free) this.compact((end - 1) & this.mask);
+      if (Atomics.load(this.i32, L.H_USED) > Atomics.load(this.i32, L.H_SWEEP_AT)) this.sweep();
       return { inserted: true };
     } finally {
       this.insertLock.unlock();
@@ -445,7 +605,9 @@ export class SharedRegistry {
     Atomics.add(this.i32, b + L.S_KEY_GEN, 1); // odd: key being written
     Atomics.store(this.i32, b + L.S_HASH, k.hash | 0);
     Atomics.store(this.i32, b + L.S_NAME_LEN, k.length);
-    this.i32.set(k.words.subarray(0, k.wordCount), b + L.SLOT_FIXED_WORDS); // zero tail included
+    // Atomics.store, like the readers' Atomics.load: the key words are then ordered between the two
+    // KEY_GEN increments for every reader (plain writes would not be, by the JS memory model).
+    for (let i = 0; i < k.wordCount; i++) Atomics.store(this.i32, b + L.SLOT_FIXED_WORDS + i, k.words[i]!); // zero tail included
     Atomics.add(this.i32, b + L.S_KEY_GEN, 1); // even: key stable
   }
 
@@ -463,6 +625,45 @@ export class SharedRegistry {
     }
   }
 
+  /**
+   * Under the insert lock: every TOMBSTONE that no live key's probe chain crosses becomes EMPTY (I4
+   * holds: only uncovered slots change). compact() alone frees only tombstones next to the EMPTY
+   * that ended a probe, so distinct-name churn used to leave every slot non-EMPTY for good (#7).
+   *
+   * One backward walk over the table unrolled twice: at position q, `need` is the lowest unrolled
+   * home position of any live slot after q, so a tombstone at q < capacity is crossed by a live
+   * chain iff need <= q. Keys cannot enter meanwhile (we hold the lock); a live slot that dies
+   * during the walk only makes the result more conservative. Runs when H_USED exceeds H_SWEEP_AT,
+   * which is then set to H_USED + capacity/16: O(capacity) work per capacity/16 EMPTY-claiming
+   * inserts, i.e. about 32 slot reads per insert amortised.
+   */
+  private sweep(): void {
+    const cap = this.capacity;
+    const i32 = this.i32;
+    const mask = this.mask;
+    const slotWords = this.slotWords;
+    let need = Infinity;
+    let freed = 0;
+    // Plain loads on purpose (each Atomics.load is a builtin call here, and this walk reads 2 ×
+    // capacity slots): we hold the insert lock, so every insert that made a slot live or wrote its
+    // key happened-before this walk and is visible; the only concurrent change is live →
+    // TOMBSTONE, and a stale "live" read only keeps more tombstones (conservative).
+    for (let q = 2 * cap - 1; q >= 0; q--) {
+      const slot = q & mask;
+      const b = L.HEADER_WORDS + slot * slotWords;
+      const tag = L.tagOf(i32[b + L.S_STATE]!);
+      if (tag >= L.TAG_RESERVED) {
+        const home = i32[b + L.S_HASH]! & mask;
+        need = Math.min(need, q - ((slot - home) & this.mask));
+      } else if (tag === L.TAG_TOMBSTONE && q < cap && need > q) {
+        Atomics.store(this.i32, b + L.S_STATE, L.wordOf(L.TAG_EMPTY, 0));
+        freed++;
+      }
+    }
+    const used = Atomics.sub(this.i32, L.H_USED, freed) - freed;
+    Atomics.store(this.i32, L.H_SWEEP_AT, used + sweepSlack(cap));
+  }
+
   private stuck(r: { readonly instanceId: number; readonly slot: number }): ShmError {
     const owner = Atomics.load(this.i32, this.base(r.slot) + L.S_OWNER);
     return new ShmError(
@@ -472,19 +673,51 @@ export class SharedRegistry {
   }
 }
 
-/** A run-wide instance-id counter for `SharedRegistry.create/attach`; ids start at 1. */
+/** Id source words: the counter (next id), a magic, and a random 64-bit token naming this source. */
+const ID_COUNTER = 0;
+const ID_MAGIC = 1;
+const ID_TOKEN_LO = 2;
+const ID_TOKEN_HI = 3;
+const ID_SOURCE_WORDS = 4;
+const ID_SOURCE_MAGIC = 0x52464944; // 'RFID'
+
+/**
+ * A run-wide instance-id counter for `SharedRegistry.create/attach`; ids start at 1. Each source
+ * carries a random 64-bit token; a table created with it records the token, and `attach` refuses
+ * any other source (or none), so one table never has two id sources.
+ */
 export function newIdSource(): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(4);
-  new Int32Array(sab)[0] = 1;
+  const sab = new SharedArrayBuffer(ID_SOURCE_WORDS * 4);
+  const w = new Int32Array(sab);
+  do randomFillSync(w, ID_TOKEN_LO, 2);
+  while (w[ID_TOKEN_LO] === 0 && w[ID_TOKEN_HI] === 0);
+  w[ID_COUNTER] = 1;
+  Atomics.store(w, ID_MAGIC, ID_SOURCE_MAGIC);
   return sab;
 }
 
 function checkIdSource(ids: unknown): SharedArrayBuffer | undefined {
   if (ids === undefined) return undefined;
-  if (!(ids instanceof SharedArrayBuffer) || ids.byteLength !== 4) {
-    throw new ShmError('RT_LAYOUT_MISMATCH', 'idSource must be a 4-byte SharedArrayBuffer from newIdSource()');
+  if (!(ids instanceof SharedArrayBuffer) || ids.byteLength !== ID_SOURCE_WORDS * 4 || Atomics.load(new Int32Array(ids), ID_MAGIC) !== ID_SOURCE_MAGIC) {
+    throw new ShmError('RT_LAYOUT_MISMATCH', `idSource must be a ${ID_SOURCE_WORDS * 4}-byte SharedArrayBuffer from newIdSource()`);
   }
   return ids;
+}
+
+function checkSameIdSource(h: Int32Array, ids: SharedArrayBuffer | undefined): void {
+  const external = h[L.H_ID_EXTERNAL] === 1;
+  if (!external && ids === undefined) return;
+  if (!external) throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry counts its own instance ids; attach it without an id source');
+  if (ids === undefined) throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry takes instance ids from an id source (newIdSource); attach it with that same source');
+  const src = new Int32Array(ids);
+  if (src[ID_TOKEN_LO] !== h[L.H_ID_TOKEN_LO] || src[ID_TOKEN_HI] !== h[L.H_ID_TOKEN_HI]) {
+    throw new ShmError('RT_LAYOUT_MISMATCH', 'this registry was created with a different id source; attach it with that same source');
+  }
+}
+
+/** Slots an insert may turn from EMPTY to used between two tombstone sweeps (see sweep). */
+function sweepSlack(capacity: number): number {
+  return Math.max(1, capacity >> 4);
 }
 
 function entryOf(w: number): RegistryEntry {

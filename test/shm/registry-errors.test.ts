@@ -35,7 +35,7 @@ test('attaching a wrong buffer is refused with the reason', () => {
   const wrongVersion = new SharedArrayBuffer(good.buffer.byteLength);
   new Uint8Array(wrongVersion).set(new Uint8Array(good.buffer));
   new Int32Array(wrongVersion)[1] = 99;
-  assert.throws(() => SharedRegistry.attach(wrongVersion), is('RT_LAYOUT_MISMATCH', /layout version 99, this build reads 3/));
+  assert.throws(() => SharedRegistry.attach(wrongVersion), is('RT_LAYOUT_MISMATCH', /layout version 99, this build reads 4/));
 
   const wrongSize = new SharedArrayBuffer(good.buffer.byteLength + 4);
   new Uint8Array(wrongSize).set(new Uint8Array(good.buffer));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { ShmError } from '../../src/shm/errors.js';
+import { NameCodec } from '../../src/shm/name-codec.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
 
 /** The dumb reference: what the registry must behave like, one thread at a time. */
@@ -12,6 +13,33 @@ interface World {
   ref: Ref;
   /** Ids the reference has seen, so publish/unregister can target real and stale ids. */
   ids: number[];
+  /** What this run reached, for the coverage report (see the model test). */
+  seen: Coverage;
+}
+
+interface Coverage {
+  commands: number;
+  /** Commands after which two live names shared a home slot. */
+  collisions: number;
+  /** Commands after which the table held at least one tombstone. */
+  tombstones: number;
+  /** Operations refused with RT_REGISTRY_FULL. */
+  full: number;
+}
+
+const newCoverage = (): Coverage => ({ commands: 0, collisions: 0, tombstones: 0, full: 0 });
+const homeCodec = new NameCodec(64);
+function home(name: string): number {
+  homeCodec.encode(name);
+  return homeCodec.hash & (CAP - 1);
+}
+
+function observe(w: World): void {
+  w.seen.commands++;
+  const homes = [...w.ref.keys()].map(home);
+  if (new Set(homes).size < homes.length) w.seen.collisions++;
+  const st = w.reg.stats();
+  if (st.used > st.live) w.seen.tombstones++;
 }
 
 const CAP = 8;
@@ -34,6 +62,7 @@ function expectFullOr<T>(w: World, name: string, fn: () => T): T | 'full' {
   } catch (e) {
     assert.ok(e instanceof ShmError && e.code === 'RT_REGISTRY_FULL', `unexpected error ${String(e)}`);
     assert.ok(willInsert && full(w), 'RT_REGISTRY_FULL only when the table really is full');
+    w.seen.full++;
     return 'full';
   }
 }
@@ -129,20 +158,44 @@ const commands = [
   fc.tuple(fc.constantFrom('publish' as const, 'cancel' as const, 'unregisterInstance' as const), nameArb, fc.nat(50)).map(([op, n, p]) => new ByInstance(op, n, p)),
 ];
 
-test('registry behaves like a Map under random command sequences (collisions, tombstones, full table, long names)', () => {
+test('registry behaves like a Map under random command sequences (collisions, tombstones, full table, long names)', (t) => {
+  // size 'max': without it fast-check 4 generates about ten commands per run whatever maxCommands
+  // says, and collisions, tombstones and the full table are rarely reached.
+  const total = newCoverage();
+  const runs = { n: 0, withFull: 0, withTombstones: 0 };
   fc.assert(
-    fc.property(fc.commands(commands, { maxCommands: 200 }), (cmds) => {
-      const w: World = { reg: SharedRegistry.create({ capacity: CAP, nameBytesMax: 64 }), ref: new Map(), ids: [] };
-      fc.modelRun(() => ({ model: w, real: w }), cmds);
+    fc.property(fc.commands(commands, { maxCommands: 300, size: 'max' }), (cmds) => {
+      const w: World = { reg: SharedRegistry.create({ capacity: CAP, nameBytesMax: 64 }), ref: new Map(), ids: [], seen: newCoverage() };
+      const observed = [...cmds].map((c) => ({
+        check: () => true,
+        run: (m: World, r: World) => {
+          c.run(m, r);
+          observe(r);
+        },
+        toString: () => c.toString(),
+      }));
+      fc.modelRun(() => ({ model: w, real: w }), observed);
+      runs.n++;
+      if (w.seen.full > 0) runs.withFull++;
+      if (w.seen.tombstones > 0) runs.withTombstones++;
+      for (const k of Object.keys(total) as (keyof Coverage)[]) total[k] += w.seen[k];
       // Final cross-check of the whole table and its counters.
       const snap = new Map(w.reg.snapshot().map((e) => [e.name, { state: e.state, id: e.instanceId }]));
       assert.deepEqual(snap, w.ref);
       assert.equal(w.reg.stats().live, w.ref.size);
       assert.ok(w.reg.stats().used <= CAP);
     }),
-    { numRuns: 300 },
+    { numRuns: 200 },
   );
+  t.diagnostic(
+    `model coverage: ${runs.n} runs, ${total.commands} commands (${(total.commands / runs.n).toFixed(0)}/run); after-command states with a home-slot collision ${pct(total.collisions, total.commands)}, with a tombstone ${pct(total.tombstones, total.commands)}; runs that hit a full table ${runs.withFull}, that held a tombstone ${runs.withTombstones}; RT_REGISTRY_FULL refusals ${total.full}`,
+  );
+  // The test must keep reaching what it claims to test (a generator change that loses it fails here).
+  assert.ok(total.commands / runs.n >= 100, 'runs are long');
+  assert.ok(runs.withFull >= runs.n / 10 && runs.withTombstones >= runs.n / 2 && total.collisions > 0, JSON.stringify({ runs, total }));
 });
+
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
 
 test('tombstones are reclaimed: 10,000 distinct names through an 8-slot table', () => {
   const reg = SharedRegistry.create({ capacity: 8 });
@@ -165,7 +218,7 @@ test('a full table is a typed error, and a removal makes room again', () => {
   const reg = SharedRegistry.create({ capacity: 4 });
   for (const n of ['a', 'b', 'c', 'd']) reg.register(n, reg.allocateInstanceId());
   assert.throws(() => reg.reserve('e'), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL' && /4 slots/.test(e.message));
-  assert.throws(() => reg.register('e', 99), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL');
+  assert.throws(() => reg.register('e', reg.allocateInstanceId()), (e: unknown) => e instanceof ShmError && e.code === 'RT_REGISTRY_FULL');
   // Existing names still resolve while full, without an endless probe.
   assert.equal(reg.lookup('a').state, 'running');
   assert.equal(reg.lookup('zz').state, 'absent');
