@@ -8,7 +8,7 @@ import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 export interface Verdict {
   /** Two live instances of one (server, group) at once. */
   readonly duplicate: boolean;
-  /** A live instance that neither its server's registry nor its assignment references. */
+  /** A live instance that neither its server's registry nor its (not deleted) assignment references. */
   readonly leak: boolean;
   /** Callers of one (server, group) returned different instances before any delete began (NATS's identity test). */
   readonly split: boolean;
@@ -89,7 +89,10 @@ export class Execution {
       if (!inst.live) continue;
       const e = w.observer[inst.server]!.registry.lookup(groupNameOf(inst.group));
       const inRegistry = e.state !== 'absent' && e.instanceId === inst.id;
-      if (!inRegistry && w.assignments.get(w.cell(inst.server, inst.group)) !== inst.id) leak = true;
+      // A deleted assignment references nothing, whatever its rg.node was set to (NATS: nobody holds that rg any more).
+      const cell = w.cell(inst.server, inst.group);
+      const inAssignment = !w.deleteBegan[cell] && w.assignments.get(cell) === inst.id;
+      if (!inRegistry && !inAssignment) leak = true;
     }
     const threadError = w.sched.threads.find((t) => t.error !== undefined);
     // An errno failure (ENOENT: the delete renamed the store dir away mid-build) is the expected end

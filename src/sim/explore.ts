@@ -75,7 +75,8 @@ export async function sample(cfg: SimConfig, disk: Disk, o: ExploreOptions): Pro
     longest = Math.max(longest, r.schedule.length);
     addVerdict(tally, r.verdict);
     outcomes.add(r.outcome);
-    if (!firstFailure && failed(r.verdict)) firstFailure = r;
+    // The first failure, upgraded once to the first leak: the leak is the bug users ask about.
+    if (failed(r.verdict) && (!firstFailure || (r.verdict.leak && !firstFailure.verdict.leak))) firstFailure = r;
   }
   return { tally, executions: n, terminalStates: outcomes.size, complete: true, firstFailure };
 }
@@ -114,6 +115,8 @@ interface Node {
   readonly tally: Tally;
   /** Suffix from this state to the first failing end below it, if any. */
   readonly fail: number[] | null;
+  /** The same, to the first leaking end. */
+  readonly leak: number[] | null;
 }
 
 class BudgetSpent extends Error {}
@@ -146,7 +149,7 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
       outcomes.add(r.outcome);
       const tally = emptyTally();
       addVerdict(tally, r.verdict);
-      return { tally, fail: failed(r.verdict) ? [] : null };
+      return { tally, fail: failed(r.verdict) ? [] : null, leak: r.verdict.leak ? [] : null };
     }
     const key = merge ? createHash('sha1').update(ex.signature()).digest('base64') : '';
     const hit = merge ? memo.get(key) : undefined;
@@ -157,20 +160,22 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
     const enabled = ex.enabled();
     const tally = emptyTally();
     let fail: number[] | null = null;
+    let leak: number[] | null = null;
     for (const [i, t] of enabled.entries()) {
       const child = i === 0 ? ex : await fresh(prefix);
       await child.step(t);
       const n = await dfs(child, [...prefix, t]);
       addTally(tally, n.tally);
       if (!fail && n.fail) fail = [t, ...n.fail];
+      if (!leak && n.leak) leak = [t, ...n.leak];
     }
-    const node = { tally, fail };
+    const node = { tally, fail, leak };
     if (merge) memo.set(key, node);
     return node;
   };
   try {
     const root = await dfs(await Execution.start(cfg, disk, 'history'), []);
-    firstFailure = root.fail;
+    firstFailure = root.leak ?? root.fail;
     const ff = firstFailure ? await replay(cfg, disk, firstFailure, 'none') : null;
     return { tally: root.tally, executions, terminalStates: outcomes.size, complete: true, firstFailure: ff };
   } catch (e) {

@@ -55,7 +55,8 @@ export class SimWorld {
   readonly trace: TraceStep[] = [];
   duplicates = 0;
   split = false;
-  private readonly deleteBegan: boolean[];
+  /** The meta layer removed the assignment of this cell: its `rg.node` no longer references anything. */
+  readonly deleteBegan: boolean[];
   private readonly firstResolved: number[];
   private readonly builds: number[];
   private readonly shms: ServerShm[];
@@ -122,7 +123,7 @@ export class SimWorld {
         build: (id) => this.build(t, r, id),
         assign: (id) => {
           this.assignments.set(cell, id);
-          this.note(`rg.node = ${this.label(id)}`);
+          this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
         },
         probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') },
       });
