@@ -132,7 +132,7 @@ export class Execution {
     for (let s = 0; s < w.cfg.servers; s++) {
       for (let g = 0; g < w.cfg.groups; g++) cells.push(`${w.assignments.get(w.cell(s, g)) === 0 ? '' : w.label(w.assignments.get(w.cell(s, g)))}`);
       const o = w.observer[s]!;
-      cells.push(o.lock.futex.isLocked() ? `L${o.lock.futex.holder()}` : 'U', this.entries(o.registry.snapshot()), this.entries(o.inflight.snapshot()));
+      cells.push(o.lock.futex.isLocked() ? `L${o.lock.futex.holder()}` : 'U', this.entries(o.registry.snapshot(), false), this.entries(o.inflight.snapshot(), true));
     }
     const threads = w.sched.threads.map((t) => `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`);
     const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();
@@ -149,9 +149,10 @@ export class Execution {
     return `raftNodes=${reg} inflight=${m.state === 'absent' ? '-' : 'marker'} rg.node=${w.label(w.assignments.get(w.cell(s, g)))}`;
   }
 
-  private entries(es: RegistrySnapshotEntry[]): string {
+  /** Entries with ids renamed: instances by builder, in-flight markers (their own id counter) by owner. */
+  private entries(es: RegistrySnapshotEntry[], markers: boolean): string {
     return es
-      .map((e) => `${e.name}=${e.state[0]}${this.world.instances.has(e.instanceId) ? this.world.label(e.instanceId) : `o${e.owner}`}`)
+      .map((e) => `${e.name}=${e.state[0]}${markers ? `o${e.owner}` : this.world.label(e.instanceId)}`)
       .sort()
       .join(',');
   }

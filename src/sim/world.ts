@@ -49,6 +49,7 @@ export class SimWorld {
   readonly observer: ServerShm[];
   readonly assignments: SharedIntTable;
   readonly instances = new Map<number, Instance>();
+  private readonly labels = new Map<number, string>();
   readonly resolved: (number | null)[];
   readonly errors: (string | null)[];
   readonly histories: string[][];
@@ -100,9 +101,10 @@ export class SimWorld {
     return server * this.cfg.groups + group;
   }
 
+  /** Canonical name of an instance id: given when its build starts, so it never depends on allocation order. */
   label(id: number): string {
     if (id === 0) return 'nil';
-    return this.instances.get(id)?.label ?? `#${id}`;
+    return this.labels.get(id) ?? `#${id}`;
   }
 
   /** Records an event of the running thread (no-op when nothing is observed). */
@@ -145,7 +147,9 @@ export class SimWorld {
   private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
     const name = groupNameOf(r.group);
     const sdir = serverDirName(r.server);
-    this.note(`build ${name} on S${r.server}`);
+    const k = ++this.builds[t.id]!;
+    this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
+    this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(groupDir(STORE_ROOT, sdir, name));
     const peers = peersPath(STORE_ROOT, sdir, name);
     if (!(await this.disk.exists(peers))) await this.disk.writeFile(peers, new TextEncoder().encode(name));
@@ -154,8 +158,7 @@ export class SimWorld {
     } catch (e) {
       if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
     }
-    const k = ++this.builds[t.id]!;
-    const inst: Instance = { id, label: `n${t.id}${k > 1 ? `.${k}` : ''}`, server: r.server, group: r.group, live: true };
+    const inst: Instance = { id, label: this.label(id), server: r.server, group: r.group, live: true };
     for (const o of this.instances.values()) if (o.live && o.server === r.server && o.group === r.group) this.duplicates++;
     this.instances.set(id, inst);
     this.note(`start node ${inst.label}`);
