@@ -45,6 +45,8 @@ export interface Exploration {
   /** Exhaustive only: false if the budget ran out first (then the tally covers what was executed). */
   readonly complete: boolean;
   readonly firstFailure: RunResult | null;
+  /** Sampled modes: 1-based index of the first schedule that leaked (0: none did). */
+  readonly firstLeakAt: number;
 }
 
 export interface ExploreOptions {
@@ -69,16 +71,18 @@ export async function sample(cfg: SimConfig, disk: Disk, o: ExploreOptions): Pro
   let longest = 16 * cfg.groups * cfg.replicas * cfg.callers;
   const deadline = o.seconds > 0 ? performance.now() + o.seconds * 1000 : Infinity;
   let n = 0;
+  let firstLeakAt = 0;
   for (; n < o.budget && performance.now() < deadline; n++) {
     const choose = o.mode === 'pct' ? pctChooser(prng, cfg.groups * cfg.replicas * cfg.callers, longest, o.depth) : randomChooser(prng);
     const r = await runSchedule(cfg, disk, choose, 'none');
     longest = Math.max(longest, r.schedule.length);
     addVerdict(tally, r.verdict);
     outcomes.add(r.outcome);
+    if (r.verdict.leak && firstLeakAt === 0) firstLeakAt = n + 1;
     // The first failure, upgraded once to the first leak: the leak is the bug users ask about.
     if (failed(r.verdict) && (!firstFailure || (r.verdict.leak && !firstFailure.verdict.leak))) firstFailure = r;
   }
-  return { tally, executions: n, terminalStates: outcomes.size, complete: true, firstFailure };
+  return { tally, executions: n, terminalStates: outcomes.size, complete: true, firstFailure, firstLeakAt };
 }
 
 export function randomChooser(prng: Prng): Chooser {
@@ -177,11 +181,11 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
     const root = await dfs(await Execution.start(cfg, disk, 'history'), []);
     firstFailure = root.leak ?? root.fail;
     const ff = firstFailure ? await replay(cfg, disk, firstFailure, 'none') : null;
-    return { tally: root.tally, executions, terminalStates: outcomes.size, complete: true, firstFailure: ff };
+    return { tally: root.tally, executions, terminalStates: outcomes.size, complete: true, firstFailure: ff, firstLeakAt: 0 };
   } catch (e) {
     if (!(e instanceof BudgetSpent)) throw e;
     uninstallFutexHooks();
-    return { tally: emptyTally(), executions: executions - 1, terminalStates: outcomes.size, complete: false, firstFailure: null };
+    return { tally: emptyTally(), executions: executions - 1, terminalStates: outcomes.size, complete: false, firstFailure: null, firstLeakAt: 0 };
   }
 }
 

@@ -28,6 +28,8 @@ export interface ExploreReport {
   readonly withSafetyViolation: number;
   readonly withDeadlock: number;
   readonly withError: number;
+  /** Random, pct: which schedule (1-based) leaked first; 0 if none did or in exhaustive mode. */
+  readonly firstLeakAt: number;
   readonly firstFailure: {
     readonly schedule: string;
     readonly kinds: FailureKind[];
@@ -74,6 +76,7 @@ export async function exploreReport(cfg: SimConfig, disk: Disk, o: ExploreOption
     withSafetyViolation: t.safety,
     withDeadlock: t.deadlock,
     withError: t.error,
+    firstLeakAt: x.firstLeakAt,
     firstFailure,
     verdict,
     elapsedMs: Math.round(elapsedMs),
