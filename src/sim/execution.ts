@@ -1,6 +1,7 @@
 import { groupNameOf } from '../host/address.js';
 import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
 import type { Disk } from '../storage/disk.js';
+import { BufferPool } from './buffer-pool.js';
 import type { SimConfig } from './config.js';
 import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 
@@ -29,6 +30,9 @@ export interface RunResult {
   readonly trace: TraceStep[];
 }
 
+/** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
+const pools = new WeakMap<Disk, BufferPool>();
+
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
 /**
@@ -45,7 +49,9 @@ export class Execution {
 
   static async start(cfg: SimConfig, disk: Disk, observe: Observe): Promise<Execution> {
     await disk.rm(STORE_ROOT);
-    return new Execution(new SimWorld(cfg, disk, observe));
+    let pool = pools.get(disk);
+    if (!pool) pools.set(disk, (pool = new BufferPool()));
+    return new Execution(new SimWorld(cfg, disk, observe, pool));
   }
 
   /** Ids of the threads that may run now, ascending. */

@@ -1,12 +1,12 @@
 import { STRATEGIES, type CreationStrategy } from '../create/index.js';
 import { groupNameOf } from '../host/address.js';
 import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
-import { attachServerShm, createServerShmBuffers, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
-import { newIdSource } from '../shm/shared-registry.js';
+import { attachServerShm, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
 import { SharedIntTable } from '../shm/shared-int-table.js';
 import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
 import { callerRole, threadRoles, type SimConfig, type ThreadRole } from './config.js';
+import { BufferPool } from './buffer-pool.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
 import { Scheduler, type SimThread } from './scheduler.js';
 
@@ -66,19 +66,20 @@ export class SimWorld {
     readonly cfg: SimConfig,
     disk: import('../storage/disk.js').Disk,
     readonly observe: Observe,
+    pool: BufferPool = new BufferPool(),
   ) {
     this.roles = threadRoles(cfg);
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t));
-    const ids = newIdSource();
-    this.buffers = Array.from({ length: cfg.servers }, (_, s) => createServerShmBuffers(`S${s}`, { capacity: REGISTRY_CAPACITY }, ids));
+    const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
+    this.buffers = mem.servers;
     for (const b of this.buffers) {
       this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
       this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
       this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
     }
     this.observer = this.buffers.map((b) => attachServerShm(b, 0));
-    this.assignments = new SharedIntTable(cfg.servers * cfg.groups, undefined, 'assignment table');
+    this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
     this.errors = new Array<string | null>(n).fill(null);
