@@ -39,9 +39,10 @@ export function addExploreCommand(program: Command): void {
     .command('explore')
     .summary('explore interleavings of the creation strategies in a deterministic simulation')
     .description(
-      'Run the production strategies, registry, js.mu and a memfs store in one thread under a\n' +
-        'seeded scheduler that picks, at every await, which caller runs next. Reports how many\n' +
-        'schedules end with a duplicate, a leak or a split, and a shrunk schedule that replays one.',
+      'Run the production strategies, registry, js.mu and a memfs store in one thread under a ' +
+        'seeded scheduler that picks, at every await, which caller runs next. Reports how many ' +
+        'schedules end with a duplicate, a leak or a split, and a shrunk schedule that replays one. ' +
+        'An exhaustive run stopped by --budget or --seconds is inconclusive (exit 5).',
     )
     .helpOption('-h, --help', 'show this help')
     .addOption(new Option('--strategy <name>', `creation strategy: ${STRATEGY_NAMES.join(' | ')}`))
