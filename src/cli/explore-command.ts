@@ -29,6 +29,7 @@ export interface ExploreFlags {
   readonly json?: boolean;
   readonly replay?: string;
   readonly shrink?: boolean;
+  readonly raftTicks?: string;
 }
 
 const DEFAULT_BUDGET: Readonly<Record<Mode, number>> = { random: 10_000, pct: 10_000, exhaustive: 200_000 };
@@ -51,6 +52,7 @@ export function addExploreCommand(program: Command): void {
     .addOption(new Option('--groups <n>', `groups (names), 1..${SIM_LIMITS.groups} (default: 1)`))
     .addOption(new Option('--callers <k>', `concurrent createRaftGroup callers per (server, group), 1..${SIM_LIMITS.callers} (default: 2)`))
     .addOption(new Option('--with-delete', 'caller 0 (the meta apply) deletes the group after creating it'))
+    .addOption(new Option('--raft-ticks <n>', `run Raft nodes for n ticks of simulated time (1 tick = 1 NATS s), 0..${SIM_LIMITS.raftTicks}; random and pct only (default: 0)`))
     .addOption(new Option('--mode <mode>', `${MODES.join(' | ')} (default: random)`))
     .addOption(new Option('--budget <n>', 'schedules to run (random, pct) or executions allowed (exhaustive) (default: 10000; exhaustive 200000)'))
     .addOption(new Option('--seconds <s>', 'also stop after this many seconds (default: no limit)'))
@@ -72,6 +74,7 @@ export async function exploreCommand(raw: ExploreFlags, out: NodeJS.WritableStre
   if (raw.replay !== undefined) return replayCommand(raw, out);
   const cfg = configOf(raw);
   const mode = oneOf('--mode', raw.mode ?? 'random', MODES);
+  if (mode === 'exhaustive' && cfg.raftTicks > 0) throw new BadInput('--raft-ticks', '0 with --mode exhaustive (Raft state is not in the state signature)', raw.raftTicks);
   const o = {
     mode,
     budget: intOf('--budget', raw.budget, DEFAULT_BUDGET[mode], 1, 100_000_000),
@@ -122,6 +125,7 @@ function configOf(raw: ExploreFlags): SimConfig {
     groups: intOf('--groups', raw.groups, 1, 1, SIM_LIMITS.groups),
     callers: intOf('--callers', raw.callers, 2, 1, SIM_LIMITS.callers),
     withDelete: raw.withDelete === true,
+    raftTicks: intOf('--raft-ticks', raw.raftTicks, 0, 0, SIM_LIMITS.raftTicks),
   };
   try {
     return validateSimConfig(cfg);
@@ -154,9 +158,9 @@ export function renderReport(r: ExploreReport): string {
   const c = r.config;
   const pct = (n: number): string => (r.schedules > 0 ? `${((100 * n) / r.schedules).toFixed(2)}%` : '-');
   const lines = [
-    `raftrace explore: ${r.strategy}, ${r.mode}${r.mode === 'pct' ? ` (depth ${r.depth})` : ''}; ${c.servers} server(s), R${c.replicas}, ${c.groups} group(s), ${c.callers} caller(s)${c.withDelete ? ', with delete' : ''}`,
+    `raftrace explore: ${r.strategy}, ${r.mode}${r.mode === 'pct' ? ` (depth ${r.depth})` : ''}; ${c.servers} server(s), R${c.replicas}, ${c.groups} group(s), ${c.callers} caller(s)${c.withDelete ? ', with delete' : ''}${c.raftTicks > 0 ? `, Raft ${c.raftTicks} ticks` : ''}`,
     `schedules ${r.schedules}${r.mode === 'exhaustive' ? ` (every interleaving${r.complete ? '' : ': INCOMPLETE, budget spent'}; ${r.executions} executions)` : ''}; distinct terminal states ${r.distinctTerminalStates}; ${r.elapsedMs} ms`,
-    `with duplicate ${r.withDuplicate} (${pct(r.withDuplicate)}), with leak ${r.withLeak} (${pct(r.withLeak)}), split callers ${r.withSplit}, Raft safety ${r.withSafetyViolation}, deadlock ${r.withDeadlock}, error ${r.withError}`,
+    `with duplicate ${r.withDuplicate} (${pct(r.withDuplicate)}), with leak ${r.withLeak} (${pct(r.withLeak)}), split callers ${r.withSplit}, Raft safety ${r.withSafetyViolation}, deadlock ${r.withDeadlock}, error ${r.withError}; resurrected after delete ${r.withResurrection} (not a failure)`,
   ];
   if (r.firstFailure) {
     lines.push(`first failure (${r.firstFailure.kinds.join(', ')}), ${r.firstFailure.steps} listed steps (shrunk from ${r.firstFailure.shrunkFrom}):`, `  ${r.firstFailure.replay}`);

@@ -12,10 +12,12 @@ export interface SimConfig {
   readonly callers: number;
   /** Caller 0 (the meta apply) deletes the group after creating it, while the others may still run. */
   readonly withDelete: boolean;
+  /** Raft: ticks of simulated time (one scheduling step each) the instances run; 0: no Raft nodes. */
+  readonly raftTicks: number;
 }
 
 /** Limits, checked at construction, each named in its error. */
-export const SIM_LIMITS = { servers: 5, groups: 8, callers: 8, threads: 48 } as const;
+export const SIM_LIMITS = { servers: 5, groups: 8, callers: 8, threads: 48, raftTicks: 10_000 } as const;
 
 /** A field of SimConfig that is out of range: `field` and the allowed values, for one-line errors. */
 export class SimConfigError extends RangeError {
@@ -38,6 +40,7 @@ export function validateSimConfig(c: SimConfig): SimConfig {
   int('replicas', 1, c.servers);
   int('groups', 1, SIM_LIMITS.groups);
   int('callers', 1, SIM_LIMITS.callers);
+  if (!Number.isInteger(c.raftTicks) || c.raftTicks < 0 || c.raftTicks > SIM_LIMITS.raftTicks) throw new SimConfigError('raftTicks', `an integer in [0, ${SIM_LIMITS.raftTicks}]`, c.raftTicks);
   const threads = c.groups * c.replicas * c.callers;
   if (threads > SIM_LIMITS.threads) throw new SimConfigError('callers', `such that groups × replicas × callers ≤ ${SIM_LIMITS.threads}`, c.callers);
   return c;
@@ -67,3 +70,6 @@ export function threadRoles(c: SimConfig): ThreadRole[] {
 export function callerRole(caller: number): string {
   return caller === 0 ? 'meta apply' : caller % 2 === 1 ? 'health check' : 'stream reset';
 }
+
+/** Logical threads of a world: its callers, plus the Raft clock when Raft runs. */
+export const threadCount = (c: SimConfig): number => c.groups * c.replicas * c.callers + (c.raftTicks > 0 ? 1 : 0);

@@ -19,6 +19,8 @@ export interface Verdict {
   readonly deadlock: boolean;
   /** A caller failed (an error code), e.g. RT_LOCK_MISUSE. */
   readonly error: string | null;
+  /** Informational, not a failure: a create overtaken by the delete rebuilt the group afterwards. */
+  readonly resurrection: boolean;
 }
 
 export interface RunResult {
@@ -67,12 +69,12 @@ export class Execution {
     const w = this.world;
     const t = w.sched.threads[tid];
     if (!t) throw new Error(`sim: no thread ${tid}`);
-    const r = w.roles[tid]!;
-    const before = w.observe === 'none' ? '' : this.cellView(r.server, r.group);
+    const r = w.roles[tid];
+    const before = w.observe === 'none' || !r ? '' : this.cellView(r.server, r.group);
     if (w.observe === 'trace') w.trace.push({ step: this.schedule.length + 1, thread: t.name, began: t.next, events: [] });
     this.schedule.push(tid);
     await w.sched.step(t);
-    if (w.observe !== 'none') {
+    if (w.observe !== 'none' && r) {
       const after = this.cellView(r.server, r.group);
       if (after !== before) {
         const h = w.histories[tid]!;
@@ -104,7 +106,7 @@ export class Execution {
     // An errno failure (ENOENT: the delete renamed the store dir away mid-build) is the expected end
     // of a creation that raced its group's deletion, recorded in the outcome; anything else is a bug.
     const error = w.errors.find((e) => e !== null && !/^E[A-Z]+$/.test(e)) ?? (threadError ? String((threadError.error as Error).message ?? threadError.error) : null);
-    return { duplicate: w.duplicates > 0, leak, split: w.split, safety: false, deadlock: w.sched.deadlocked, error };
+    return { duplicate: w.duplicates > 0, leak, split: w.split, safety: (w.clock?.safetyViolations.length ?? 0) > 0, deadlock: w.sched.deadlocked, error, resurrection: w.resurrections > 0 };
   }
 
   result(): RunResult {
@@ -124,7 +126,9 @@ export class Execution {
       }
     }
     const callers = w.roles.map((r, i) => `${r.name}=${w.errors[i] ?? (w.resolved[i] ? w.label(w.resolved[i] ?? 0) : '-')}`);
-    return `${parts.join(' ')} ${callers.join(' ')}`;
+    const c = w.clock;
+    const raft = c ? ` raft{ticks=${c.ticks} tavFailures=${c.tavFailures} safety=${c.safetyViolations.length}}` : '';
+    return `${parts.join(' ')} ${callers.join(' ')}${raft}`;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Prng } from '../env/prng.js';
 import type { Disk } from '../storage/disk.js';
-import type { SimConfig } from './config.js';
+import { threadCount, type SimConfig } from './config.js';
 import { Execution, failed, type RunResult, type Verdict } from './execution.js';
 import { replay, runSchedule, type Chooser } from './run.js';
 import { uninstallFutexHooks } from './scheduler.js';
@@ -18,9 +18,11 @@ export interface Tally {
   safety: number;
   deadlock: number;
   error: number;
+  /** Informational: schedules in which a create overtaken by the delete rebuilt the group. */
+  resurrection: number;
 }
 
-export const emptyTally = (): Tally => ({ schedules: 0, duplicate: 0, leak: 0, split: 0, safety: 0, deadlock: 0, error: 0 });
+export const emptyTally = (): Tally => ({ schedules: 0, duplicate: 0, leak: 0, split: 0, safety: 0, deadlock: 0, error: 0, resurrection: 0 });
 
 function addVerdict(t: Tally, v: Verdict, weight = 1): void {
   t.schedules += weight;
@@ -30,6 +32,7 @@ function addVerdict(t: Tally, v: Verdict, weight = 1): void {
   if (v.safety) t.safety += weight;
   if (v.deadlock) t.deadlock += weight;
   if (v.error !== null) t.error += weight;
+  if (v.resurrection) t.resurrection += weight;
 }
 
 function addTally(into: Tally, t: Tally): void {
@@ -73,7 +76,7 @@ export async function sample(cfg: SimConfig, disk: Disk, o: ExploreOptions): Pro
   let n = 0;
   let firstLeakAt = 0;
   for (; n < o.budget && performance.now() < deadline; n++) {
-    const choose = o.mode === 'pct' ? pctChooser(prng, cfg.groups * cfg.replicas * cfg.callers, longest, o.depth) : randomChooser(prng);
+    const choose = o.mode === 'pct' ? pctChooser(prng, threadCount(cfg), longest, o.depth) : randomChooser(prng);
     const r = await runSchedule(cfg, disk, choose, 'none');
     longest = Math.max(longest, r.schedule.length);
     addVerdict(tally, r.verdict);
@@ -134,6 +137,7 @@ class BudgetSpent extends Error {}
  * partial-order reduction that still counts every interleaving exactly.
  */
 export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions): Promise<Exploration> {
+  if (cfg.raftTicks > 0) throw new RangeError('exhaustive mode needs raftTicks 0: Raft state is not part of the state signature');
   const memo = new Map<string, Node>();
   const outcomes = new Set<string>();
   const merge = o.merge !== false;

@@ -28,6 +28,8 @@ export interface ExploreReport {
   readonly withSafetyViolation: number;
   readonly withDeadlock: number;
   readonly withError: number;
+  /** Not a failure: schedules where a create overtaken by the delete rebuilt the group (fresh tav.idx, term 0). */
+  readonly withResurrection: number;
   /** Random, pct: which schedule (1-based) leaked first; 0 if none did or in exhaustive mode. */
   readonly firstLeakAt: number;
   readonly firstFailure: {
@@ -76,6 +78,7 @@ export async function exploreReport(cfg: SimConfig, disk: Disk, o: ExploreOption
     withSafetyViolation: t.safety,
     withDeadlock: t.deadlock,
     withError: t.error,
+    withResurrection: t.resurrection,
     firstLeakAt: x.firstLeakAt,
     firstFailure,
     verdict,

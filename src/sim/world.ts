@@ -7,6 +7,7 @@ import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
 import { callerRole, threadRoles, type SimConfig, type ThreadRole } from './config.js';
 import { BufferPool } from './buffer-pool.js';
+import { RaftClock, type RaftInstance } from './raft-clock.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
 import { Scheduler, type SimThread } from './scheduler.js';
 
@@ -24,6 +25,8 @@ export interface Instance {
   readonly server: number;
   readonly group: number;
   live: boolean;
+  /** Its Raft node, when the world runs Raft. */
+  raft: RaftInstance | null;
 }
 
 /** One step of a trace: the thread that ran and what happened, in NATS's terms. */
@@ -54,7 +57,11 @@ export class SimWorld {
   readonly errors: (string | null)[];
   readonly histories: string[][];
   readonly trace: TraceStep[] = [];
+  /** Raft nodes on simulated time; null when `raftTicks` is 0. */
+  readonly clock: RaftClock | null;
   duplicates = 0;
+  /** Instances built after their group's delete began: a create overtaken by the delete rebuilt the group. */
+  resurrections = 0;
   split = false;
   /** The meta layer removed the assignment of this cell: its `rg.node` no longer references anything. */
   readonly deleteBegan: boolean[];
@@ -92,9 +99,21 @@ export class SimWorld {
       return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
     });
     this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
+    this.clock = cfg.raftTicks > 0 ? new RaftClock(cfg.servers, cfg.replicas, disk) : null;
     for (const [i, r] of this.roles.entries()) {
       const t = this.sched.spawn(r.name, (th) => this.body(th, r, this.shms[i]!));
       t.next = `createRaftGroup (${callerRole(r.caller)})`;
+    }
+    const clock = this.clock;
+    if (clock) {
+      // The last thread: simulated time. Each of its steps is one tick of every live Raft node.
+      const t = this.sched.spawn('clock', async () => {
+        for (let i = 0; i < cfg.raftTicks; i++) {
+          await clock.tick();
+          if (i + 1 < cfg.raftTicks) await this.sched.yield('tick');
+        }
+      });
+      t.next = 'tick';
     }
   }
 
@@ -154,12 +173,17 @@ export class SimWorld {
     await this.disk.mkdirp(groupDir(STORE_ROOT, sdir, name));
     const peers = peersPath(STORE_ROOT, sdir, name);
     if (!(await this.disk.exists(peers))) await this.disk.writeFile(peers, new TextEncoder().encode(name));
+    const tavPath = termVotePath(STORE_ROOT, sdir, name);
+    let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
-      decodeTermVoteLenient(await this.disk.readFile(termVotePath(STORE_ROOT, sdir, name)));
+      restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
     } catch (e) {
       if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
     }
-    const inst: Instance = { id, label: this.label(id), server: r.server, group: r.group, live: true };
+    const label = this.label(id);
+    if (this.deleteBegan[this.cell(r.server, r.group)]) this.resurrections++;
+    const raft = this.clock ? this.clock.start(label, r.server, r.group, tavPath, restored, this.deleteBegan[this.cell(r.server, r.group)]!) : null;
+    const inst: Instance = { id, label, server: r.server, group: r.group, live: true, raft };
     for (const o of this.instances.values()) if (o.live && o.server === r.server && o.group === r.group) this.duplicates++;
     this.instances.set(id, inst);
     this.note(`start node ${inst.label}`);
@@ -181,7 +205,10 @@ export class SimWorld {
     if (id === 0) return;
     await this.sched.yield(`Delete() ${this.label(id)}`);
     const inst = this.instances.get(id);
-    if (inst) inst.live = false;
+    if (inst) {
+      inst.live = false;
+      if (inst.raft) inst.raft.live = false;
+    }
     this.note(`stop ${this.label(id)}`);
     this.strategy.unregister(shm, name, id);
     this.assignments.compareAndSet(cell, id, 0);

@@ -59,6 +59,7 @@ describe('raftrace explore', () => {
     [['--replay', 'racy:s1r1g1c2:0.9'], '--replay'],
     [['--replay', 'garbage'], '--replay'],
     [['--callers', '2'], '--strategy'],
+    [['--strategy', 'cas', '--mode', 'exhaustive', '--raft-ticks', '10'], '--raft-ticks'],
   ] as const) {
     test(`bad input ${args.join(' ')}: one line naming ${field}, exit 2, nothing on stdout`, async () => {
       const r = await cli(['explore', ...args]);
