@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { CONFIG_FLAGS, helpOf } from './flags.js';
 import { safeLine } from './safe-text.js';
+import { addExploreCommand } from './explore-command.js';
 
 const ABOUT = [
   'raftrace reproduces the Raft group creation race of nats-server #5824 on real',
@@ -57,6 +58,7 @@ export function buildProgram(runAction: RunAction): Command {
     .addOption(new Option('--inject-crash-after <groups>', 'test hook: crash worker 0 after this many groups').hideHelp())
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nThe seed is printed first on stderr; the same --seed replays the same plan. Ctrl-C (or SIGTERM) stops\nthe run and reports (and writes) the partial result within 8 s; a second Ctrl-C exits at once.`)
     .action(async (opts: Record<string, unknown>) => runAction(opts));
+  addExploreCommand(program);
   return program;
 }
 

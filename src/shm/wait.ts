@@ -5,11 +5,31 @@
  */
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 
+/**
+ * Simulation seam (src/sim): while installed, the async wait and both notifies go to a scheduler
+ * that runs every logical thread in this one thread, instead of to Atomics. Only the deterministic
+ * simulator installs it; nothing else in the isolate may then wait on shared memory.
+ */
+export interface FutexHooks {
+  waitAsync(i32: Int32Array, index: number, expected: number): Promise<WaitResult>;
+  notify(i32: Int32Array, index: number, count: number): number;
+}
+
+let hooks: FutexHooks | null = null;
+
+/** Installs (or with null removes) the simulation's futex; returns the previous hooks. */
+export function setFutexHooks(h: FutexHooks | null): FutexHooks | null {
+  const prev = hooks;
+  hooks = h;
+  return prev;
+}
+
 export function waitSync(i32: Int32Array, index: number, expected: number, timeoutMs: number): WaitResult {
   return Atomics.wait(i32, index, expected, timeoutMs);
 }
 
 export function waitAsync(i32: Int32Array, index: number, expected: number, timeoutMs: number): Promise<WaitResult> {
+  if (hooks) return hooks.waitAsync(i32, index, expected);
   const r = Atomics.waitAsync(i32, index, expected, timeoutMs);
   if (!r.async) return Promise.resolve(r.value);
   // Keep-alive: a ref'd timer slightly past the wait's own timeout; cleared as soon as it settles.
@@ -27,9 +47,11 @@ export function waitAsync(i32: Int32Array, index: number, expected: number, time
 }
 
 export function notifyAll(i32: Int32Array, index: number): number {
+  if (hooks) return hooks.notify(i32, index, Infinity);
   return Atomics.notify(i32, index);
 }
 
 export function notifyOne(i32: Int32Array, index: number): number {
+  if (hooks) return hooks.notify(i32, index, 1);
   return Atomics.notify(i32, index, 1);
 }

@@ -1,0 +1,169 @@
+import { groupNameOf } from '../host/address.js';
+import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
+import type { Disk } from '../storage/disk.js';
+import { BufferPool } from './buffer-pool.js';
+import type { SimConfig } from './config.js';
+import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
+
+/** The checks on one finished schedule. */
+export interface Verdict {
+  /** Two live instances of one (server, group) at once. */
+  readonly duplicate: boolean;
+  /** A live instance that neither its server's registry nor its (not deleted) assignment references. */
+  readonly leak: boolean;
+  /** Callers of one (server, group) returned different instances before any delete began (NATS's identity test). */
+  readonly split: boolean;
+  /** Raft safety violations (two leaders in a term, diverging commits); 0 without Raft nodes. */
+  readonly safety: boolean;
+  /** Some thread stayed parked forever (a lost wake-up or a lock never released). */
+  readonly deadlock: boolean;
+  /** A caller failed (an error code), e.g. RT_LOCK_MISUSE. */
+  readonly error: string | null;
+  /** Informational, not a failure: a create overtaken by the delete rebuilt the group afterwards. */
+  readonly resurrection: boolean;
+}
+
+export interface RunResult {
+  /** Thread ids in the order they ran: the schedule that replays this run step for step. */
+  readonly schedule: number[];
+  readonly verdict: Verdict;
+  /** The terminal state, canonical (ids renamed by who built them): equal runs print equal strings. */
+  readonly outcome: string;
+  readonly trace: TraceStep[];
+}
+
+/** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
+const pools = new WeakMap<Disk, BufferPool>();
+
+export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
+
+/**
+ * One run of a world under the scheduler, driven a step at a time by an explorer. The futex hooks
+ * are installed from `start` to `close`: one execution at a time per isolate.
+ */
+export class Execution {
+  readonly schedule: number[] = [];
+  private uninstall: (() => void) | null;
+
+  private constructor(readonly world: SimWorld) {
+    this.uninstall = world.sched.install();
+  }
+
+  static async start(cfg: SimConfig, disk: Disk, observe: Observe): Promise<Execution> {
+    await disk.rm(STORE_ROOT);
+    let pool = pools.get(disk);
+    if (!pool) pools.set(disk, (pool = new BufferPool()));
+    return new Execution(new SimWorld(cfg, disk, observe, pool));
+  }
+
+  /** Ids of the threads that may run now, ascending. */
+  enabled(): number[] {
+    return this.world.sched.enabled().map((t) => t.id);
+  }
+
+  get terminal(): boolean {
+    return this.world.sched.finished;
+  }
+
+  async step(tid: number): Promise<void> {
+    const w = this.world;
+    const t = w.sched.threads[tid];
+    if (!t) throw new Error(`sim: no thread ${tid}`);
+    const r = w.roles[tid];
+    const before = w.observe === 'none' || !r ? '' : this.cellView(r.server, r.group);
+    if (w.observe === 'trace') w.trace.push({ step: this.schedule.length + 1, thread: t.name, began: t.next, events: [] });
+    this.schedule.push(tid);
+    await w.sched.step(t);
+    if (w.observe !== 'none' && r) {
+      const after = this.cellView(r.server, r.group);
+      if (after !== before) {
+        const h = w.histories[tid]!;
+        const line = `S${r.server} ${after}`;
+        h.push(line);
+        if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
+      }
+    }
+  }
+
+  close(): void {
+    this.uninstall?.();
+    this.uninstall = null;
+  }
+
+  verdict(): Verdict {
+    const w = this.world;
+    let leak = false;
+    for (const inst of w.instances.values()) {
+      if (!inst.live) continue;
+      const e = w.observer[inst.server]!.registry.lookup(groupNameOf(inst.group));
+      const inRegistry = e.state !== 'absent' && e.instanceId === inst.id;
+      // A deleted assignment references nothing, whatever its rg.node was set to (NATS: nobody holds that rg any more).
+      const cell = w.cell(inst.server, inst.group);
+      const inAssignment = !w.deleteBegan[cell] && w.assignments.get(cell) === inst.id;
+      if (!inRegistry && !inAssignment) leak = true;
+    }
+    const threadError = w.sched.threads.find((t) => t.error !== undefined);
+    // An errno failure (ENOENT: the delete renamed the store dir away mid-build) is the expected end
+    // of a creation that raced its group's deletion, recorded in the outcome; anything else is a bug.
+    const error = w.errors.find((e) => e !== null && !/^E[A-Z]+$/.test(e)) ?? (threadError ? String((threadError.error as Error).message ?? threadError.error) : null);
+    return { duplicate: w.duplicates > 0, leak, split: w.split, safety: (w.clock?.safetyViolations.length ?? 0) > 0, deadlock: w.sched.deadlocked, error, resurrection: w.resurrections > 0 };
+  }
+
+  result(): RunResult {
+    return { schedule: [...this.schedule], verdict: this.verdict(), outcome: this.outcome(), trace: this.world.trace };
+  }
+
+  /** Terminal state, canonical: per (server, group) registry, marker, rg.node, live instances, store dir; per caller what it got. */
+  outcome(): string {
+    const w = this.world;
+    const parts: string[] = [];
+    for (let s = 0; s < w.cfg.servers; s++) {
+      for (let g = 0; g < w.cfg.groups; g++) {
+        if (!w.roles.some((r) => r.server === s && r.group === g)) continue;
+        const live = [...w.instances.values()].filter((i) => i.live && i.server === s && i.group === g).map((i) => i.label).sort();
+        const dir = `${STORE_ROOT}/S${String(s).padStart(2, '0')}/_js_/${groupNameOf(g)}`;
+        parts.push(`S${s}/g${g}{${this.cellView(s, g)} live=[${live.join(',')}] dir=${w.disk.paths.has(dir) ? 'yes' : 'no'}}`);
+      }
+    }
+    const callers = w.roles.map((r, i) => `${r.name}=${w.errors[i] ?? (w.resolved[i] ? w.label(w.resolved[i] ?? 0) : '-')}`);
+    const c = w.clock;
+    const raft = c ? ` raft{ticks=${c.ticks} tavFailures=${c.tavFailures} safety=${c.safetyViolations.length}}` : '';
+    return `${parts.join(' ')} ${callers.join(' ')}${raft}`;
+  }
+
+  /**
+   * The whole state that decides the rest of the run: shared memory (canonical), disk paths, each
+   * thread's status, next step and history of what it did and saw, and who waits where. Two
+   * prefixes with equal signatures have the same set of futures (up to instance-id renaming).
+   */
+  signature(): string {
+    const w = this.world;
+    const cells: string[] = [];
+    for (let s = 0; s < w.cfg.servers; s++) {
+      for (let g = 0; g < w.cfg.groups; g++) cells.push(`${w.assignments.get(w.cell(s, g)) === 0 ? '' : w.label(w.assignments.get(w.cell(s, g)))}`);
+      const o = w.observer[s]!;
+      cells.push(o.lock.futex.isLocked() ? `L${o.lock.futex.holder()}` : 'U', this.entries(o.registry.snapshot(), false), this.entries(o.inflight.snapshot(), true));
+    }
+    const threads = w.sched.threads.map((t) => `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`);
+    const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();
+    return `${cells.join(';')}#${[...w.disk.paths].sort().join(',')}#${live.join(',')}#${w.sched.waiterSignature()}#${threads.join('\n')}`;
+  }
+
+  private cellView(s: number, g: number): string {
+    const w = this.world;
+    const name = groupNameOf(g);
+    const o = w.observer[s]!;
+    const e = o.registry.lookup(name);
+    const m = o.inflight.lookup(name);
+    const reg = e.state === 'absent' ? '-' : `${e.state === 'reserved' ? 'RESERVED' : 'RUNNING'}(${w.label(e.instanceId)})`;
+    return `raftNodes=${reg} inflight=${m.state === 'absent' ? '-' : 'marker'} rg.node=${w.label(w.assignments.get(w.cell(s, g)))}`;
+  }
+
+  /** Entries with ids renamed: instances by builder, in-flight markers (their own id counter) by owner. */
+  private entries(es: RegistrySnapshotEntry[], markers: boolean): string {
+    return es
+      .map((e) => `${e.name}=${e.state[0]}${markers ? `o${e.owner}` : this.world.label(e.instanceId)}`)
+      .sort()
+      .join(',');
+  }
+}

@@ -1,0 +1,40 @@
+import type { Disk } from '../storage/disk.js';
+import type { SimConfig } from './config.js';
+import { Execution, type RunResult } from './execution.js';
+import type { Observe } from './world.js';
+
+/** Picks the next thread among the enabled ones (ascending ids); `step` counts from 0. */
+export type Chooser = (enabled: readonly number[], step: number) => number;
+
+/** A run longer than this is a livelock (a creator retrying forever), reported as an error. */
+export const STEPS_MAX = 5_000;
+
+/** Runs one schedule to its end. */
+export async function runSchedule(cfg: SimConfig, disk: Disk, choose: Chooser, observe: Observe): Promise<RunResult> {
+  const ex = await Execution.start(cfg, disk, observe);
+  try {
+    while (!ex.terminal) {
+      if (ex.schedule.length >= STEPS_MAX) {
+        const r = ex.result();
+        return { ...r, verdict: { ...r.verdict, error: `no end after ${STEPS_MAX} steps (livelock)` } };
+      }
+      await ex.step(choose(ex.enabled(), ex.schedule.length));
+    }
+    return ex.result();
+  } finally {
+    ex.close();
+  }
+}
+
+/** Follows `threads` (skipping a listed thread that cannot run then), then the lowest enabled thread. */
+export function replayChooser(threads: readonly number[]): Chooser {
+  let pos = 0;
+  return (enabled) => {
+    while (pos < threads.length && !enabled.includes(threads[pos]!)) pos++;
+    return pos < threads.length ? threads[pos++]! : enabled[0]!;
+  };
+}
+
+export function replay(cfg: SimConfig, disk: Disk, threads: readonly number[], observe: Observe): Promise<RunResult> {
+  return runSchedule(cfg, disk, replayChooser(threads), observe);
+}

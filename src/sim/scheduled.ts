@@ -1,0 +1,117 @@
+import { IsolateLock } from '../shm/isolate-lock.js';
+import type { FutexMutex } from '../shm/futex-mutex.js';
+import type { Disk } from '../storage/disk.js';
+import type { Scheduler } from './scheduler.js';
+
+/**
+ * `js.mu` as a strategy sees it under simulation: the production IsolateLock (async-mutex in front
+ * of the FutexMutex), with one scheduling point before each acquisition. Each logical thread gets
+ * its own IsolateLock over the server's one futex word, as a caller on its own worker would, so
+ * contention is decided by the futex — whose waits and wakes go through the scheduler.
+ */
+export class ScheduledLock extends IsolateLock {
+  constructor(
+    futex: FutexMutex,
+    private readonly sched: Scheduler,
+    private readonly label: string,
+  ) {
+    super(futex);
+  }
+
+  override async run<T>(fn: () => Promise<T> | T): Promise<T> {
+    await this.sched.yield(`lock ${this.label}`);
+    return super.run(fn);
+  }
+}
+
+/**
+ * A Disk whose every operation is a scheduling point, over a real Disk (memfs). It also keeps the
+ * set of paths that exist, from the operations that succeeded, so a state signature or a terminal
+ * check never has to list the volume.
+ */
+export class ScheduledDisk implements Disk {
+  readonly kind: Disk['kind'];
+  readonly paths = new Set<string>();
+
+  constructor(
+    private readonly inner: Disk,
+    private readonly sched: Scheduler,
+    /** Called after each operation with its outcome, for traces. */
+    private readonly note: (text: string) => void,
+  ) {
+    this.kind = inner.kind;
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    await this.gate('mkdir', path);
+    await this.inner.mkdirp(path);
+    for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf('/')) || '/') this.paths.add(p);
+    this.note(`mkdir ${path}`);
+  }
+
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    await this.gate('write', path);
+    await this.wrap(`write ${path}`, () => this.inner.writeFile(path, data));
+    this.paths.add(path);
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    await this.gate('read', path);
+    return this.wrap(`read ${path}`, () => this.inner.readFile(path));
+  }
+
+  async rm(path: string): Promise<void> {
+    await this.gate('rm', path);
+    await this.inner.rm(path);
+    this.drop(path);
+    this.note(`rm ${path}`);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.gate('rename', from);
+    await this.wrap(`rename ${from} → ${to}`, () => this.inner.rename(from, to));
+    for (const p of [...this.paths]) {
+      if (p === from || p.startsWith(`${from}/`)) {
+        this.paths.delete(p);
+        this.paths.add(to + p.slice(from.length));
+      }
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    await this.gate('stat', path);
+    const r = await this.inner.exists(path);
+    this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
+    return r;
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    await this.gate('readdir', path);
+    return this.inner.readdir(path);
+  }
+
+  /** Removes everything (between executions); not a scheduling point. */
+  async reset(root: string): Promise<void> {
+    await this.inner.rm(root);
+    this.paths.clear();
+  }
+
+  private gate(op: string, path: string): Promise<void> {
+    return this.sched.yield(`${op} ${path}`);
+  }
+
+  private async wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      const r = await f();
+      this.note(what);
+      return r;
+    } catch (e) {
+      this.note(`${what} → ${(e as { code?: string }).code ?? 'error'}`);
+      throw e;
+    }
+  }
+
+  private drop(path: string): void {
+    for (const p of [...this.paths]) if (p === path || p.startsWith(`${path}/`)) this.paths.delete(p);
+  }
+}

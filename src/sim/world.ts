@@ -1,0 +1,230 @@
+import { STRATEGIES, type CreationStrategy } from '../create/index.js';
+import { groupNameOf } from '../host/address.js';
+import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
+import { attachServerShm, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
+import { SharedIntTable } from '../shm/shared-int-table.js';
+import { isErrnoError } from '../storage/disk.js';
+import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
+import { callerRole, threadRoles, type SimConfig, type ThreadRole } from './config.js';
+import { BufferPool } from './buffer-pool.js';
+import { RaftClock, type RaftInstance } from './raft-clock.js';
+import { ScheduledDisk, ScheduledLock } from './scheduled.js';
+import { Scheduler, type SimThread } from './scheduler.js';
+
+/** How much a world records: nothing beyond the verdict, each thread's history, or a full trace. */
+export type Observe = 'none' | 'history' | 'trace';
+
+export const STORE_ROOT = '/sim';
+const REGISTRY_CAPACITY = 16;
+const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
+
+export interface Instance {
+  readonly id: number;
+  /** Canonical name, independent of id allocation order: `n<thread>` (+ `.k` for its k-th build). */
+  readonly label: string;
+  readonly server: number;
+  readonly group: number;
+  live: boolean;
+  /** Its Raft node, when the world runs Raft. */
+  raft: RaftInstance | null;
+}
+
+/** One step of a trace: the thread that ran and what happened, in NATS's terms. */
+export interface TraceStep {
+  readonly step: number;
+  readonly thread: string;
+  readonly began: string;
+  readonly events: string[];
+}
+
+/**
+ * N servers' shared memory (registry, in-flight markers, js.mu) on plain SharedArrayBuffers, the
+ * assignment table (`rg.node`), one memfs store and the logical threads that call the production
+ * strategies. Every thread attaches the server's buffers as its own worker would.
+ */
+export class SimWorld {
+  readonly sched = new Scheduler();
+  readonly roles: ThreadRole[];
+  readonly strategy: CreationStrategy;
+  readonly disk: ScheduledDisk;
+  readonly buffers: ServerShmBuffers[];
+  /** Worker 0's view of each server, used only by the checks between steps. */
+  readonly observer: ServerShm[];
+  readonly assignments: SharedIntTable;
+  readonly instances = new Map<number, Instance>();
+  private readonly labels = new Map<number, string>();
+  readonly resolved: (number | null)[];
+  readonly errors: (string | null)[];
+  readonly histories: string[][];
+  readonly trace: TraceStep[] = [];
+  /** Raft nodes on simulated time; null when `raftTicks` is 0. */
+  readonly clock: RaftClock | null;
+  duplicates = 0;
+  /** Instances built after their group's delete began: a create overtaken by the delete rebuilt the group. */
+  resurrections = 0;
+  split = false;
+  /** The meta layer removed the assignment of this cell: its `rg.node` no longer references anything. */
+  readonly deleteBegan: boolean[];
+  private readonly firstResolved: number[];
+  private readonly builds: number[];
+  private readonly shms: ServerShm[];
+
+  constructor(
+    readonly cfg: SimConfig,
+    disk: import('../storage/disk.js').Disk,
+    readonly observe: Observe,
+    pool: BufferPool = new BufferPool(),
+  ) {
+    this.roles = threadRoles(cfg);
+    this.strategy = STRATEGIES[cfg.strategy];
+    this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t));
+    const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
+    this.buffers = mem.servers;
+    for (const b of this.buffers) {
+      this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
+      this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
+      this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
+    }
+    this.observer = this.buffers.map((b) => attachServerShm(b, 0));
+    this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
+    const n = this.roles.length;
+    this.resolved = new Array<number | null>(n).fill(null);
+    this.errors = new Array<string | null>(n).fill(null);
+    this.histories = Array.from({ length: n }, () => []);
+    this.builds = new Array<number>(n).fill(0);
+    this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
+    this.firstResolved = new Array<number>(cfg.servers * cfg.groups).fill(0);
+    this.shms = this.roles.map((r, i) => {
+      const shm = attachServerShm(this.buffers[r.server]!, i + 1);
+      return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
+    });
+    this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
+    this.clock = cfg.raftTicks > 0 ? new RaftClock(cfg.servers, cfg.replicas, disk) : null;
+    for (const [i, r] of this.roles.entries()) {
+      const t = this.sched.spawn(r.name, (th) => this.body(th, r, this.shms[i]!));
+      t.next = `createRaftGroup (${callerRole(r.caller)})`;
+    }
+    const clock = this.clock;
+    if (clock) {
+      // The last thread: simulated time. Each of its steps is one tick of every live Raft node.
+      const t = this.sched.spawn('clock', async () => {
+        for (let i = 0; i < cfg.raftTicks; i++) {
+          await clock.tick();
+          if (i + 1 < cfg.raftTicks) await this.sched.yield('tick');
+        }
+      });
+      t.next = 'tick';
+    }
+  }
+
+  cell(server: number, group: number): number {
+    return server * this.cfg.groups + group;
+  }
+
+  /** Canonical name of an instance id: given when its build starts, so it never depends on allocation order. */
+  label(id: number): string {
+    if (id === 0) return 'nil';
+    return this.labels.get(id) ?? `#${id}`;
+  }
+
+  /** Records an event of the running thread (no-op when nothing is observed). */
+  note(text: string): void {
+    if (this.observe === 'none') return;
+    const t = this.sched.running;
+    if (!t) return;
+    this.histories[t.id]!.push(text);
+    if (this.observe === 'trace') this.trace.at(-1)?.events.push(text);
+  }
+
+  private async body(t: SimThread, r: ThreadRole, shm: ServerShm): Promise<void> {
+    const name = groupNameOf(r.group);
+    const cell = this.cell(r.server, r.group);
+    try {
+      const out = await this.strategy.create(shm, {
+        group: name,
+        build: (id) => this.build(t, r, id),
+        assign: (id) => {
+          this.assignments.set(cell, id);
+          this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
+        },
+        probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') },
+      });
+      this.resolved[t.id] = out.instanceId;
+      this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
+      if (!this.deleteBegan[cell]) {
+        const first = this.firstResolved[cell]!;
+        if (first === 0) this.firstResolved[cell] = out.instanceId;
+        else if (first !== out.instanceId) this.split = true;
+      }
+    } catch (e) {
+      this.errors[t.id] = errorText(e);
+      this.note(`createRaftGroup fails: ${errorText(e)}`);
+    }
+    if (this.cfg.withDelete && r.caller === 0) await this.deleteGroup(r, shm);
+  }
+
+  /** NodeHost.build's window: store dir, peers.idx, tav.idx, start the node; then register (next step). */
+  private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
+    const name = groupNameOf(r.group);
+    const sdir = serverDirName(r.server);
+    const k = ++this.builds[t.id]!;
+    this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
+    this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
+    await this.disk.mkdirp(groupDir(STORE_ROOT, sdir, name));
+    const peers = peersPath(STORE_ROOT, sdir, name);
+    if (!(await this.disk.exists(peers))) await this.disk.writeFile(peers, new TextEncoder().encode(name));
+    const tavPath = termVotePath(STORE_ROOT, sdir, name);
+    let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
+    try {
+      restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
+    } catch (e) {
+      if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
+    }
+    const label = this.label(id);
+    if (this.deleteBegan[this.cell(r.server, r.group)]) this.resurrections++;
+    const raft = this.clock ? this.clock.start(label, r.server, r.group, tavPath, restored, this.deleteBegan[this.cell(r.server, r.group)]!) : null;
+    const inst: Instance = { id, label, server: r.server, group: r.group, live: true, raft };
+    for (const o of this.instances.values()) if (o.live && o.server === r.server && o.group === r.group) this.duplicates++;
+    this.instances.set(id, inst);
+    this.note(`start node ${inst.label}`);
+    await this.sched.yield(this.cfg.strategy === 'cas' ? 'publish' : 'register');
+  }
+
+  /**
+   * The delete path of src/cluster + NodeHost.delete: read `rg.node`; on the hosting worker stop
+   * that instance only, unregister it by the strategy's rule, clear the assignment if it still
+   * points at it, rename the store dir aside and remove it. Duplicates are not looked for.
+   */
+  private async deleteGroup(r: ThreadRole, shm: ServerShm): Promise<void> {
+    const name = groupNameOf(r.group);
+    const cell = this.cell(r.server, r.group);
+    await this.sched.yield('delete assignment: read rg.node');
+    this.deleteBegan[cell] = true;
+    const id = this.assignments.get(cell);
+    this.note(`delete ${name}: rg.node = ${this.label(id)}`);
+    if (id === 0) return;
+    await this.sched.yield(`Delete() ${this.label(id)}`);
+    const inst = this.instances.get(id);
+    if (inst) {
+      inst.live = false;
+      if (inst.raft) inst.raft.live = false;
+    }
+    this.note(`stop ${this.label(id)}`);
+    this.strategy.unregister(shm, name, id);
+    this.assignments.compareAndSet(cell, id, 0);
+    const dir = groupDir(STORE_ROOT, serverDirName(r.server), name);
+    const trash = `${dir}.deleted.${this.label(id)}`;
+    try {
+      await this.disk.rename(dir, trash);
+    } catch (e) {
+      if (isErrnoError(e) && e.code === 'ENOENT') return;
+      throw e;
+    }
+    await this.disk.rm(trash);
+  }
+}
+
+function errorText(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
