@@ -84,12 +84,25 @@ describe('observeOrphans', () => {
     assert.equal(o.failuresPerNatsSecond, null);
   });
 
-  test('an abort during the settle or the window rejects with AbortError', async () => {
-    const { cluster } = scripted([[], []], [[0], [0]]);
+  test('an abort while the orphans settle: nothing was watched (0 orphans, null rate), and no census is taken', async () => {
+    const { cluster, calls } = scripted([[], []], [[0], [0]]);
     const ac = new AbortController();
     const p = observeOrphans(cluster, 10, 10, ac.signal);
     ac.abort();
-    await assert.rejects(p, { name: 'AbortError' });
+    assert.deepEqual(await p, { orphansObserved: 0, failures: 0, natsSeconds: 0, failuresPerNatsSecond: null });
+    assert.equal(calls(), 0);
+  });
+
+  test('an abort during a 50 s window keeps what it saw: the closing census is taken at once', async () => {
+    const lone = entry({ server: 0, group: 9, tavFailures: 2 });
+    const { cluster, calls } = scripted([[lone], [{ ...lone, tavFailures: 6 }]], [[0], [20]]);
+    const ac = new AbortController();
+    const o = await observeOrphans(cluster, 0.05, 1e6, ac.signal, { onWindowStart: () => ac.abort() });
+    assert.equal(calls(), 4, 'both censuses and both stats readings');
+    assert.equal(o.orphansObserved, 1);
+    assert.equal(o.failures, 4);
+    assert.equal(o.natsSeconds, 2);
+    assert.equal(o.failuresPerNatsSecond, 2);
   });
 
   test('NATS constants: settle = two lost-quorum checks; expected rate = 2 writes per mean election timeout', () => {
