@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { CONFIG_FLAGS, helpOf } from './flags.js';
+import { addGateCommand } from './gate-command.js';
 
 const ABOUT = [
   'raftrace reproduces the Raft group creation race of nats-server #5824 on real',
@@ -26,7 +27,7 @@ export type RunAction = (opts: Record<string, unknown>) => Promise<void>;
  * stay strings and are converted and validated by resolveConfig, so every bad value gets the same
  * one-line message. Commander's own errors (unknown option, missing value) end with EXIT.badInput.
  */
-export function buildProgram(runAction: RunAction): Command {
+export function buildProgram(runAction: RunAction, gateAction?: RunAction): Command {
   const program = new Command('raftrace')
     .description(ABOUT)
     .usage('run [options]')
@@ -54,6 +55,7 @@ export function buildProgram(runAction: RunAction): Command {
     .addOption(new Option('--inject-crash-after <groups>', 'test hook: crash worker 0 after this many groups').hideHelp())
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nThe seed is printed first on stderr; the same --seed replays the same plan. Ctrl-C stops the run\nand still reports (and writes) the partial result; a second Ctrl-C exits at once.`)
     .action(async (opts: Record<string, unknown>) => runAction(opts));
+  if (gateAction) addGateCommand(program, gateAction);
   return program;
 }
 
