@@ -15,10 +15,10 @@ export interface BenchmarkSpec {
 const STRATEGIES = ['racy', 'locked', 'inflight', 'cas'] as const;
 
 export const CATALOG: readonly BenchmarkSpec[] = [
-  { name: 'registry.lookup-hit', unit: 'ns/op', suites: ['quick', 'full'], description: 'SharedRegistry lookup of a running name, one thread' },
-  { name: 'registry.reserve-publish-unregister', unit: 'ns/op', suites: ['quick', 'full'], description: 'a full reserve → publish → unregisterInstance cycle, one thread' },
+  { name: 'registry.lookup-hit', unit: 'ns/op', suites: ['quick', 'full'], description: 'SharedRegistry lookup of a running name, one thread (CPU ns per op)' },
+  { name: 'registry.reserve-publish-unregister', unit: 'ns/op', suites: ['full'], description: 'a full reserve → publish → unregisterInstance cycle, one thread' },
   { name: 'futex.lock-unlock', unit: 'ns/op', suites: ['full'], description: 'uncontended futex mutex lock + unlock' },
-  ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.2t-shared`, unit: 'ns/op', suites: ['quick', 'full'], description: `${s}: get-or-create of the same fresh names from 2 threads (fastest of 9 reps, slowest thread, ns per op); a name resolved to two instances under an atomic strategy is forbidden` })),
+  ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.2t-shared`, unit: 'ns/op', suites: ['quick', 'full'], description: `${s}: get-or-create of the same fresh names from 2 threads (CPU ns per call, median of 9 reps); a name resolved to two instances under an atomic strategy is forbidden` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.4t-disjoint`, unit: 'ns/op', suites: ['full'], description: `${s}: create + unregister of per-thread names from 4 threads (creation throughput)` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({
     name: `churn.${s}`, unit: 'ms/group', suites: ['full'],

@@ -2,7 +2,7 @@ import { STRATEGIES, type StrategyName } from '../../src/create/index.js';
 import { attachServerShm, type ServerShmBuffers } from '../../src/shm/server-shm.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
 
-export const REPS_COUNTERS = ['ready', 'go'] as const;
+export const REPS_COUNTERS = ['ready', 'go', 'done'] as const;
 
 export interface GocRepsPlan {
   readonly server: ServerShmBuffers;
@@ -53,6 +53,7 @@ export async function runGocReps(p: GocRepsPlan): Promise<GocRepsResult> {
       else instanceIds.push(out.instanceId);
     }
     elapsedMs.push(performance.now() - t0);
+    ctl.add('done');
   }
   return { elapsedMs, instanceIds };
 }

@@ -34,6 +34,9 @@ export interface RoundsResult {
 
 export type Progress = (line: string) => void;
 
+/** Takes one measurement of a benchmark on one side (a fresh process in the real gate; synthetic in tests). */
+export type Measure = (root: string, name: string, signal: AbortSignal, label: string) => Promise<Sample>;
+
 /**
  * Runs the rounds: every benchmark `initialRounds` times, then two more rounds at a time for the
  * benchmarks whose verdict is still inconclusive, until none is or `maxRounds` is reached. A
@@ -42,7 +45,7 @@ export type Progress = (line: string) => void;
  */
 export async function runRounds(
   sides: Sides, names: readonly string[], plan: RoundPlan, settings: GateSettings, accepted: ReadonlyMap<string, string>,
-  signal: AbortSignal, progress: Progress,
+  signal: AbortSignal, progress: Progress, measure: Measure = measureOnce,
 ): Promise<RoundsResult> {
   const rounds = new Map<string, Round[]>(names.map((n) => [n, []]));
   const correctness: CorrectnessRecord[] = [];
@@ -62,7 +65,7 @@ export async function runRounds(
     const got: Record<'base' | 'head', number[]> = { base: [], head: [] };
     for (const side of seq) {
       if (signal.aborted) return;
-      got[side].push(note(name, side, idx, await measureOnce(sides[side], name, signal, `${name} (${side}, round ${idx + 1})`)));
+      got[side].push(note(name, side, idx, await measure(sides[side], name, signal, `${name} (${side}, round ${idx + 1})`)));
     }
     r.push({ order, base: [got.base[0]!, got.base[1]!], head: [got.head[0]!, got.head[1]!] });
   };
