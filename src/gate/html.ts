@@ -60,7 +60,7 @@ export async function renderGateHtml(r: GateResult): Promise<string> {
     .map((b) => `<tr><td><code>${escapeHtml(b.name)}</code></td><td class="num">${fmtValue(b.baseMedian, b.unit)}</td><td class="num">${fmtValue(b.headMedian, b.unit)}</td><td>${escapeHtml(fmtChange(b))}</td><td class="num">±${b.thresholdPct === null ? '∞' : b.thresholdPct.toFixed(1)}%</td><td>${b.verdict}${b.acceptedReason ? ` — ${escapeHtml(b.acceptedReason)}` : ''}</td></tr>`)
     .join('\n');
   const body = `<h1>raftrace gate</h1>
-<p class="status ${r.status}">${escapeHtml(r.status.toUpperCase())}: ${escapeHtml(r.headline)}</p>
+<p class="status ${r.status}">${escapeHtml(r.headline)}</p>
 <p class="muted">base <code>${r.refs.base.commit.slice(0, 10)}</code> (${escapeHtml(r.refs.base.why)}) → head ${r.refs.head.commit === null ? 'working tree' : `<code>${r.refs.head.commit.slice(0, 10)}</code>`} · suite ${escapeHtml(r.config.suite)} · ${r.processes} processes · ${r.wallSeconds.toFixed(0)} s · ${r.environment.cores} cores, ${escapeHtml(r.environment.cpuModel)}, Node ${escapeHtml(r.environment.node)} · ${escapeHtml(r.startedAt)}</p>
 <table><tr><th>benchmark</th><th>base</th><th>head</th><th>change [95% CI]</th><th>T</th><th>verdict</th></tr>
 ${rows}</table>
