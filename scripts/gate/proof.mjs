@@ -3,7 +3,7 @@
 // planted regression: a throwaway commit that makes the cas creation path spin for a known fraction
 // of its own duration after every create (0.10 → 10% slower, 0.25 → 25%; see the plant below).
 //
-//   node scripts/gate/proof.mjs --kind aa|p10|p25 --runs 20 --until 04:20 --out .tmp/gate-proof
+//   node scripts/gate/proof.mjs --kind aa|p10|p25 --runs 20 --until 04:20 --out .tmp/gate-proof [--only a,b]
 //
 // Each run's gate.json goes to <out>/<kind>/<i>/; one line per run is appended to <out>/<kind>/runs.jsonl.
 // Bounded: stops after --runs runs or at --until (UTC, HH:MM), whichever comes first.
@@ -59,7 +59,8 @@ for (let i = 0; i < runs; i++) {
   if (now.getUTCHours() * 60 + now.getUTCMinutes() >= uh * 60 + um) break;
   const dir = join(out, String(i));
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'gate', '--base', base, '--suite', 'quick', '--out-dir', dir], { cwd: clone, encoding: 'utf8', timeout: 15 * 60_000 });
+  const only = args.only ? ['--only', args.only] : [];
+  const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'gate', '--base', base, '--suite', 'quick', ...only, '--out-dir', dir], { cwd: clone, encoding: 'utf8', timeout: 45 * 60_000 });
   const wallSeconds = (Date.now() - t0) / 1000;
   let summary = null;
   try {
@@ -69,6 +70,6 @@ for (let i = 0; i < runs; i++) {
   } catch (e) {
     summary = { error: String(e), stderr: r.stderr?.slice(-500) };
   }
-  appendFileSync(join(out, 'runs.jsonl'), `${JSON.stringify({ kind, fraction: FRACTION, i, startedAt: now.toISOString(), exit: r.status, wallSeconds, ...summary })}\n`);
+  appendFileSync(join(out, 'runs.jsonl'), `${JSON.stringify({ kind, fraction: FRACTION, only: args.only ?? null, i, startedAt: now.toISOString(), exit: r.status, wallSeconds, ...summary })}\n`);
   console.log(`${kind} #${i}: exit ${r.status} in ${wallSeconds.toFixed(0)} s${summary?.benchmarks ? ` — ${summary.benchmarks.map((b) => `${b.name}:${b.verdict}`).join(' ')}` : ''}`);
 }

@@ -117,6 +117,9 @@ export function gateExitCode(status: GateStatus, strict: boolean): ExitCode {
 export async function gateCommand(raw: Record<string, unknown>): Promise<ExitCode> {
   const { options, outDir } = await resolveOptions(raw);
   const err = process.stderr;
+  // A parent that stops reading (a CI step killed, a pipe closed) must not crash the gate with EPIPE
+  // halfway through: the worktree would stay behind and the outputs would be half renamed.
+  err.on('error', () => undefined);
   const { signal } = onInterrupt({
     first: () => err.write('raftrace: interrupted: stopping after the current process, removing the base worktree, writing partial outputs (Ctrl-C again to exit now)\n'),
     second: () => {

@@ -33,6 +33,7 @@ export function renderMarkdown(r: GateResult): string {
     '|---|---:|---:|---|---|',
     ...rows,
     '',
+    ...(r.notJudged.length > 0 ? [`Not judged (the base cannot run them): ${r.notJudged.map((n) => `\`${n.name}\``).join(', ')}.`, ''] : []),
     ...(forbidden.length > 0
       ? ['**Forbidden outcomes:**', '', ...forbidden.map((c) => `- \`${c.benchmark}\` on ${c.side}, round ${c.round + 1}: ${c.strategy} — ${c.reasons.join('; ') || `${c.duplicates} duplicate(s), ${c.orphansAtEnd} orphan(s)`}`), '']
       : []),

@@ -53,6 +53,8 @@ export interface GateResult {
   readonly preparation: { readonly base: { readonly nodeModules: string; readonly build: string }; readonly head: { readonly nodeModules: string; readonly build: string }; readonly harness: 'head' };
   readonly calibration: { readonly aaShowsDifference: readonly string[]; readonly medianAaNoisePct: number | null };
   readonly benchmarks: readonly BenchmarkReport[];
+  /** Benchmarks of the suite the base could not run (new since base, or the harness needs an API the base lacks): no verdict. */
+  readonly notJudged: readonly { readonly name: string; readonly reason: string }[];
   readonly correctness: { readonly forbidden: boolean; readonly records: readonly CorrectnessRecord[] };
   readonly counts: Readonly<Record<Verdict, number>>;
   readonly processes: number;

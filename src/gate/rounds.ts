@@ -30,6 +30,8 @@ export interface RoundsResult {
   readonly judgements: Map<string, BenchmarkJudgement>;
   readonly extendedFor: string[];
   readonly processes: number;
+  /** Benchmarks the base could not run at all (its first process failed): new since base, or an API the head's harness uses changed. Never judged. */
+  readonly unavailableOnBase: Map<string, string>;
 }
 
 export type Progress = (line: string) => void;
@@ -50,6 +52,7 @@ export async function runRounds(
   const rounds = new Map<string, Round[]>(names.map((n) => [n, []]));
   const correctness: CorrectnessRecord[] = [];
   const extended = new Set<string>();
+  const unavailableOnBase = new Map<string, string>();
   let processes = 0;
   const note = (name: string, side: 'base' | 'head', round: number, s: Sample): number => {
     processes++;
@@ -65,7 +68,18 @@ export async function runRounds(
     const got: Record<'base' | 'head', number[]> = { base: [], head: [] };
     for (const side of seq) {
       if (signal.aborted) return;
-      got[side].push(note(name, side, idx, await measure(sides[side], name, signal, `${name} (${side}, round ${idx + 1})`)));
+      let sample: Sample;
+      try {
+        sample = await measure(sides[side], name, signal, `${name} (${side}, round ${idx + 1})`);
+      } catch (e) {
+        // A benchmark the base cannot run even once cannot have regressed: skip it, say so. Any later
+        // failure, or one on the head, is a harness failure.
+        if (side !== 'base' || idx > 0 || got.base.length > 0 || signal.aborted) throw e;
+        unavailableOnBase.set(name, e instanceof Error ? e.message : String(e));
+        progress(`${name}: the base cannot run it; not judged (${e instanceof Error ? e.message : String(e)})`);
+        return;
+      }
+      got[side].push(note(name, side, idx, sample));
     }
     r.push({ order, base: [got.base[0]!, got.base[1]!], head: [got.head[0]!, got.head[1]!] });
   };
@@ -74,20 +88,20 @@ export async function runRounds(
     for (let i = 0; i < count && !signal.aborted && !forbidden(); i++) {
       for (const n of which) {
         if (signal.aborted || forbidden()) return;
-        await one(n);
+        if (!unavailableOnBase.has(n)) await one(n);
       }
-      progress(`round ${rounds.get(which[0]!)!.length}: ${which.length} benchmark(s), ${processes} processes so far`);
+      progress(`round ${Math.max(...which.map((n) => rounds.get(n)!.length))}: ${which.length} benchmark(s), ${processes} processes so far`);
     }
   };
   await runFor(names, plan.initialRounds);
   let judgements = judgeAll(rounds, settings, accepted);
   for (;;) {
-    const open = names.filter((n) => judgements.get(n)!.verdict === 'inconclusive' && rounds.get(n)!.length + 2 <= plan.maxRounds);
+    const open = names.filter((n) => !unavailableOnBase.has(n) && judgements.get(n)!.verdict === 'inconclusive' && rounds.get(n)!.length + 2 <= plan.maxRounds);
     if (open.length === 0 || signal.aborted || forbidden()) break;
     for (const n of open) extended.add(n);
     progress(`still inconclusive, 2 more rounds: ${open.join(', ')}`);
     await runFor(open, 2);
     judgements = judgeAll(rounds, settings, accepted);
   }
-  return { rounds, correctness, judgements, extendedFor: [...extended], processes };
+  return { rounds, correctness, judgements, extendedFor: [...extended], processes, unavailableOnBase };
 }

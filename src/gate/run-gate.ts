@@ -63,7 +63,8 @@ export async function runGate(o: GateOptions, signal: AbortSignal, progress: (li
   } finally {
     for (const c of cleanups.reverse()) await c.cleanup();
   }
-  const benchmarks: BenchmarkReport[] = rounds === null ? [] : specs.filter((s) => rounds!.judgements.has(s.name)).map((s) => benchmarkReport(s, rounds!.rounds.get(s.name)!, rounds!.judgements.get(s.name)!, rounds!.extendedFor.includes(s.name)));
+  const notJudged = rounds === null ? [] : [...rounds.unavailableOnBase].map(([name, reason]) => ({ name, reason }));
+  const benchmarks: BenchmarkReport[] = rounds === null ? [] : specs.filter((s) => rounds!.judgements.has(s.name) && !rounds!.unavailableOnBase.has(s.name)).map((s) => benchmarkReport(s, rounds!.rounds.get(s.name)!, rounds!.judgements.get(s.name)!, rounds!.extendedFor.includes(s.name)));
   const correctness = rounds?.correctness ?? [];
   const forbidden = correctness.some((c) => c.outcome === 'forbidden');
   const aaDiff = rounds === null ? [] : aaShowsDifference(rounds.judgements, o.settings.alpha);
@@ -84,6 +85,7 @@ export async function runGate(o: GateOptions, signal: AbortSignal, progress: (li
     preparation: { ...prep, harness: 'head' },
     calibration: { aaShowsDifference: aaDiff, medianAaNoisePct: medianOf(benchmarks.flatMap((b) => (b.aa.noisePct === null ? [] : [b.aa.noisePct]))) },
     benchmarks,
+    notJudged,
     correctness: { forbidden, records: correctness },
     counts,
     processes: rounds?.processes ?? 0,

@@ -40,6 +40,7 @@ export const GATE_JSON_SCHEMA = {
         thresholdPct: nullableNum, verdict, acceptedReason: { type: ['string', 'null'] }, extended: { type: 'boolean' },
       }),
     },
+    notJudged: { type: 'array', items: obj({ name: str, reason: str }) },
     correctness: obj({
       forbidden: { type: 'boolean' },
       records: { type: 'array', items: obj({ benchmark: str, side: { enum: ['base', 'head'] }, round: int, strategy: str, outcome: str, duplicates: int, orphansAtEnd: int, reasons: { type: 'array', items: str } }) },

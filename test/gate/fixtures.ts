@@ -43,7 +43,7 @@ export function syntheticResult(byName: Map<string, Round[]>, over: Partial<Gate
     config: { ...DEFAULT_SETTINGS, suite: 'quick', initialRounds: 4, maxRounds: 8, strict: false },
     preparation: { base: { nodeModules: 'reused (identical lock file)', build: 'cached' }, head: { nodeModules: 'own', build: 'built' }, harness: 'head' },
     calibration: { aaShowsDifference: [], medianAaNoisePct: 2 },
-    benchmarks, correctness: { forbidden: false, records: [] }, counts: countVerdicts(benchmarks), processes: 64, harnessFailure: null,
+    benchmarks, notJudged: [], correctness: { forbidden: false, records: [] }, counts: countVerdicts(benchmarks), processes: 64, harnessFailure: null,
     ...over,
   };
 }

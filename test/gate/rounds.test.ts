@@ -73,3 +73,19 @@ test('an abort stops after the current process and keeps the finished rounds', a
   assert.equal(status.status, 'interrupted');
   assert.equal(r.rounds.get('a')!.length, 2);
 });
+
+test('a benchmark the base cannot run at all is not judged; a failure on the head is a harness failure', async () => {
+  const m = syntheticMeasure((side, name) => {
+    if (side === 'base' && name === 'new') throw new Error('unknown benchmark "new"');
+    return 100;
+  });
+  const r = await runRounds(SIDES, ['a', 'new'], { initialRounds: 4, maxRounds: 8 }, DEFAULT_SETTINGS, new Map(), never, quiet, m.measure);
+  assert.deepEqual([...r.unavailableOnBase.keys()], ['new']);
+  assert.equal(r.rounds.get('a')!.length, 4);
+  assert.equal(r.rounds.get('new')!.length, 0);
+  const h = syntheticMeasure((side, name, call) => {
+    if (side === 'head' && name === 'a' && call > 5) throw new Error('crashed');
+    return 100;
+  });
+  await assert.rejects(runRounds(SIDES, ['a'], { initialRounds: 4, maxRounds: 8 }, DEFAULT_SETTINGS, new Map(), never, quiet, h.measure), /crashed/);
+});
