@@ -100,3 +100,8 @@ test('an unwritable out dir throws and leaves nothing half-written', async () =>
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the published reports/gate.schema.json is the schema the code validates with', async () => {
+  const published = JSON.parse(await readFile(join('reports', 'gate.schema.json'), 'utf8')) as unknown;
+  assert.deepEqual(published, JSON.parse(JSON.stringify(GATE_JSON_SCHEMA)), 'regenerate: node -e "import(\'./dist/src/gate/schema.js\').then(m => require(\'fs\').writeFileSync(\'reports/gate.schema.json\', JSON.stringify(m.GATE_JSON_SCHEMA, null, 2) + \'\\n\'))"');
+});
