@@ -13,7 +13,7 @@ import { renderMicroMarkdown } from './micro/render.js';
 import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
 import { renderHostMarkdown, runHostBench } from './host/run.js';
-import { writeBenchHtml, type BenchResultJson } from './report/html.js';
+import { writeBenchHtml } from './report/html.js';
 
 /** Exit codes shared with the CLI: 0 ok, 2 bad input, 3 forbidden outcome, 4 harness failure, 130 interrupted. */
 const EXIT = { ok: 0, badInput: 2, forbidden: 3, harness: 4, interrupted: 130 } as const;
@@ -163,7 +163,7 @@ async function main(): Promise<number> {
   const md = `${header}\n${sections.join('\n')}`;
   await writeFileAtomic(join(opts.out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFileAtomic(join(opts.out, 'latest.md'), md);
-  await writeBenchHtml(opts.out, result as unknown as BenchResultJson); // also appends <out>/history.jsonl
+  await writeBenchHtml(opts.out, result); // also appends <out>/history.jsonl
   console.log(`\n${md}\nwrote ${join(opts.out, 'latest.json')} and ${join(opts.out, 'latest.md')} in ${wallSeconds.toFixed(0)} s`);
   if (forbidden) return EXIT.forbidden;
   if (harness) return EXIT.harness;

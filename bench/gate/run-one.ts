@@ -2,13 +2,13 @@
 // worker pools never carry over between base and head). Protocol: argv `<name>` → one JSON line
 // `{"name", "value", "correctness"}` on stdout, exit 0; any failure → message on stderr, exit 4.
 // `--list <quick|full>` prints the suite's catalog as JSON instead.
-import { CATALOG, suiteOf, type SuiteName } from './catalog.js';
+import { CATALOG, suiteOf } from './catalog.js';
 import { measure } from './measure.js';
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--list') {
     const suite = argv[1] === 'full' ? 'full' : argv[1] === 'quick' ? 'quick' : null;
-    process.stdout.write(`${JSON.stringify(suite === null ? CATALOG : suiteOf(suite as SuiteName))}\n`);
+    process.stdout.write(`${JSON.stringify(suite === null ? CATALOG : suiteOf(suite))}\n`);
     return;
   }
   const name = argv[0] ?? '';

@@ -64,7 +64,7 @@ export async function runGate(o: GateOptions, signal: AbortSignal, progress: (li
     for (const c of cleanups.reverse()) await c.cleanup();
   }
   const notJudged = rounds === null ? [] : [...rounds.unavailableOnBase].map(([name, reason]) => ({ name, reason }));
-  const benchmarks: BenchmarkReport[] = rounds === null ? [] : specs.filter((s) => rounds!.judgements.has(s.name) && !rounds!.unavailableOnBase.has(s.name)).map((s) => benchmarkReport(s, rounds!.rounds.get(s.name)!, rounds!.judgements.get(s.name)!, rounds!.extendedFor.includes(s.name)));
+  const benchmarks: BenchmarkReport[] = rounds === null ? [] : specs.filter((s) => rounds.judgements.has(s.name) && !rounds.unavailableOnBase.has(s.name)).map((s) => benchmarkReport(s, rounds.rounds.get(s.name)!, rounds.judgements.get(s.name)!, rounds.extendedFor.includes(s.name)));
   const correctness = rounds?.correctness ?? [];
   const forbidden = correctness.some((c) => c.outcome === 'forbidden');
   const aaDiff = rounds === null ? [] : aaShowsDifference(rounds.judgements, o.settings.alpha);

@@ -43,7 +43,7 @@ async function check(browser: Browser, file: string, shot: string, chartIds: rea
   for (const id of chartIds) {
     const marks = await page.$$eval(`#${id} svg .marks, #${id} svg [class^="mark-"] path, #${id} svg [class^="mark-"] line, #${id} svg [class^="mark-"] rect`, (els) => els.length);
     assert.ok(marks > 0, `${id}: no SVG marks in ${file}`);
-    const box = await page.$eval(`#${id} svg`, (el) => el.getBoundingClientRect().width * el.getBoundingClientRect().height);
+    const box = await page.$eval(`#${id} svg`, (el: { getBoundingClientRect(): { width: number; height: number } }) => el.getBoundingClientRect().width * el.getBoundingClientRect().height);
     assert.ok(box > 1000, `${id}: the SVG has no visible size`);
   }
   await mkdir(SCREENSHOTS, { recursive: true });

@@ -48,7 +48,7 @@ test('Hodges–Lehmann interval: n = 8 uses the critical value 3 of the tables (
   walsh.sort((a, b) => a - b);
   assert.equal(e.lo, walsh[3]);
   assert.equal(e.hi, walsh[walsh.length - 4]);
-  assert.ok(e.lo! <= e.estimate && e.estimate <= e.hi!);
+  assert.ok(e.lo <= e.estimate && e.estimate <= e.hi);
 });
 
 test('the interval is shift-equivariant and never narrower than requested', () => {
