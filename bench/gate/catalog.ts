@@ -26,6 +26,16 @@ export const CATALOG: readonly BenchmarkSpec[] = [
   })),
 ];
 
+/**
+ * Test hook: with RAFTRACE_TEST_HOOKS=1 the suite also runs a churn scenario of the hidden
+ * `broken-cas` strategy (added by the test suite, absent otherwise), so an end-to-end test can check
+ * that a forbidden outcome fails the gate with exit 3 whatever the timings.
+ */
+function testHookBenchmarks(): BenchmarkSpec[] {
+  if (process.env.RAFTRACE_TEST_HOOKS !== '1') return [];
+  return [{ name: 'churn.broken-cas', unit: 'ms/group', suites: ['quick', 'full'], description: 'test hook: the broken-cas strategy in a small churn scenario (must be forbidden)' }];
+}
+
 export function suiteOf(suite: SuiteName): BenchmarkSpec[] {
-  return CATALOG.filter((b) => b.suites.includes(suite));
+  return [...CATALOG, ...testHookBenchmarks()].filter((b) => b.suites.includes(suite));
 }
