@@ -4,15 +4,21 @@ import { BadInput, oneLine } from './bad-input.js';
 import { EXIT } from './exit-codes.js';
 import { buildProgram, commanderExitCode } from './program.js';
 import { runCommand } from './run-command.js';
+import { gateCommand } from './gate-command.js';
 
 /** A last resort: if something still holds the event loop after the exit code is known, exit anyway. */
 const LINGER_MS = 10_000;
 
 async function main(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(async (opts) => {
-    code = await runCommand(opts);
-  });
+  const program = buildProgram(
+    async (opts) => {
+      code = await runCommand(opts);
+    },
+    async (opts) => {
+      code = await gateCommand(opts);
+    },
+  );
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -3,6 +3,7 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { CONFIG_FLAGS, helpOf } from './flags.js';
 import { safeLine } from './safe-text.js';
 import { addExploreCommand } from './explore-command.js';
+import { addGateCommand } from './gate-command.js';
 
 const ABOUT = [
   'raftrace reproduces the Raft group creation race of nats-server #5824 on real',
@@ -29,7 +30,7 @@ export type RunAction = (opts: Record<string, unknown>) => Promise<void>;
  * stay strings and are converted and validated by resolveConfig, so every bad value gets the same
  * one-line message. Commander's own errors (unknown option, missing value) end with EXIT.badInput.
  */
-export function buildProgram(runAction: RunAction): Command {
+export function buildProgram(runAction: RunAction, gateAction?: RunAction): Command {
   const program = new Command('raftrace')
     .description(ABOUT)
     .usage('run [options]')
@@ -59,6 +60,7 @@ export function buildProgram(runAction: RunAction): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${EXAMPLES}\n\nThe seed is printed first on stderr; the same --seed replays the same plan. Ctrl-C (or SIGTERM) stops\nthe run and reports (and writes) the partial result within 8 s; a second Ctrl-C exits at once.`)
     .action(async (opts: Record<string, unknown>) => runAction(opts));
   addExploreCommand(program);
+  if (gateAction) addGateCommand(program, gateAction);
   return program;
 }
 
