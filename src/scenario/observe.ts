@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isOrphan, type Cluster } from '../cluster/cluster.js';
-import type { CensusEntry } from '../host/protocol.js';
+import type { CensusEntry } from '../cluster/protocol.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../raft/config.js';
 
 /** NATS time an orphaned leader may need before it steps down and campaigns: two lost-quorum checks. */

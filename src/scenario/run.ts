@@ -2,8 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, isOrphan } from '../cluster/cluster.js';
 import { ATOMIC_STRATEGIES } from '../create/index.js';
-import { HarnessFailure } from '../host/host-pool.js';
-import { MESSAGES_PER_SECOND_MAX_DEFAULT, type CensusEntry, type CreateResult, type DeleteResult, type HostConfig, type HostStats } from '../host/protocol.js';
+import { DEFAULT_VERSION } from '../cluster/nats-version.js';
+import { HarnessFailure } from '../cluster/host-pool.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT, type CensusEntry, type CreateResult, type DeleteResult, type HostConfig, type HostStats } from '../cluster/protocol.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND, observeOrphans } from './observe.js';
 import { NATS_TIMING } from '../raft/config.js';
 import { createRunStore } from '../storage/run-store.js';
@@ -53,6 +54,7 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
     logPath,
     waitTimeoutMs: cfg.waitTimeoutMs,
     messagesPerSecondMax: MESSAGES_PER_SECOND_MAX_DEFAULT,
+    natsVersion: cfg.natsVersion === 'default' ? DEFAULT_VERSION[cfg.strategy] : cfg.natsVersion,
   };
 }
 

@@ -81,7 +81,7 @@ void test('ENOENT after the dir is removed: counted by cause and class, ERR then
   const f = await fixture();
   await f.disk.rm(groupDir(ROOT, 'S1', GROUP));
   assert.equal(await f.store.write(tav(5, 'nodeA001')), false);
-  assert.deepEqual(f.counters, { enoent: 1, other: 0, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0 });
+  assert.deepEqual(f.counters, { enoent: 1, other: 0, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0, unlogged: 0 });
   assert.deepEqual(f.log.rendered(), [ERR_LINE, WRN_LINE]);
 
   f.setClass('transient');
@@ -154,7 +154,7 @@ void test('other errors: counted as other, WRN with their message, no ERR', asyn
   assert.deepEqual(f.log.rendered(), [
     `[WRN] RAFT [nodeA001 - ${GROUP}] Error writing term and vote file for "${GROUP}": write ${TAV}: input/output error`,
   ]);
-  assert.deepEqual(f.counters, { enoent: 0, other: 1, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0 });
+  assert.deepEqual(f.counters, { enoent: 0, other: 1, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0, unlogged: 0 });
 });
 
 void test('never throws: odd rejections, a throwing classifier, a throwing log', async () => {

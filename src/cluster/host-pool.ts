@@ -2,9 +2,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createServerShmBuffers } from '../shm/server-shm.js';
 import { newIdSource } from '../shm/shared-registry.js';
-import { SharedIntTable } from '../shm/shared-int-table.js';
-import { GROUPS_LIMIT, SERVERS_LIMIT } from './address.js';
-import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats, HostTask, RunBuffers } from './protocol.js';
+import { RunTables } from '../shm/run-tables.js';
+import { GROUPS_LIMIT, SERVERS_LIMIT } from '../host/address.js';
+import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats, HostTask, RunBuffers, StopResult } from './protocol.js';
 
 /** A worker died or failed outside a task: the run cannot be trusted any more. */
 export class HarnessFailure extends Error {
@@ -100,6 +100,10 @@ export class HostPool {
     return this.runPinned(worker, task) as Promise<DeleteResult>;
   }
 
+  stop(worker: number, task: Extract<HostTask, { op: 'stop' }>): Promise<StopResult> {
+    return this.runPinned(worker, task) as Promise<StopResult>;
+  }
+
   async census(): Promise<CensusEntry[]> {
     const parts = await this.broadcast({ op: 'census' });
     return (parts as CensusEntry[][]).flat();
@@ -158,8 +162,7 @@ export function createRunBuffers(config: HostConfig): RunBuffers {
   const ids = newIdSource();
   return {
     servers: Array.from({ length: config.servers }, (_, s) => createServerShmBuffers(`S${s}`, { capacity: registryCapacity(config.groupsMax) }, ids)),
-    assignments: new SharedIntTable(config.servers * config.groupsMax, undefined, 'assignment table').buffer,
-    directory: new SharedIntTable(config.groupsMax * config.servers * config.workers, undefined, 'hosting directory').buffer,
+    tables: new RunTables(config).buffers,
   };
 }
 
