@@ -78,13 +78,17 @@ export class ServerModel {
     this.driver = new HostDriver(this.core, {
       transport: deps.transport,
       addLive: (server, group, delta) => this.tables.addLive(server, group, deps.workerId, delta),
-      writerFor: (n) =>
-        new TermVoteFile(n, termVotePath(c.storeRoot, serverDirName(n.server), groupNameOf(n.group)), groupNameOf(n.group), this.profile, {
-          disk: deps.disk, clock: deps.clock, log: deps.log, counters: this.tav, limiter: this.limiters[n.server]!, timeScaleMs: c.timeScaleMs,
-        }),
+      writerFor: (n) => this.termVoteWriter(n),
       clock: deps.clock,
       tickIntervalMs,
       busyMs: tickIntervalMs * c.cpuBusyShare,
+    });
+  }
+
+  /** A node's tav.idx writer as this version writes it (see term-vote-file.ts). */
+  termVoteWriter(n: HostedNode): TermVoteFile {
+    return new TermVoteFile(n, termVotePath(this.cfg.storeRoot, serverDirName(n.server), groupNameOf(n.group)), groupNameOf(n.group), this.profile, {
+      disk: this.disk, clock: this.clock, log: this.log, counters: this.tav, limiter: this.limiters[n.server]!, timeScaleMs: this.cfg.timeScaleMs,
     });
   }
 
