@@ -128,13 +128,27 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: readonly PlannedGrou
       await sleep(censusEveryMs, undefined, { ref: false });
     }
   })();
-  const createGroup = (p: PlannedGroup): Promise<void> =>
+  const callers = (p: PlannedGroup, calls: readonly PlannedGroup['calls'][number][], epoch: string): Promise<void> =>
     Promise.all(
-      p.calls.map(async (call) => {
+      calls.map(async (call) => {
         if (call.delayMs > 0 && !(await pause(call.delayMs, opts.signal))) return;
-        m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
+        m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })), epoch);
       }),
     ).then(() => undefined);
+  const createGroup = async (p: PlannedGroup): Promise<void> => {
+    if (cfg.workload === 'synthetic') return callers(p, p.calls, '');
+    // NATS's real callers: the meta apply loop creates each replica once, inline (jetstream_cluster.go
+    // processClusterCreateConsumer → createRaftGroup); then a stream reset stops one replica's node and
+    // the health check's restartConsumer and the reset goroutine both re-create it (restart-workload).
+    const servers = [...new Set(p.calls.map((x) => x.server))];
+    for (const s of servers) {
+      const first = p.calls.find((x) => x.server === s)!;
+      await callers(p, [{ ...first, delayMs: 0 }], '');
+    }
+    const target = servers[0]!;
+    if (!(await c.guard(c.stopAssigned(target, p.group)))) return;
+    await callers(p, p.calls.filter((x) => x.server === target), 'restart');
+  };
   const deleteGroup = async (p: PlannedGroup): Promise<void> => {
     const del = await c.guard(c.deleteGroup(p.group));
     for (const r of del.results) m.noteDelete(r);
@@ -217,7 +231,8 @@ class Measurements {
   private readonly orphansSeen = new Set<number>();
   private readonly failureSamples: string[] = [];
 
-  noteCreate(server: number, group: number, r: CreateResult): void {
+  /** `epoch` separates a restart's re-creation (one legitimate new instance) from the first creation. */
+  noteCreate(server: number, group: number, r: CreateResult, epoch = ''): void {
     this.createLatencies.push(r.latencyMs);
     if (!r.ok) {
       this.createFailures++;
@@ -225,7 +240,7 @@ class Measurements {
       return;
     }
     if (r.built) {
-      const k = `${server}/${group}`;
+      const k = `${server}/${group}${epoch}`;
       this.builtPer.set(k, (this.builtPer.get(k) ?? 0) + 1);
     }
   }

@@ -1,0 +1,43 @@
+// Mutants of the host core and driver (src/host). Format: see scripts/mutants/create.mjs.
+export default [
+  {
+    id: 'host-send-before-persist',
+    area: 'host',
+    description: "a ready's messages are routed before its term/vote writes are stored",
+    file: 'src/host/host-core.ts',
+    find: 'if (rd.termVoteWrites.length === 0 && n.persisting === 0) {',
+    replace: 'if (true) {',
+    tests: ['test/host/delivery.test.ts'],
+    timeoutMs: 120_000,
+  },
+  {
+    id: 'host-reply-to-every-twin',
+    area: 'host',
+    description: 'a reply goes to every instance at the address, not to the one that asked',
+    file: 'src/host/host-core.ts',
+    find: 'if (wire.t !== 0 && wire.t !== n.instanceId)',
+    replace: 'if (false)',
+    tests: ['test/host/delivery.test.ts'],
+    timeoutMs: 120_000,
+  },
+  {
+    id: 'host-reply-not-addressed',
+    area: 'host',
+    description: 'replies carry no asker (t = 0), so they reach every twin',
+    file: 'src/host/host-core.ts',
+    find: 't: isReply(m) ? (n.askers?.get(m.to) ?? 0) : 0 };',
+    replace: 't: 0 };',
+    tests: ['test/host/delivery.test.ts'],
+    timeoutMs: 120_000,
+  },
+  {
+    id: 'host-write-error-ignored',
+    area: 'host',
+    description: 'a node in the write-error state still accepts append entries',
+    file: 'src/host/host-core.ts',
+    find: "if (m.type === 'append' && n.writeError !== null) {",
+    replace: 'if (false) {',
+    tests: ['test/host/versions.test.ts'],
+    timeoutMs: 120_000,
+  },
+];
