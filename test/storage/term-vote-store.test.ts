@@ -103,7 +103,7 @@ void test('ERR every time, WRN at most once per 1 s of NATS time per node', asyn
   f.clock.advanceMs(0.001); // exactly 1 NATS second: the entry has expired
   await f.store.write(tav(2, 'nodeA001'));
   assert.deepEqual(f.log.rendered().slice(4), [ERR_LINE, WRN_LINE]);
-  assert.deepEqual(f.counters, { enoent: 4, other: 0, transient: 0, persistent: 4, warnLogged: 2, warnSuppressed: 2 });
+  assert.deepEqual(f.counters, { enoent: 4, other: 0, transient: 0, persistent: 4, warnLogged: 2, warnSuppressed: 2, unlogged: 0 });
   // Invariants the host may rely on.
   const c = f.counters;
   assert.equal(c.enoent + c.other, c.transient + c.persistent);
