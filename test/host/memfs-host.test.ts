@@ -220,3 +220,29 @@ describe('memfs, one thread, simulated time: the #5824 duplicate', () => {
     });
   }
 });
+
+describe('memfs: an orphan that was leading steps down on lost quorum', () => {
+  test('racy: the unreferenced twin leads at the delete, then steps down within 2 lost-quorum checks and fails every campaign', async () => {
+    const t = NATS_TIMING;
+    for (let seed = 1; seed <= 60; seed++) {
+      const rig = makeRig({ seed });
+      const r = await createGroup0(rig, 'racy');
+      assert.ok(r.every((x) => x.ok));
+      await tickUntilLeader(rig);
+      const assigned = rig.tables.assigned(0, 0);
+      const orphan = rig.model.census().find((e) => e.server === 0 && e.instanceId !== assigned);
+      if (!orphan || orphan.role !== 'leader') continue;
+      await deleteGroup0(rig, 'racy');
+      let ticks = 0;
+      while (rig.model.census()[0]!.role === 'leader' && ticks < 2 * t.lostQuorumTicks + 1) {
+        await tick(rig);
+        ticks++;
+      }
+      assert.notEqual(rig.model.census()[0]!.role, 'leader', `seed ${seed}: the orphaned leader stepped down (after ${ticks} ticks)`);
+      for (let k = 0; k < t.electionTimeoutMaxTicks + 1; k++) await tick(rig);
+      assert.ok(rig.model.stats().tav.persistent >= 2, 'then it campaigns and fails its writes');
+      return;
+    }
+    assert.fail('no seed in 1..60 made the unreferenced twin the leader');
+  });
+});
