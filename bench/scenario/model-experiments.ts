@@ -23,8 +23,11 @@ const num = (i: number): number => {
 const workers = 2;
 
 if (what === 'throughput') {
-  const t = await runThroughputExperiment({ repeats: num(0), groups: num(1), workers, seed: 1, workload });
-  const out = { workload, repeats: t.repeats, perStrategy: t.perStrategy, casVsLocked: t.casVsLocked, casVsInflight: t.casVsInflight, casVsRacy: t.casVsRacy, forbidden: t.results.filter((r) => r.verdict.outcome === 'forbidden').length };
+  const t = await runThroughputExperiment({
+    repeats: num(0), groups: num(1), workers, seed: 1, workload,
+    onRun: (r) => console.log(`  ${r.strategy.padEnd(8)} ${r.throughput.createsPerSec.toFixed(1)} creates/s, create p50 ${r.latencyMs.create.p50.toFixed(0)} ms, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd}`),
+  });
+  const out = { workload, repeats: t.repeats, groups: num(1), perStrategy: t.perStrategy, casVsLocked: t.casVsLocked, casVsInflight: t.casVsInflight, casVsRacy: t.casVsRacy, forbidden: t.results.filter((r) => r.verdict.outcome === 'forbidden').length };
   writeFileSync(rest[2]!, JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out, null, 1));
 } else if (what === 'leaks') {
