@@ -25,7 +25,7 @@ const workers = 2;
 if (what === 'throughput') {
   const t = await runThroughputExperiment({
     repeats: num(0), groups: num(1), workers, seed: 1, workload,
-    onRun: (r) => console.log(`  ${r.strategy.padEnd(8)} ${r.throughput.createsPerSec.toFixed(1)} creates/s, create p50 ${r.latencyMs.create.p50.toFixed(0)} ms, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd}`),
+    onRun: (r) => console.log(`  ${r.strategy.padEnd(8)} ${r.throughput.createsPerSec.toFixed(1)} creates/s, create p50 ${r.latencyMs.create.p50.toFixed(0)} ms, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome} ${r.verdict.reasons.join('; ')}`),
   });
   const out = { workload, repeats: t.repeats, groups: num(1), perStrategy: t.perStrategy, casVsLocked: t.casVsLocked, casVsInflight: t.casVsInflight, casVsRacy: t.casVsRacy, forbidden: t.results.filter((r) => r.verdict.outcome === 'forbidden').length };
   writeFileSync(rest[2]!, JSON.stringify(out, null, 2));
@@ -36,7 +36,9 @@ if (what === 'throughput') {
   const groups = num(2);
   const racy: ScenarioResult[] = [];
   for (let i = 0; i < racyRuns; i++) {
-    racy.push(await runScenario(buildConfig({ strategy: 'racy', seed: 1000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy')));
+    const r = await runScenario(buildConfig({ strategy: 'racy', seed: 1000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy'));
+    console.log(`  racy seed ${r.config.seed}: ${r.counts.createRequests} requests, dup ${r.counts.duplicates}, orphans at end ${r.leaks.orphansAtEnd}`);
+    racy.push(r);
   }
   const atomic: ScenarioResult[] = [];
   let requests = 0;
@@ -44,6 +46,7 @@ if (what === 'throughput') {
     const strategy = ATOMIC_STRATEGIES[i % ATOMIC_STRATEGIES.length]!;
     const r = await runScenario(buildConfig({ strategy, seed: 2000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy'));
     requests += r.counts.createRequests;
+    if (r.verdict.outcome !== 'clean') console.log(`  ${strategy} seed ${r.config.seed}: ${r.verdict.outcome} ${r.verdict.reasons.join('; ')}`);
     atomic.push(r);
     if (i % 6 === 5) console.log(`  atomic: ${requests} creation requests so far`);
   }
