@@ -34,6 +34,18 @@ if (what === 'throughput') {
   const racyRuns = num(0);
   const atomicRequests = num(1);
   const groups = num(2);
+  function summary(): Record<string, unknown> {
+    const leaked = racy.filter((r) => r.leaks.orphansAtEnd > 0).length;
+    const bad = atomic.filter((r) => r.counts.duplicates > 0 || r.leaks.orphansAtEnd > 0 || r.leaks.orphansSeenDuringRun > 0);
+    const out = {
+      workload, groups, racyRuns, racyRunsWithLeak: leaked, detection: wilsonInterval(leaked, racyRuns),
+      racyOrphansPerRun: racy.map((r) => r.leaks.orphansAtEnd),
+      atomicRuns: atomic.length, atomicCreateRequests: requests, atomicRunsWithDuplicateOrLeak: bad.length, badSeeds: bad.map((r) => r.config.seed),
+      harnessFailures: [...racy, ...atomic].filter((r) => r.harnessFailure !== null).length,
+    };
+    writeFileSync(rest[3]!, JSON.stringify(out, null, 2));
+    return out;
+  }
   const racy: ScenarioResult[] = [];
   for (let i = 0; i < racyRuns; i++) {
     const r = await runScenario(buildConfig({ strategy: 'racy', seed: 1000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy'));
@@ -48,19 +60,12 @@ if (what === 'throughput') {
     requests += r.counts.createRequests;
     if (r.verdict.outcome !== 'clean') console.log(`  ${strategy} seed ${r.config.seed}: ${r.verdict.outcome} ${r.verdict.reasons.join('; ')}`);
     atomic.push(r);
+    summary(); // partial results survive an interrupted run
     if (i % 6 === 5) console.log(`  atomic: ${requests} creation requests so far`);
   }
-  const leaked = racy.filter((r) => r.leaks.orphansAtEnd > 0).length;
-  const bad = atomic.filter((r) => r.counts.duplicates > 0 || r.leaks.orphansAtEnd > 0 || r.leaks.orphansSeenDuringRun > 0);
-  const out = {
-    workload, groups, racyRuns, racyRunsWithLeak: leaked, detection: wilsonInterval(leaked, racyRuns),
-    racyOrphansPerRun: racy.map((r) => r.leaks.orphansAtEnd),
-    atomicRuns: atomic.length, atomicCreateRequests: requests, atomicRunsWithDuplicateOrLeak: bad.length, badSeeds: bad.map((r) => r.config.seed),
-    harnessFailures: [...racy, ...atomic].filter((r) => r.harnessFailure !== null).length,
-  };
-  writeFileSync(rest[3]!, JSON.stringify(out, null, 2));
+  const out = summary();
   console.log(JSON.stringify(out, null, 1));
-  if (bad.length > 0) process.exitCode = 3;
+  if ((out.atomicRunsWithDuplicateOrLeak as number) > 0) process.exitCode = 3;
 } else {
   console.error('raftrace: experiment: must be throughput or leaks');
   process.exitCode = 2;
