@@ -25,7 +25,7 @@ export default [
     area: 'host',
     description: 'replies carry no asker (t = 0), so they reach every twin',
     file: 'src/host/host-core.ts',
-    find: 't: isReply(m) ? (n.askers?.get(m.to) ?? 0) : 0 };',
+    find: 't: isReply(m) ? (n.askers?.[n.raft.peers.indexOf(m.to)] ?? 0) : 0 };',
     replace: 't: 0 };',
     tests: ['test/host/delivery.test.ts'],
     timeoutMs: 120_000,

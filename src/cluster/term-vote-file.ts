@@ -29,7 +29,9 @@ export interface TermVoteFileDeps {
  * from then on the host drops its append entries (raft.go:3159).
  */
 export class TermVoteFile implements TermVoteWriter {
-  private last: Uint8Array | null = null;
+  /** `n.wtv`: the pair last written (kept as term and vote, not bytes: no typed array per node). */
+  private lastTerm = -1;
+  private lastVote = '';
   private readonly store: TermVoteStore;
 
   constructor(
@@ -60,10 +62,10 @@ export class TermVoteFile implements TermVoteWriter {
   async write(term: number, vote: string): Promise<boolean> {
     const full = encodeTermVote({ term, vote });
     if (this.profile.tavWriter === 'async-16') return this.store.write(full);
-    const bytes = full.subarray(0, 8 + vote.length);
-    if (this.last && equal(this.last, bytes)) return true; // n.wtv: unchanged, not written
-    const ok = await this.store.write(bytes);
-    this.last = ok ? bytes : null;
+    if (term === this.lastTerm && vote === this.lastVote) return true; // n.wtv: unchanged, not written
+    const ok = await this.store.write(full.subarray(0, 8 + vote.length));
+    this.lastTerm = ok ? term : -1; // a failure clears wtv: the next write goes to disk
+    this.lastVote = vote;
     return ok;
   }
 
@@ -74,12 +76,6 @@ export class TermVoteFile implements TermVoteWriter {
     this.n.writeError = isErrnoError(e) && typeof e.code === 'string' ? e.code : 'ERROR';
     this.deps.log.line('ERR', `RAFT [${this.n.raft.id} - ${this.group}] Critical write error: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** A disk whose writeFile is temp file + rename (the #5848 writer): two operations, each through the disk. */

@@ -206,7 +206,7 @@ export class HostCore {
     }
     const s = serverOfNodeId(m.to);
     const { workers, workerId, directory } = this.deps;
-    const wire: Wire = { g: n.group, s, m, f: n.instanceId, t: isReply(m) ? (n.askers?.get(m.to) ?? 0) : 0 };
+    const wire: Wire = { g: n.group, s, m, f: n.instanceId, t: isReply(m) ? (n.askers?.[n.raft.peers.indexOf(m.to)] ?? 0) : 0 };
     let sent = false;
     for (let w = 0; w < workers; w++) {
       if (directory.liveOn(s, n.group, w) <= 0) continue;
@@ -265,7 +265,10 @@ export class HostCore {
       this.counters.messagesDropped++; // NATS: a node with a write error drops append entries
       return;
     }
-    if (!isReply(m)) (n.askers ??= new Map()).set(m.from, wire.f);
+    if (!isReply(m)) {
+      const p = n.raft.peers.indexOf(m.from);
+      if (p >= 0) (n.askers ??= n.raft.peers.map(() => 0))[p] = wire.f;
+    }
     try {
       n.raft.step(m);
     } catch (e) {
