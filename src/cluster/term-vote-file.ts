@@ -7,6 +7,7 @@ import { StatementRateLimiter, TermVoteStore, type TavFailureCounters } from '..
 import type { VersionProfile } from './nats-version.js';
 
 export interface TermVoteFileDeps {
+  /** The version's tav disk: for 'atomic-skip', `atomicRenameDisk(disk)`, made once per server model, not per node. */
   readonly disk: Disk;
   readonly clock: Clock;
   readonly log: RaftLogSink;
@@ -41,9 +42,8 @@ export class TermVoteFile implements TermVoteWriter {
     private readonly profile: VersionProfile,
     private readonly deps: TermVoteFileDeps,
   ) {
-    const disk = profile.tavWriter === 'atomic-skip' ? atomicRenameDisk(deps.disk) : deps.disk;
     this.store = new TermVoteStore({
-      disk,
+      disk: deps.disk,
       path,
       nodeId: n.raft.id,
       group,
@@ -79,7 +79,7 @@ export class TermVoteFile implements TermVoteWriter {
 }
 
 /** A disk whose writeFile is temp file + rename (the #5848 writer): two operations, each through the disk. */
-function atomicRenameDisk(d: Disk): Disk {
+export function atomicRenameDisk(d: Disk): Disk {
   return {
     kind: d.kind,
     mkdirp: (p) => d.mkdirp(p),
