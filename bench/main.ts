@@ -171,7 +171,7 @@ async function main(): Promise<ExitCode> {
     phaseDone('matrix');
 
     if (!skip.has('experiments') && !abort.signal.aborted) {
-      console.log('experiment: creation throughput, 1 ms disk, 4 creators on distinct names on one server…');
+      console.log('experiment: creation throughput, R3, 1 ms disk, 4 groups in flight…');
       const t = await runThroughputExperiment({ repeats: smoke ? 1 : 9, groups: smoke ? 40 : 300, workers, seed: opts.seed, signal: abort.signal });
       for (const r of t.results) tally.run(r, false);
       console.log('experiment: orphan tav.idx failure rate…');

@@ -1,12 +1,13 @@
-// A bench host worker: one NodeHost driven by hand (no timer), answering the main thread's
+// A bench host worker: one ServerModel (host core + driver) driven by hand (no timer), answering the main thread's
 // requests one at a time. Raw worker_threads (not piscina): the bench owns the tick loop.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { realClock } from '../../src/env/clock.js';
 import { replicasOf } from '../../src/host/address.js';
-import { NodeHost } from '../../src/host/node-host.js';
-import type { Wire } from '../../src/host/protocol.js';
+import { createRaftGroup } from '../../src/cluster/create-raft-group.js';
+import type { Wire } from '../../src/cluster/protocol.js';
+import { ServerModel } from '../../src/cluster/server-model.js';
 import { FsDisk } from '../../src/storage/fs-disk.js';
 import { NullLogSink } from '../../src/storage/raft-log.js';
 import { SwappableMemDisk } from './swappable-disk.js';
@@ -26,7 +27,7 @@ const peer = data.peer;
 // memfs: a private volume per worker. Sound here because a (server, group) directory is only ever
 // touched by the one worker that hosts it (see ownerOf); no file is shared across workers.
 const disk = data.config.disk === 'fs' ? new FsDisk() : new SwappableMemDisk();
-const host = new NodeHost({
+const host = new ServerModel({
   workerId: data.workerId,
   config: data.config,
   buffers: data.buffers,
@@ -44,7 +45,7 @@ const host = new NodeHost({
 peer?.on('message', (batch: Wire[]) => {
   crossIn += batch.length;
   const t0 = performance.now();
-  host.receive(batch);
+  host.driver.receive(batch);
   receiveMs += performance.now() - t0;
 });
 
@@ -74,7 +75,7 @@ async function populate(groups: number, concurrency: number): Promise<PopulateRe
   const lane = async (): Promise<void> => {
     while (next < cells.length) {
       const [s, g] = cells[next++]!;
-      const r = await host.create(s, g, 'cas');
+      const r = await createRaftGroup(host, s, g, 'cas');
       if (!r.ok) {
         failed++;
         firstError ||= `${r.code}: ${r.error}`;
@@ -83,7 +84,7 @@ async function populate(groups: number, concurrency: number): Promise<PopulateRe
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
   await settle();
-  return { nodes: host.hosted, failed, firstError, wallMs: performance.now() - t0 };
+  return { nodes: host.core.size, failed, firstError, wallMs: performance.now() - t0 };
 }
 
 function heap(): HeapReply {
@@ -97,7 +98,7 @@ async function ticks(n: number, record: boolean): Promise<TicksReply> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const a = performance.now();
-    host.tickAll();
+    host.driver.tick();
     const b = performance.now();
     if (record) tickMs.push(b - a);
     // Cross-worker batches arrive as port messages: the yield in settle lets them in.
@@ -114,7 +115,7 @@ function leaders(): LeadersReply {
     if (e.role === 'leader') l++;
     else if (e.role === 'candidate') cand++;
   }
-  return { hosted: host.hosted, leaders: l, candidates: cand };
+  return { hosted: host.core.size, leaders: l, candidates: cand };
 }
 
 async function handle(req: HostBenchOp): Promise<unknown> {

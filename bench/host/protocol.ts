@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { HostConfig, RunBuffers } from '../../src/host/protocol.js';
+import type { HostConfig, RunBuffers } from '../../src/cluster/protocol.js';
 
 /** What a bench host worker is started with (its `workerData`). */
 export interface HostBenchWorkerData {

@@ -16,8 +16,8 @@
  * by the one worker hosting it.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { createRunBuffers } from '../../src/host/host-pool.js';
-import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../../src/host/protocol.js';
+import { createRunBuffers } from '../../src/cluster/host-pool.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../../src/cluster/protocol.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../../src/raft/config.js';
 import { machineFacts, type MachineFacts } from '../../src/scenario/machine.js';
 import { percentile, summarize, type Summary } from '../../src/scenario/stats.js';
@@ -158,6 +158,7 @@ function hostConfig(groups: number, workers: number, storeRoot: string, disk: 'f
     storeRoot,
     diskFaults: {},
     entriesPerSecondPerGroup: 0,
+    natsVersion: '2.14.0',
     cpuBusyShare: 0,
     logPath: '',
     waitTimeoutMs: 30_000,

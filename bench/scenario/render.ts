@@ -55,7 +55,7 @@ export function renderMatrix(summaries: readonly CellSummary[]): string {
 
 export function renderExperiments(t: ThroughputExperiment, o: OrphanRateResult, d: DetectionStats): string {
   const lines = [
-    `#### Creation throughput: 4 concurrent creators on distinct names on one server, 1 ms per disk operation (${t.repeats} interleaved repeats)`,
+    `#### Creation throughput: R3 groups on 3 servers, 4 groups in flight, one caller per (server, group), 1 ms per disk operation, js.mu taken by its real users (${t.repeats} interleaved repeats)`,
     '',
     '| strategy | creates/s median | IQR % | min – max |',
     '|---|---:|---:|---|',
@@ -63,7 +63,7 @@ export function renderExperiments(t: ThroughputExperiment, o: OrphanRateResult, 
     '',
     `cas ÷ locked ${rng(t.casVsLocked)} · cas ÷ inflight ${rng(t.casVsInflight)} · cas ÷ racy ${rng(t.casVsRacy)}`,
     '',
-    '#### Orphans fail their tav.idx writes at the rate NATS timing implies',
+    "#### Self-consistency check: orphans fail their tav.idx writes at the rate the model's own timing constants imply",
     '',
     `${o.orphansAtEnd} groups each got one forced duplicate and were deleted the NATS way; ${o.orphansObserved} orphans (alone in their group) were watched for ${f(o.natsSeconds)} NATS seconds: ` +
       `${o.failures} failed writes = **${f(o.failuresPerNatsSecond ?? Number.NaN, 4)}** per orphan per NATS second; NATS timing implies ${f(o.expectedPerNatsSecond, 4)} ` +

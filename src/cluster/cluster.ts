@@ -1,8 +1,8 @@
 import type { StrategyName } from '../create/strategy.js';
 import { replicasOf } from '../host/address.js';
-import { HostPool } from '../host/host-pool.js';
-import type { CensusEntry, CreatePause, CreateResult, DeleteResult, HostConfig, HostStats } from '../host/protocol.js';
-import { SharedIntTable } from '../shm/shared-int-table.js';
+import { RunTables } from '../shm/run-tables.js';
+import { HostPool } from './host-pool.js';
+import type { CensusEntry, CreatePause, CreateResult, DeleteResult, HostConfig, HostStats } from './protocol.js';
 
 /** One creation request for (server, group), issued from `worker` (a meta apply, a health check, a stream reset…). */
 export interface CreateCall {
@@ -24,7 +24,7 @@ export interface GroupDeleteOutcome {
  * creation and deletion runs in the workers through the chosen strategy, as NATS's API would.
  */
 export class Cluster {
-  private readonly assignments: SharedIntTable;
+  private readonly tables: RunTables;
   /** Which worker hosts each instance built so far (from create results; the census checks it). */
   private readonly hostOf = new Map<number, number>();
 
@@ -33,7 +33,7 @@ export class Cluster {
     readonly config: HostConfig,
     readonly strategy: StrategyName,
   ) {
-    this.assignments = new SharedIntTable(config.servers * config.groupsMax, pool.buffers.assignments, 'assignment table');
+    this.tables = new RunTables(config, pool.buffers.tables);
   }
 
   static async start(config: HostConfig, strategy: StrategyName): Promise<Cluster> {
@@ -52,13 +52,24 @@ export class Cluster {
       strategy: this.strategy,
       ...(call.pause ? { pause: call.pause } : {}),
     });
-    if (r.ok && r.built) this.hostOf.set(r.instanceId, r.workerId);
+    if (r.ok && r.built && r.instanceId !== 0) this.hostOf.set(r.instanceId, r.workerId);
     return r;
   }
 
   /** The instance the assignment of (server, group) references, 0 if none (`rg.node`). */
   assigned(server: number, group: number): number {
-    return this.assignments.get(server * this.config.groupsMax + group);
+    return this.tables.assigned(server, group);
+  }
+
+  /**
+   * Stops the instance the assignment of (server, group) references without deleting the group
+   * (a stream reset after a failed catch-up; see stop-node.ts). False if none is assigned or hosted.
+   */
+  async stopAssigned(server: number, group: number): Promise<boolean> {
+    const id = this.assigned(server, group);
+    const worker = this.hostOf.get(id);
+    if (id === 0 || worker === undefined) return false;
+    return (await this.pool.stop(worker, { op: 'stop', server, group, instanceId: id, strategy: this.strategy })).ok;
   }
 
   /**

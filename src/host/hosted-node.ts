@@ -1,31 +1,50 @@
 import type { RaftNode } from '../raft/node.js';
-import type { TermVoteStore } from '../storage/term-vote-store.js';
+
+/** Writes one instance's term and vote (`tav.idx`); resolves false on a counted, logged failure. */
+export interface TermVoteWriter {
+  write(term: number, vote: string): Promise<boolean>;
+}
 
 /**
  * One Raft node instance as a worker hosts it. Its store paths are derived from (server, group)
- * when needed (see NodeHost.dirOf), not stored: at 100k nodes two path strings per node would be a
- * large share of the per-node heap. Several instances of one (server, group) can be
- * hosted at once only through the race; each has its own run-unique `instanceId`.
+ * when needed, not stored: at 100k nodes two path strings per node would be a large share of the
+ * per-node heap. Several instances of one (server, group) can be hosted at once only through the
+ * race; each has its own run-unique `instanceId`.
  */
 export class HostedNode {
-  /** Position in the host's dense node array (swap-remove keeps it O(1)). */
+  /** Position in the core's dense ticking array while started (swap-remove keeps it O(1)); -1 otherwise. */
   slot = -1;
   /**
-   * 'creating' while the create call that built it has not returned (it runs, but its registration
-   * is still to come: being unreferenced then is the window, not a leak); 'deleting' from the
-   * moment its delete starts (it no longer ticks or receives: NATS stops the node first).
+   * 'creating' while the create call that built it has not returned (being unreferenced then is
+   * the window, not a leak); 'running' after; 'deleting' (NATS: Closed) from the moment it is
+   * stopped: it no longer ticks or receives, but writes already in flight may still land or fail.
    */
   state: 'creating' | 'running' | 'deleting' = 'creating';
-  /** Tail of this node's ready I/O chain (term/vote writes, then sends), or null when idle. */
+  /** True once the node ticks and receives (NATS: its run goroutine started, after registration). */
+  started = false;
+  /** Readies whose term/vote writes are still being persisted: later messages queue behind them. */
+  persisting = 0;
+  /** Tail of this node's persist-then-send chain (driver-owned), or null when idle. */
   io: Promise<void> | null = null;
   /** Created on the first term/vote write, so idle nodes that never write carry none. */
-  tav: TermVoteStore | null = null;
+  tav: TermVoteWriter | null = null;
   /** Failed tav.idx writes of this instance (the census reports them per instance). */
   tavFailures = 0;
+  /**
+   * NATS `n.werr`: set by a non-ENOENT write error (`Critical write error`); from then on the node
+   * drops append entries (raft.go processAppendEntry returns early when werr is set).
+   */
+  writeError: string | null = null;
   /** Set once a Raft invariant broke inside this instance (only duplicates sharing an id do that). */
   broken = false;
   /** Fractional proposals owed (entries per tick accumulate until a whole entry is due). */
   proposalDebt = 0;
+  /**
+   * Per peer (index in `raft.peers`), the instance whose request this node answered last: NATS
+   * replies to the asker's reply inbox, so a response reaches that one instance, not every twin at
+   * its address. A plain small array: a Map per node would cost ~0.5 KiB of heap at 100k nodes.
+   */
+  askers: number[] | null = null;
 
   constructor(
     readonly instanceId: number,

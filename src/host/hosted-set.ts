@@ -1,9 +1,9 @@
 import type { HostedNode } from './hosted-node.js';
 
 /**
- * The instances one worker hosts, indexed three ways. Invariants: every ticking node n has
- * `ticking[n.slot] === n` and is in `byAddress` under its (server, group) key; a node is in
- * `byId` from start until its delete finishes (so a census still sees one being deleted).
+ * The instances one worker hosts, indexed three ways. Invariants: a node is in `byId` from its
+ * build until `forget` (so a census sees one being built or deleted); it is in `ticking` (at
+ * `n.slot`) and in `byAddress` exactly while it is started and not stopped.
  */
 export class HostedSet {
   /** Dense, for the tick loop; swap-remove keeps removal O(1). */
@@ -28,17 +28,23 @@ export class HostedSet {
     return this.byId.values();
   }
 
+  /** Known, not yet ticking or receiving (NATS: built, not yet registered and running). */
   add(n: HostedNode): void {
+    this.byId.set(n.instanceId, n);
+  }
+
+  /** Ticks and receives from now on. */
+  start(n: HostedNode): void {
     n.slot = this.ticking.length;
     this.ticking.push(n);
     const list = this.byAddress.get(n.key);
     if (list) list.push(n);
     else this.byAddress.set(n.key, [n]);
-    this.byId.set(n.instanceId, n);
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */
   stop(n: HostedNode): void {
+    if (n.slot < 0) return;
     const last = this.ticking.pop()!;
     if (last !== n) {
       this.ticking[n.slot] = last;

@@ -2,7 +2,8 @@ import { cpus } from 'node:os';
 import { isAllowedStrategy } from '../create/index.js';
 import { STRATEGY_NAMES, type StrategyName } from '../create/strategy.js';
 import { GROUPS_LIMIT, SERVERS_LIMIT } from '../host/address.js';
-import { WORKERS_LIMIT } from '../host/host-pool.js';
+import { WORKERS_LIMIT } from '../cluster/host-pool.js';
+import { NATS_VERSIONS, type NatsVersion } from '../cluster/nats-version.js';
 
 /**
  * One churn scenario: #5824's situation — many R-replica groups created and deleted in parallel on
@@ -48,6 +49,14 @@ export interface ScenarioConfig {
   readonly observeNatsSeconds: number;
   /** A creator parked longer than this on a lock or reservation fails the run (harness failure). */
   readonly waitTimeoutMs: number;
+  /** The nats-server version modelled around the strategy; 'default': the one that shipped it (cas: 2.14.0). */
+  readonly natsVersion: NatsVersion | 'default';
+  /**
+   * 'synthetic': `callersPerCreate` first-time creators per (server, group). 'restart': NATS's real
+   * callers — the meta apply creates each replica once, then one replica's node is stopped (stream
+   * reset) and `callersPerCreate` restart callers (health check, reset goroutine) re-create it.
+   */
+  readonly workload: 'synthetic' | 'restart';
 }
 
 export const PRESET_NAMES = ['light', 'heavy'] as const;
@@ -82,6 +91,8 @@ export function defaultConfig(): ScenarioConfig {
     timeScaleMs: 10,
     observeNatsSeconds: 60,
     waitTimeoutMs: 30_000,
+    natsVersion: 'default',
+    workload: 'synthetic',
   };
 }
 
@@ -132,6 +143,8 @@ const FIELDS: Readonly<Record<keyof ScenarioConfig, (v: unknown, c: Record<strin
   timeScaleMs: (v) => num(v, 0.5, 10_000),
   observeNatsSeconds: (v) => num(v, 0, 86_400),
   waitTimeoutMs: (v) => num(v, 100, 3_600_000),
+  natsVersion: (v) => (v === 'default' || (NATS_VERSIONS as readonly unknown[]).includes(v) ? null : `one of default, ${NATS_VERSIONS.join(', ')}`),
+  workload: (v) => (v === 'synthetic' || v === 'restart' ? null : 'one of synthetic, restart'),
 };
 
 function int(v: unknown, lo: number, hi: number, hiName?: string): string | null {

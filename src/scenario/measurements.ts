@@ -1,5 +1,5 @@
 import { isOrphan } from '../cluster/cluster.js';
-import type { CensusEntry, CreateResult, DeleteResult, HostStats } from '../host/protocol.js';
+import type { CensusEntry, CreateResult, DeleteResult, HostStats } from '../cluster/protocol.js';
 import type { ScenarioConfig } from './config.js';
 import { machineFacts } from './machine.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND } from './observe.js';
@@ -38,9 +38,10 @@ export class Measurements {
   private readonly orphansSeen = new Set<number>();
   private readonly failureSamples: string[] = [];
 
-  noteCreate(server: number, group: number, r: CreateResult): void {
+  /** `epoch` separates a restart's re-creation (one legitimate new instance) from the first creation. */
+  noteCreate(server: number, group: number, r: CreateResult, epoch = ''): void {
     this.createLatencies.push(r.latencyMs);
-    const key = `${server}/${group}`;
+    const key = `${server}/${group}${epoch}`;
     const per = this.requestsPer.get(key) ?? { done: 0, ok: 0 };
     per.done++;
     if (r.ok) per.ok++;

@@ -1,5 +1,5 @@
 import { isOrphan, type Cluster } from '../cluster/cluster.js';
-import type { CensusEntry } from '../host/protocol.js';
+import type { CensusEntry } from '../cluster/protocol.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../raft/config.js';
 import { AbortableSleeps, withDeadline } from './abortable-sleeps.js';
 

@@ -1,5 +1,5 @@
 import { Cluster, isOrphan } from '../cluster/cluster.js';
-import { MESSAGES_PER_SECOND_MAX_DEFAULT } from '../host/protocol.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT } from '../cluster/protocol.js';
 import { PAUSE_COUNTERS } from '../create/pause.js';
 import { NATS_TIMING } from '../raft/config.js';
 import { SharedCounters } from '../shm/sync-primitives.js';
@@ -41,6 +41,7 @@ export async function measureOrphanRate(o: OrphanRateOptions): Promise<OrphanRat
       {
         seed: o.seed, servers, replicas: 3, workers: o.workers, groupsMax: o.groups, timeScaleMs: o.timeScaleMs, timing: NATS_TIMING,
         disk: 'fs', storeRoot: store.root, diskFaults: {}, entriesPerSecondPerGroup: 0, cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: MESSAGES_PER_SECOND_MAX_DEFAULT,
+        natsVersion: '2.10.18',
       },
       'racy',
     );

@@ -1,6 +1,7 @@
 import { Cluster, isOrphan } from '../cluster/cluster.js';
-import { HarnessFailure } from '../host/host-pool.js';
-import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../host/protocol.js';
+import { DEFAULT_VERSION } from '../cluster/nats-version.js';
+import { HarnessFailure } from '../cluster/host-pool.js';
+import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../cluster/protocol.js';
 import { NATS_TIMING } from '../raft/config.js';
 import { createRunStore } from '../storage/run-store.js';
 import { AbortableSleeps, afterAbort, withDeadline } from './abortable-sleeps.js';
@@ -66,6 +67,7 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
     logPath,
     waitTimeoutMs: cfg.waitTimeoutMs,
     messagesPerSecondMax: MESSAGES_PER_SECOND_MAX_DEFAULT,
+    natsVersion: cfg.natsVersion === 'default' ? DEFAULT_VERSION[cfg.strategy] : cfg.natsVersion,
   };
 }
 
@@ -152,16 +154,30 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: Iterator<PlannedGrou
     }
   })();
   const limiter = new CallLimiter(cfg.workers, CALLS_IN_FLIGHT_PER_WORKER);
-  const createGroup = (p: PlannedGroup): Promise<void> =>
+  const callers = (p: PlannedGroup, calls: readonly PlannedGroup['calls'][number][], epoch: string): Promise<void> =>
     Promise.all(
-      p.calls.map(async (call) => {
+      calls.map(async (call) => {
         if (call.delayMs > 0 && !(await sleeps.sleep(call.delayMs))) return;
         await limiter.run(call.worker, async () => {
           if (signal?.aborted) return; // interrupted while queued here: never issued
-          m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })));
+          m.noteCreate(call.server, p.group, await c.guard(c.create({ server: call.server, group: p.group, worker: call.worker })), epoch);
         });
       }),
     ).then(() => undefined);
+  const createGroup = async (p: PlannedGroup): Promise<void> => {
+    if (cfg.workload === 'synthetic') return callers(p, p.calls, '');
+    // NATS's real callers: the meta apply loop creates each replica once, inline (jetstream_cluster.go
+    // processClusterCreateConsumer → createRaftGroup); then a stream reset stops one replica's node and
+    // the health check's restartConsumer and the reset goroutine both re-create it (restart-workload).
+    const servers = [...new Set(p.calls.map((x) => x.server))];
+    for (const s of servers) {
+      const first = p.calls.find((x) => x.server === s)!;
+      await callers(p, [{ ...first, delayMs: 0 }], '');
+    }
+    const target = servers[0]!;
+    if (signal?.aborted || !(await c.guard(c.stopAssigned(target, p.group)))) return;
+    await callers(p, p.calls.filter((x) => x.server === target), 'restart');
+  };
   const deleteGroup = async (p: PlannedGroup): Promise<void> => {
     const del = await c.guard(c.deleteGroup(p.group));
     for (const r of del.results) m.noteDelete(r);

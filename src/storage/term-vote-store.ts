@@ -5,7 +5,8 @@ import type { RaftLogSink } from './raft-log.js';
 /**
  * Write-failure counters for `tav.idx`, a plain object so a host can sum many stores' counters.
  * Invariants: `enoent + other === transient + persistent` (every failure has one cause and one
- * class) and `warnLogged + warnSuppressed === enoent + other` (every failure has one WRN decision).
+ * class) and `warnLogged + warnSuppressed + unlogged === enoent + other` (every failure has one
+ * log decision).
  */
 export interface TavFailureCounters {
   /** Failures whose code was ENOENT (the directory was removed: #5824). */
@@ -20,11 +21,13 @@ export interface TavFailureCounters {
   warnLogged: number;
   /** WRN lines swallowed by the 1 s rate limit. */
   warnSuppressed: number;
+  /** Failures the modelled version does not log at all (2.10.x: a Closed node's failed write). */
+  unlogged: number;
 }
 
 /** A zeroed {@link TavFailureCounters}. */
 export function newTavFailureCounters(): TavFailureCounters {
-  return { enoent: 0, other: 0, transient: 0, persistent: 0, warnLogged: 0, warnSuppressed: 0 };
+  return { enoent: 0, other: 0, transient: 0, persistent: 0, warnLogged: 0, warnSuppressed: 0, unlogged: 0 };
 }
 
 /** How the host classifies a failure at the moment it happens. */
@@ -82,6 +85,13 @@ export interface TermVoteStoreOptions {
   log: RaftLogSink;
   /** Optional shared WRN limiter (see {@link StatementRateLimiter}); default: one per store. */
   warnLimiter?: StatementRateLimiter;
+  /**
+   * Called once per failure, after `classify`: false if the modelled version logs nothing for it
+   * (v2.10.18 logs only `err != nil && !n.isClosed()`, raft.go:3890). Default: always logged.
+   */
+  logs?: (cls: TavFailureClass) => boolean;
+  /** Called once per failure with the error (the host sets NATS's write-error state from it). */
+  onError?: (e: unknown, cls: TavFailureClass) => void;
 }
 
 /**
@@ -153,6 +163,11 @@ export class TermVoteStore {
     }
     if (cls === 'transient') counters.transient++;
     else counters.persistent++;
+    this.opts.onError?.(e, cls);
+    if (this.opts.logs && !this.opts.logs(cls)) {
+      counters.unlogged++;
+      return;
+    }
 
     const err = goErrorText(e);
     // NATS (setWriteErrLocked): os.IsNotExist → "Resource not found", not rate limited, not disabling.

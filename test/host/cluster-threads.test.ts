@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Cluster, isOrphan } from '../../src/cluster/cluster.js';
 import { PAUSE_COUNTERS } from '../../src/create/pause.js';
 import { groupNameOf } from '../../src/host/address.js';
-import type { CensusEntry } from '../../src/host/protocol.js';
+import type { CensusEntry } from '../../src/cluster/protocol.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
 import { createRunStore, type RunStore } from '../../src/storage/run-store.js';
 import { testHostConfig } from '../fixtures/host-config.js';

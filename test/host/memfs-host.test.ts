@@ -11,19 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { hooksFromPause } from '../../src/cluster/pause-hooks.js';
+import type { CensusEntry, CreateResult } from '../../src/cluster/protocol.js';
 import { PAUSE_COUNTERS } from '../../src/create/pause.js';
 import type { StrategyName } from '../../src/create/strategy.js';
-import { SimClock } from '../../src/env/clock.js';
 import { groupNameOf } from '../../src/host/address.js';
-import { createRunBuffers } from '../../src/host/host-pool.js';
-import { NodeHost } from '../../src/host/node-host.js';
-import type { CensusEntry, CreateResult, HostConfig, RunBuffers } from '../../src/host/protocol.js';
-import { NATS_TICK_MS, NATS_TIMING } from '../../src/raft/config.js';
-import { SharedIntTable } from '../../src/shm/shared-int-table.js';
+import { NATS_TIMING } from '../../src/raft/config.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
-import { MemDisk } from '../../src/storage/mem-disk.js';
-import { MemoryLogSink } from '../../src/storage/raft-log.js';
-import { testHostConfig } from '../fixtures/host-config.js';
+import { create, makeRig, remove, settle, tick, type Rig } from '../fixtures/model-rig.js';
 
 /** Ticks run after the delete: 3,000 ticks = 300 NATS seconds. */
 const TICKS_AFTER_DELETE = 3_000;
@@ -53,100 +48,39 @@ function failureBounds(ticks: number): { min: number; max: number; campaignsMin:
   return { min: 2 * campaignsMin, max: 2 * campaignsMax, campaignsMin, campaignsMax };
 }
 
-interface Rig {
-  readonly host: NodeHost;
-  readonly config: HostConfig;
-  readonly buffers: RunBuffers;
-  readonly clock: SimClock;
-  readonly disk: MemDisk;
-  readonly log: MemoryLogSink;
-  readonly tickMs: number;
-}
-
-function makeRig(): Rig {
-  const config = testHostConfig({ storeRoot: '/store', workers: 1, disk: 'memfs', logPath: '' });
-  const buffers = createRunBuffers(config);
-  const clock = new SimClock();
-  const disk = new MemDisk();
-  const log = new MemoryLogSink();
-  const host = new NodeHost({
-    workerId: 0,
-    config,
-    buffers,
-    transport: {
-      send: () => {
-        throw new Error('single worker: nothing to send');
-      },
-    },
-    disk,
-    clock,
-    log,
-  });
-  return { host, config, buffers, clock, disk, log, tickMs: (config.timeScaleMs * NATS_TICK_MS) / 1000 };
-}
-
-/** Everything the host changes when an I/O chain makes progress (routes, delivers, writes, fails). */
-function progressSignature(host: NodeHost): string {
-  const s = host.stats();
-  return [s.messagesSent, s.messagesDelivered, s.messagesDropped, s.tavWrites, s.tav.enoent, s.tav.other].join('/');
-}
-
-/**
- * Waits until no ready I/O chain is left. `quiesce()` awaits the chains pending when it is called;
- * a chain that finishes and spawns another one (a write, then routing that makes a peer write)
- * always routes or delivers a message, so an unchanged signature after a quiesce means none is left.
- */
-async function settle(host: NodeHost): Promise<void> {
-  for (let round = 0; round < 1_000; round++) {
-    const before = progressSignature(host);
-    await host.quiesce();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (progressSignature(host) === before) return;
-  }
-  throw new Error('I/O did not settle within 1,000 rounds');
-}
-
-async function tick(rig: Rig): Promise<void> {
-  rig.clock.advanceMs(rig.tickMs);
-  rig.host.tickAll();
-  await settle(rig.host);
-}
-
 /** Two paused creators of (S0, g0) in this isolate, plus the plain creates of S1 and S2. */
 async function createGroup0(rig: Rig, strategy: StrategyName): Promise<CreateResult[]> {
   const ctl = new SharedCounters(PAUSE_COUNTERS);
   const pause = { ctl: ctl.buffer, callers: 2, timeoutMs: PAUSE_TIMEOUT_MS };
   const r = await Promise.all([
-    rig.host.create(0, 0, strategy, pause),
-    rig.host.create(0, 0, strategy, pause),
-    rig.host.create(1, 0, strategy),
-    rig.host.create(2, 0, strategy),
+    create(rig, 0, 0, strategy, hooksFromPause(strategy, pause)),
+    create(rig, 0, 0, strategy, hooksFromPause(strategy, pause)),
+    create(rig, 1, 0, strategy),
+    create(rig, 2, 0, strategy),
   ]);
-  await settle(rig.host);
+  await settle(rig);
   return r;
 }
 
 async function tickUntilLeader(rig: Rig): Promise<number> {
   for (let t = 1; t <= ELECTION_TICKS_MAX; t++) {
     await tick(rig);
-    if (rig.host.census().some((e) => e.role === 'leader')) return t;
+    if (rig.model.census().some((e) => e.role === 'leader')) return t;
   }
   throw new Error(`no leader after ${ELECTION_TICKS_MAX} ticks`);
 }
 
 /** NATS's delete: for each server, `Delete()` the instance its assignment references. */
 async function deleteGroup0(rig: Rig, strategy: StrategyName): Promise<number[]> {
-  const { config, buffers, host } = rig;
-  const assignments = new SharedIntTable(config.servers * config.groupsMax, buffers.assignments);
   const deleted: number[] = [];
-  for (let server = 0; server < config.servers; server++) {
-    const id = assignments.get(server * config.groupsMax + 0);
+  for (let server = 0; server < rig.config.servers; server++) {
+    const id = rig.tables.assigned(server, 0);
     assert.notEqual(id, 0, `S${server} has an assignment for g0`);
-    const r = await host.delete(server, 0, id, strategy);
+    const r = await remove(rig, server, 0, id, strategy);
     assert.ok(r.ok, JSON.stringify(r));
     deleted.push(id);
   }
-  await settle(host);
+  await settle(rig);
   return deleted;
 }
 
@@ -173,7 +107,7 @@ interface RacySummary {
  */
 async function racyScenario(): Promise<RacySummary> {
   const rig = makeRig();
-  const { host, log } = rig;
+  const { model: host, log } = rig;
   const r = await createGroup0(rig, 'racy');
   assert.ok(r.every((x) => x.ok), JSON.stringify(r));
   const [a, b] = r as [Extract<CreateResult, { ok: true }>, Extract<CreateResult, { ok: true }>];
@@ -257,8 +191,8 @@ describe('memfs, one thread, simulated time: the #5824 duplicate', () => {
 
   for (const strategy of ['cas', 'inflight', 'locked'] as const) {
     test(`${strategy}: two creators of (S0, g0) resolve to one instance; nothing survives the delete`, async () => {
-      const rig = makeRig();
-      const { host, log } = rig;
+      const rig = makeRig({ natsVersion: strategy === 'locked' ? '2.10.28' : '2.14.0' });
+      const { model: host, log } = rig;
       const r = await createGroup0(rig, strategy);
       assert.ok(r.every((x) => x.ok), JSON.stringify(r));
       const [a, b] = r as [Extract<CreateResult, { ok: true }>, Extract<CreateResult, { ok: true }>];
@@ -275,14 +209,40 @@ describe('memfs, one thread, simulated time: the #5824 duplicate', () => {
       for (let t = 0; t < TICKS_AFTER_DELETE; t++) await tick(rig);
 
       assert.deepEqual(host.census(), []);
-      assert.equal(host.hosted, 0);
+      assert.equal(host.core.size, 0);
       const stats = host.stats();
       assert.deepEqual(
         { ...stats.tav },
-        { enoent: 0, other: 0, transient: 0, persistent: 0, warnLogged: 0, warnSuppressed: 0 },
+        { enoent: 0, other: 0, transient: 0, persistent: 0, warnLogged: 0, warnSuppressed: 0, unlogged: 0 },
         'zero tav.idx failures',
       );
       assert.deepEqual(log.rendered(), [], 'no ERR or WRN lines');
     });
   }
+});
+
+describe('memfs: an orphan that was leading steps down on lost quorum', () => {
+  test('racy: the unreferenced twin leads at the delete, then steps down within 2 lost-quorum checks and fails every campaign', async () => {
+    const t = NATS_TIMING;
+    for (let seed = 1; seed <= 60; seed++) {
+      const rig = makeRig({ seed });
+      const r = await createGroup0(rig, 'racy');
+      assert.ok(r.every((x) => x.ok));
+      await tickUntilLeader(rig);
+      const assigned = rig.tables.assigned(0, 0);
+      const orphan = rig.model.census().find((e) => e.server === 0 && e.instanceId !== assigned);
+      if (!orphan || orphan.role !== 'leader') continue;
+      await deleteGroup0(rig, 'racy');
+      let ticks = 0;
+      while (rig.model.census()[0]!.role === 'leader' && ticks < 2 * t.lostQuorumTicks + 1) {
+        await tick(rig);
+        ticks++;
+      }
+      assert.notEqual(rig.model.census()[0]!.role, 'leader', `seed ${seed}: the orphaned leader stepped down (after ${ticks} ticks)`);
+      for (let k = 0; k < t.electionTimeoutMaxTicks + 1; k++) await tick(rig);
+      assert.ok(rig.model.stats().tav.persistent >= 2, 'then it campaigns and fails its writes');
+      return;
+    }
+    assert.fail('no seed in 1..60 made the unreferenced twin the leader');
+  });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Cluster } from '../../src/cluster/cluster.js';
-import type { CensusEntry, HostStats } from '../../src/host/protocol.js';
+import type { CensusEntry, HostStats } from '../../src/cluster/protocol.js';
 import { NATS_TIMING } from '../../src/raft/config.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND, lonelyOrphans, observeOrphans, SETTLE_NATS_SECONDS } from '../../src/scenario/observe.js';
 

@@ -103,7 +103,7 @@ void test('an orphan writing through TermVoteStore into a FileLogSink leaves a g
     const text = await readFile(path, 'utf8');
     assert.equal(text.match(/\[ERR\] RAFT \[nodeA001 - G\] Resource not found/g)?.length, 6);
     assert.equal(text.match(/\[WRN\] RAFT \[nodeA001 - G\] Error writing term and vote file for "G"/g)?.length, 3);
-    assert.deepEqual(counters, { enoent: 6, other: 0, transient: 0, persistent: 6, warnLogged: 3, warnSuppressed: 3 });
+    assert.deepEqual(counters, { enoent: 6, other: 0, transient: 0, persistent: 6, warnLogged: 3, warnSuppressed: 3, unlogged: 0 });
   } finally {
     await run.cleanup();
   }

@@ -107,7 +107,7 @@ void test('ENOENT after the dir is removed: counted by cause and class, ERR then
   const f = await fixture();
   await f.disk.rm(groupDir(ROOT, 'S1', GROUP));
   assert.equal(await f.store.write(tav(5, 'nodeA001')), false);
-  assert.deepEqual(f.counters, { enoent: 1, other: 0, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0 });
+  assert.deepEqual(f.counters, { enoent: 1, other: 0, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0, unlogged: 0 });
   assert.deepEqual(f.log.rendered(), [ERR_LINE, WRN_LINE]);
 
   f.setClass('transient');
@@ -129,7 +129,7 @@ void test('ERR every time, WRN at most once per 1 s of NATS time per node', asyn
   f.clock.advanceMs(0.001); // exactly 1 NATS second: the entry has expired
   await f.store.write(tav(2, 'nodeA001'));
   assert.deepEqual(f.log.rendered().slice(4), [ERR_LINE, WRN_LINE]);
-  assert.deepEqual(f.counters, { enoent: 4, other: 0, transient: 0, persistent: 4, warnLogged: 2, warnSuppressed: 2 });
+  assert.deepEqual(f.counters, { enoent: 4, other: 0, transient: 0, persistent: 4, warnLogged: 2, warnSuppressed: 2, unlogged: 0 });
   // Invariants the host may rely on.
   const c = f.counters;
   assert.equal(c.enoent + c.other, c.transient + c.persistent);
@@ -180,7 +180,7 @@ void test('other errors: counted as other, WRN with their message, no ERR', asyn
   assert.deepEqual(f.log.rendered(), [
     `[WRN] RAFT [nodeA001 - ${GROUP}] Error writing term and vote file for "${GROUP}": write ${TAV}: input/output error`,
   ]);
-  assert.deepEqual(f.counters, { enoent: 0, other: 1, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0 });
+  assert.deepEqual(f.counters, { enoent: 0, other: 1, transient: 0, persistent: 1, warnLogged: 1, warnSuppressed: 0, unlogged: 0 });
 });
 
 void test('never throws: odd rejections, a throwing classifier, a throwing log', async () => {

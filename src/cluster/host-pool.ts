@@ -2,9 +2,10 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { createServerShmBuffers } from '../shm/server-shm.js';
 import { newIdSource } from '../shm/shared-registry.js';
-import { SharedIntTable } from '../shm/shared-int-table.js';
-import { GROUPS_LIMIT, SERVERS_LIMIT } from './address.js';
-import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats, HostTask, RunBuffers } from './protocol.js';
+import { RunTables } from '../shm/run-tables.js';
+import { GROUPS_LIMIT, SERVERS_LIMIT } from '../host/address.js';
+import { NATS_VERSIONS } from './nats-version.js';
+import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats, HostTask, RunBuffers, StopResult } from './protocol.js';
 
 /** A worker died or failed outside a task: the run cannot be trusted any more. */
 export class HarnessFailure extends Error {
@@ -100,6 +101,10 @@ export class HostPool {
     return this.runPinned(worker, task) as Promise<DeleteResult>;
   }
 
+  stop(worker: number, task: Extract<HostTask, { op: 'stop' }>): Promise<StopResult> {
+    return this.runPinned(worker, task) as Promise<StopResult>;
+  }
+
   async census(): Promise<CensusEntry[]> {
     const parts = await this.broadcast({ op: 'census' });
     return (parts as CensusEntry[][]).flat();
@@ -166,8 +171,7 @@ export function createRunBuffers(config: HostConfig): RunBuffers {
   const ids = newIdSource();
   return {
     servers: Array.from({ length: config.servers }, (_, s) => createServerShmBuffers(`S${s}`, { capacity: registryCapacity(config.groupsMax) }, ids)),
-    assignments: new SharedIntTable(config.servers * config.groupsMax, undefined, 'assignment table').buffer,
-    directory: new SharedIntTable(config.groupsMax * config.servers * config.workers, undefined, 'hosting directory').buffer,
+    tables: new RunTables(config).buffers,
   };
 }
 
@@ -186,6 +190,7 @@ function validatePoolConfig(c: HostConfig): void {
   intIn('groupsMax', c.groupsMax, 1, GROUPS_LIMIT);
   if (c.disk === 'memfs' && c.workers !== 1) throw new RangeError(`disk memfs needs workers = 1 (a memfs volume is per thread), got workers = ${c.workers}`);
   if (!(c.timeScaleMs > 0 && c.timeScaleMs <= 10_000)) throw new RangeError(`timeScaleMs must be in (0, 10000], got ${String(c.timeScaleMs)}`);
+  if (!(NATS_VERSIONS as readonly string[]).includes(c.natsVersion)) throw new RangeError(`natsVersion must be one of ${NATS_VERSIONS.join(', ')}, got ${JSON.stringify(c.natsVersion)}`);
   if (!(c.cpuBusyShare >= 0 && c.cpuBusyShare <= 0.9)) throw new RangeError(`cpuBusyShare must be in [0, 0.9], got ${String(c.cpuBusyShare)}`);
 }
 

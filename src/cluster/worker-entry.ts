@@ -1,4 +1,4 @@
-// Piscina worker shell: builds this thread's NodeHost on 'init' and routes every later task to it.
+// Piscina worker shell: builds this thread's ServerModel on 'init' and routes every later task to it.
 // Nothing else lives here (DESIGN §4: worker entry files only wire a port to a driver).
 import { createHostFromInit, handleHostTask } from './worker-driver.js';
 import type { HostTask } from './protocol.js';

@@ -5,10 +5,14 @@ import { FsDisk } from '../storage/fs-disk.js';
 import { MemDisk } from '../storage/mem-disk.js';
 import { FileLogSink, NullLogSink, type RaftLogSink } from '../storage/raft-log.js';
 import type { Disk } from '../storage/disk.js';
-import { NodeHost } from './node-host.js';
+import { createRaftGroup } from './create-raft-group.js';
+import { deleteNode } from './delete-node.js';
+import { hooksFromPause } from './pause-hooks.js';
 import type { HostConfig, HostTask, MessagePortLike, Wire } from './protocol.js';
+import { ServerModel } from './server-model.js';
+import { stopNode } from './stop-node.js';
 
-let host: NodeHost | null = null;
+let model: ServerModel | null = null;
 let log: RaftLogSink = new NullLogSink();
 let ports: readonly (MessagePortLike | null)[] = [];
 
@@ -25,10 +29,10 @@ export function logFor(cfg: HostConfig, workerId: number): RaftLogSink {
 }
 
 export async function createHostFromInit(task: Extract<HostTask, { op: 'init' }>): Promise<{ workerId: number }> {
-  if (host) throw new Error(`worker ${host.workerId} initialised twice`);
+  if (model) throw new Error(`worker ${model.workerId} initialised twice`);
   log = logFor(task.config, task.workerId);
   ports = task.ports;
-  const h = new NodeHost({
+  const m = new ServerModel({
     workerId: task.workerId,
     config: task.config,
     buffers: task.buffers,
@@ -37,24 +41,26 @@ export async function createHostFromInit(task: Extract<HostTask, { op: 'init' }>
     log,
     transport: { send: (w, batch) => ports[w]?.postMessage(batch) },
   });
-  for (const p of ports) p?.on('message', (batch) => h.receive(batch as Wire[]));
-  h.startTicking();
-  host = h;
+  for (const p of ports) p?.on('message', (batch) => m.driver.receive(batch as Wire[]));
+  m.driver.startTicking();
+  model = m;
   return { workerId: task.workerId };
 }
 
 export async function handleHostTask(task: Exclude<HostTask, { op: 'init' }>): Promise<unknown> {
-  const h = host;
-  if (!h) throw new Error(`task ${task.op} before init`);
+  const m = model;
+  if (!m) throw new Error(`task ${task.op} before init`);
   switch (task.op) {
     case 'create':
-      return h.create(task.server, task.group, task.strategy, task.pause);
+      return createRaftGroup(m, task.server, task.group, task.strategy, hooksFromPause(task.strategy, task.pause));
     case 'delete':
-      return h.delete(task.server, task.group, task.instanceId, task.strategy);
+      return deleteNode(m, task.server, task.group, task.instanceId, task.strategy);
+    case 'stop':
+      return stopNode(m, task.server, task.group, task.instanceId, task.strategy);
     case 'census':
-      return h.census();
+      return m.census();
     case 'stats':
-      return h.stats();
+      return m.stats();
     case 'crash':
       // Test hook: an uncaught exception outside any task, as a real bug in a worker would be.
       setImmediate(() => {
@@ -62,10 +68,10 @@ export async function handleHostTask(task: Exclude<HostTask, { op: 'init' }>): P
       });
       return { crashing: true };
     case 'shutdown':
-      await h.quiesce();
+      await m.quiesce();
       for (const p of ports) p?.close();
       await log.close();
-      host = null;
+      model = null;
       return { stopped: true };
   }
 }

@@ -1,7 +1,9 @@
 import type { StrategyName } from '../create/strategy.js';
-import type { RaftMessage } from '../raft/types.js';
+export type { Wire } from '../host/wire.js';
+import type { NatsVersion } from './nats-version.js';
 import type { RaftTiming } from '../raft/config.js';
 import type { LockStats } from '../shm/futex-mutex.js';
+import type { RunTableBuffers } from '../shm/run-tables.js';
 import type { ServerShmBuffers } from '../shm/server-shm.js';
 import type { FaultyDiskConfig } from '../storage/faulty-disk.js';
 import type { TavFailureCounters } from '../storage/term-vote-store.js';
@@ -46,21 +48,22 @@ export interface HostConfig {
    * message storm (every twin answers, every twin leads) that would otherwise exhaust the heap.
    */
   readonly messagesPerSecondMax: number;
+  /** The nats-server version whose behaviour around the strategy is modelled (src/cluster/nats-version.ts). */
+  readonly natsVersion: NatsVersion;
 }
 
 /** Shared memory of a run, created by the main thread and attached by every worker. */
 export interface RunBuffers {
   readonly servers: readonly ServerShmBuffers[];
-  /** `rg.node` per (server, group): cell server * groupsMax + group holds an instance id or 0. */
-  readonly assignments: SharedArrayBuffer;
-  /** Live instances per (group, server, worker): cell (group * servers + server) * workers + worker. */
-  readonly directory: SharedArrayBuffer;
+  /** The assignment table and hosting directory (see shm/run-tables.ts). */
+  readonly tables: RunTableBuffers;
 }
 
 export type HostTask =
   | { readonly op: 'init'; readonly workerId: number; readonly config: HostConfig; readonly buffers: RunBuffers; readonly ports: readonly (MessagePortLike | null)[] }
   | { readonly op: 'create'; readonly server: number; readonly group: number; readonly strategy: StrategyName; readonly pause?: CreatePause }
   | { readonly op: 'delete'; readonly server: number; readonly group: number; readonly instanceId: number; readonly strategy: StrategyName }
+  | { readonly op: 'stop'; readonly server: number; readonly group: number; readonly instanceId: number; readonly strategy: StrategyName }
   | { readonly op: 'census' }
   | { readonly op: 'stats' }
   | { readonly op: 'crash'; readonly reason: string }
@@ -87,6 +90,8 @@ export interface MessagePortLike {
 export type CreateResult =
   | { readonly ok: true; readonly instanceId: number; readonly built: boolean; readonly overwrote: number; readonly waits: number; readonly latencyMs: number; readonly workerId: number }
   | { readonly ok: false; readonly error: string; readonly code: string; readonly latencyMs: number; readonly workerId: number };
+
+export type StopResult = { readonly ok: boolean };
 
 export type DeleteResult =
   | { readonly ok: true; readonly latencyMs: number }
@@ -133,9 +138,3 @@ export interface HostStats {
   readonly heapUsedBytes: number;
 }
 
-/** A Raft message on the wire between workers, addressed to (server, group). */
-export interface Wire {
-  readonly g: number;
-  readonly s: number;
-  readonly m: RaftMessage;
-}
