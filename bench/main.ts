@@ -20,7 +20,6 @@ import { microTargets } from './micro/targets.js';
 import { renderHostMarkdown, runHostBench } from './host/run.js';
 import { runTorture } from './torture/run.js';
 import { BENCH_SIZES, calibrationPhase } from './scenario/calibration.js';
-import { writeBenchHtml } from './report/html.js';
 
 /**
  * What every part of the bench found, folded into ONE exit code by exitCodeFor (the table shared
@@ -237,7 +236,8 @@ async function main(): Promise<ExitCode> {
   const md = `${header}\n${sections.join('\n')}${notesMd(tally)}`;
   console.log(`\n${md}`);
   const written = await writeReports({ 'latest.json': `${JSON.stringify(result, null, 2)}\n`, 'latest.md': md });
-  if (written) await writeBenchHtml(opts.out, result); // also appends <out>/history.jsonl
+  // The HTML renderer pulls in vega: loaded only once there is a report to draw.
+  if (written) await (await import('./report/html.js')).writeBenchHtml(opts.out, result); // also appends <out>/history.jsonl
   if (written) console.log(`wrote ${join(opts.out, 'latest.json')} and ${join(opts.out, 'latest.md')} in ${wallSeconds.toFixed(0)} s`);
   return written || code !== EXIT.ok ? code : EXIT.harnessFailure;
 }

@@ -3,7 +3,6 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultBase, isDirty, repoRoot, resolveCommit } from '../gate/git.js';
 import { renderMarkdown } from '../gate/markdown.js';
-import { writeGateOutputs } from '../gate/outputs.js';
 import type { GateStatus } from '../gate/result.js';
 import { runGate, type GateOptions } from '../gate/run-gate.js';
 import { DEFAULT_SETTINGS } from '../gate/verdict.js';
@@ -131,6 +130,9 @@ export async function gateCommand(raw: Record<string, unknown>): Promise<ExitCod
   const r = await runGate(options, signal, (line) => err.write(`  ${line}\n`));
   const code = gateExitCode(r.status, options.strict);
   const result = { ...r, exitCode: code };
+  // Loaded only here: the renderers pull in vega (hundreds of modules), which `raftrace run` must not
+  // pay for at start-up (nor open under a small `ulimit -n`).
+  const { writeGateOutputs } = await import('../gate/outputs.js');
   const files = await writeGateOutputs(outDir, result);
   process.stdout.write(renderMarkdown(result));
   err.write(`wrote ${files.join(', ')}\n`);

@@ -134,5 +134,5 @@ void test('NullLogSink keeps nothing, and a store logging to it still counts eve
   });
   assert.equal(await store.write(new Uint8Array(16)), false);
   assert.equal(await store.write(new Uint8Array(16)), false);
-  assert.deepEqual(counters, { enoent: 2, other: 0, transient: 0, persistent: 2, warnLogged: 1, warnSuppressed: 1 });
+  assert.deepEqual(counters, { enoent: 2, other: 0, transient: 0, persistent: 2, unlogged: 0, warnLogged: 1, warnSuppressed: 1 });
 });
