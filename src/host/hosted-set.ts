@@ -1,4 +1,5 @@
 import type { HostedNode } from './hosted-node.js';
+import { TimerWheel } from './timer-wheel.js';
 
 /**
  * The instances one worker hosts, indexed three ways. Invariants: a node is in `byId` from its
@@ -8,6 +9,8 @@ import type { HostedNode } from './hosted-node.js';
 export class HostedSet {
   /** Dense, for the tick loop; swap-remove keeps removal O(1). */
   readonly ticking: HostedNode[] = [];
+  /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
+  readonly wheel = new TimerWheel();
   private readonly byAddress = new Map<number, HostedNode[]>();
   private readonly byId = new Map<number, HostedNode>();
 
@@ -46,7 +49,9 @@ export class HostedSet {
   stop(n: HostedNode): void {
     if (n.slot < 0) return;
     const last = this.ticking.pop()!;
+    this.wheel.cancel(n.slot);
     if (last !== n) {
+      this.wheel.move(last.slot, n.slot);
       this.ticking[n.slot] = last;
       last.slot = n.slot;
     }
