@@ -29,7 +29,6 @@ export interface TermVoteFileDeps {
  * from then on the host drops its append entries (raft.go:3159).
  */
 export class TermVoteFile implements TermVoteWriter {
-  private last: Uint8Array | null = null;
   private readonly store: TermVoteStore;
 
   constructor(
@@ -39,7 +38,7 @@ export class TermVoteFile implements TermVoteWriter {
     private readonly profile: VersionProfile,
     private readonly deps: TermVoteFileDeps,
   ) {
-    const disk = profile.tavWriter === 'atomic-skip' ? atomicRenameDisk(deps.disk) : deps.disk;
+    const disk = profile.tavWriter === 'atomic-skip' ? atomicRenameDiskOf(deps.disk) : deps.disk;
     this.store = new TermVoteStore({
       disk,
       path,
@@ -60,10 +59,12 @@ export class TermVoteFile implements TermVoteWriter {
   async write(term: number, vote: string): Promise<boolean> {
     const full = encodeTermVote({ term, vote });
     if (this.profile.tavWriter === 'async-16') return this.store.write(full);
-    const bytes = full.subarray(0, 8 + vote.length);
-    if (this.last && equal(this.last, bytes)) return true; // n.wtv: unchanged, not written
-    const ok = await this.store.write(bytes);
-    this.last = ok ? bytes : null;
+    // n.wtv: unchanged, not written. Kept on the node as (term, vote), which the bytes encode one to one.
+    const n = this.n;
+    if (n.tavLastTerm === term && n.tavLastVote === vote) return true;
+    const ok = await this.store.write(full.subarray(0, 8 + vote.length));
+    n.tavLastTerm = ok ? term : -1;
+    n.tavLastVote = ok ? vote : '';
     return ok;
   }
 
@@ -76,10 +77,12 @@ export class TermVoteFile implements TermVoteWriter {
   }
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** One temp-and-rename wrapper per disk (not one per node). */
+const atomicDisks = new WeakMap<Disk, Disk>();
+function atomicRenameDiskOf(d: Disk): Disk {
+  let a = atomicDisks.get(d);
+  if (!a) atomicDisks.set(d, (a = atomicRenameDisk(d)));
+  return a;
 }
 
 /** A disk whose writeFile is temp file + rename (the #5848 writer): two operations, each through the disk. */

@@ -39,6 +39,8 @@ export interface HostCoreDeps {
 
 export interface CoreCounters {
   ticks: number;
+  /** Node ticks run: due timers fired (and, in 'every' mode, every started node each tick). */
+  nodesTicked: number;
   tickMsMax: number;
   tickMsTotal: number;
   messagesSent: number;
@@ -61,7 +63,7 @@ const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.typ
  */
 export class HostCore {
   readonly counters: CoreCounters = {
-    ticks: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
+    ticks: 0, nodesTicked: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
     messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0,
   };
   readonly safetySamples: string[] = [];
@@ -209,6 +211,7 @@ export class HostCore {
   }
 
   private tickOne(n: HostedNode, now: number, fx: Effects): void {
+    this.counters.nodesTicked++;
     try {
       if (!this.every) this.due.bringUp(n, now - 1);
       this.due.synced(n, now); // before tick(): a tick that throws was still applied
@@ -257,7 +260,7 @@ export class HostCore {
     }
     const s = serverOfNodeId(m.to);
     const { workers, workerId, directory } = this.deps;
-    const t = isReply(m) ? (n.askers?.get(m.to) ?? 0) : 0;
+    const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
     let wire: Wire | null = null; // only a message that leaves the worker gets an envelope
     let sent = false;
     for (let w = 0; w < workers; w++) {
@@ -299,11 +302,17 @@ export class HostCore {
 
   /** To every live instance at `key`, or only instance `to` for a reply (a twin's reply is not for this one). */
   private deliverOne(key: number, m: RaftMessage, from: number, to: number): void {
-    const list = this.set.at(key);
-    if (!list) {
+    const at = this.set.at(key);
+    if (at === undefined) {
       this.counters.messagesDropped++; // its instance stopped while the message was in flight
       return;
     }
+    if (!Array.isArray(at)) {
+      const n = at as HostedNode;
+      if (to === 0 || to === n.instanceId) this.stepOne(n, m, from);
+      return;
+    }
+    const list = at as readonly HostedNode[];
     for (let k = 0; k < list.length; k++) {
       const n = list[k]!;
       if (to !== 0 && to !== n.instanceId) continue;
@@ -330,7 +339,10 @@ export class HostCore {
       this.counters.messagesDropped++; // NATS: a node with a write error drops append entries
       return;
     }
-    if (!isReply(m)) (n.askers ??= new Map()).set(m.from, from);
+    if (!isReply(m)) {
+      const i = n.raft.peers.indexOf(m.from);
+      if (i >= 0) (n.askers ??= new Array<number>(n.raft.peers.length).fill(0))[i] = from;
+    }
     try {
       if (!this.every) this.due.bringUp(n, this.now);
       n.raft.step(m);

@@ -11,7 +11,8 @@ export class HostedSet {
   readonly ticking: HostedNode[] = [];
   /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
   readonly wheel = new TimerWheel();
-  private readonly byAddress = new Map<number, HostedNode[]>();
+  /** The one live instance at a key, or (only while the race duplicated it) an array of them. */
+  private readonly byAddress = new Map<number, HostedNode | HostedNode[]>();
   private readonly byId = new Map<number, HostedNode>();
 
   get size(): number {
@@ -22,8 +23,8 @@ export class HostedSet {
     return this.byId.get(instanceId);
   }
 
-  /** Live instances of the (server, group) key, duplicates included; undefined if none. */
-  at(key: number): readonly HostedNode[] | undefined {
+  /** Live instances of the (server, group) key: one node, an array of duplicates, or undefined if none. */
+  at(key: number): HostedNode | readonly HostedNode[] | undefined {
     return this.byAddress.get(key);
   }
 
@@ -40,9 +41,10 @@ export class HostedSet {
   start(n: HostedNode): void {
     n.slot = this.ticking.length;
     this.ticking.push(n);
-    const list = this.byAddress.get(n.key);
-    if (list) list.push(n);
-    else this.byAddress.set(n.key, [n]);
+    const at = this.byAddress.get(n.key);
+    if (at === undefined) this.byAddress.set(n.key, n);
+    else if (Array.isArray(at)) at.push(n);
+    else this.byAddress.set(n.key, [at, n]);
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */
@@ -56,9 +58,13 @@ export class HostedSet {
       last.slot = n.slot;
     }
     n.slot = -1;
-    const list = this.byAddress.get(n.key)!;
-    list.splice(list.indexOf(n), 1);
-    if (list.length === 0) this.byAddress.delete(n.key);
+    const at = this.byAddress.get(n.key)!;
+    if (!Array.isArray(at)) {
+      this.byAddress.delete(n.key);
+    } else {
+      at.splice(at.indexOf(n), 1);
+      if (at.length === 1) this.byAddress.set(n.key, at[0]!);
+    }
   }
 
   forget(instanceId: number): void {
