@@ -22,6 +22,8 @@ export interface HostBenchOptions {
   readonly disk?: BenchDisk;
   /** Which sections to run; default all. */
   readonly sections?: readonly HostSection[];
+  /** Tick modes of the one- and two-worker sections; default both ('every' first, then 'due'). */
+  readonly modes?: readonly TickMode[];
 }
 
 export interface HostTargetCheck {
@@ -84,18 +86,19 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
   const disk = opts.disk ?? 'memfs';
   const want = new Set(opts.sections ?? HOST_SECTIONS);
   const r = plan.repeats;
+  const modes = opts.modes ?? (['every', 'due'] as const);
   const oneWorker: CaseResult[] = [];
   const twoWorkers: CaseResult[] = [];
   const million: CaseResult[] = [];
   const scaling: CaseResult[] = [];
   for (const nodes of want.has('one') ? plan.oneWorkerNodes : []) {
-    for (const mode of ['every', 'due'] as const) {
+    for (const mode of modes) {
       progress(`host: 1 worker, ${nodes} nodes, tick ${mode} (${disk})…`);
       oneWorker.push(await runCase({ nodes, workers: 1, repeats: r, ticksPerRepeat: 100, warmupTicks: 20 }, variant(mode, disk), progress));
     }
   }
   for (const nodes of want.has('two') ? plan.twoWorkerNodes : []) {
-    for (const mode of ['every', 'due'] as const) {
+    for (const mode of modes) {
       progress(`host: 2 workers, ${nodes} nodes, tick ${mode} (${disk})…`);
       twoWorkers.push(await runCase({ nodes, workers: 2, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 }, variant(mode, disk), progress));
     }
