@@ -24,7 +24,7 @@ export interface ThroughputExperiment {
   readonly results: readonly ScenarioResult[];
 }
 
-export async function runThroughputExperiment(o: { repeats: number; groups: number; workers: number; seed: number; workload?: 'synthetic' | 'restart'; signal?: AbortSignal }): Promise<ThroughputExperiment> {
+export async function runThroughputExperiment(o: { repeats: number; groups: number; workers: number; seed: number; workload?: 'synthetic' | 'restart'; signal?: AbortSignal; onRun?: (r: ScenarioResult) => void }): Promise<ThroughputExperiment> {
   const samples = Object.fromEntries(STRATEGY_NAMES.map((s) => [s, [] as number[]])) as Record<StrategyName, number[]>;
   const results: ScenarioResult[] = [];
   for (let r = 0; r < o.repeats && !o.signal?.aborted; r++) {
@@ -39,6 +39,7 @@ export async function runThroughputExperiment(o: { repeats: number; groups: numb
       });
       const res = await runScenario(cfg, o.signal ? { signal: o.signal } : {});
       results.push(res);
+      o.onRun?.(res);
       samples[strategy].push(res.throughput.createsPerSec);
     }
   }

@@ -23,17 +23,34 @@ const num = (i: number): number => {
 const workers = 2;
 
 if (what === 'throughput') {
-  const t = await runThroughputExperiment({ repeats: num(0), groups: num(1), workers, seed: 1, workload });
-  const out = { workload, repeats: t.repeats, perStrategy: t.perStrategy, casVsLocked: t.casVsLocked, casVsInflight: t.casVsInflight, casVsRacy: t.casVsRacy, forbidden: t.results.filter((r) => r.verdict.outcome === 'forbidden').length };
+  const t = await runThroughputExperiment({
+    repeats: num(0), groups: num(1), workers, seed: 1, workload,
+    onRun: (r) => console.log(`  ${r.strategy.padEnd(8)} ${r.throughput.createsPerSec.toFixed(1)} creates/s, create p50 ${r.latencyMs.create.p50.toFixed(0)} ms, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome} ${r.verdict.reasons.join('; ')}`),
+  });
+  const out = { workload, repeats: t.repeats, groups: num(1), perStrategy: t.perStrategy, casVsLocked: t.casVsLocked, casVsInflight: t.casVsInflight, casVsRacy: t.casVsRacy, forbidden: t.results.filter((r) => r.verdict.outcome === 'forbidden').length };
   writeFileSync(rest[2]!, JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out, null, 1));
 } else if (what === 'leaks') {
   const racyRuns = num(0);
   const atomicRequests = num(1);
   const groups = num(2);
+  function summary(): Record<string, unknown> {
+    const leaked = racy.filter((r) => r.leaks.orphansAtEnd > 0).length;
+    const bad = atomic.filter((r) => r.counts.duplicates > 0 || r.leaks.orphansAtEnd > 0 || r.leaks.orphansSeenDuringRun > 0);
+    const out = {
+      workload, groups, racyRuns, racyRunsWithLeak: leaked, detection: wilsonInterval(leaked, racyRuns),
+      racyOrphansPerRun: racy.map((r) => r.leaks.orphansAtEnd),
+      atomicRuns: atomic.length, atomicCreateRequests: requests, atomicRunsWithDuplicateOrLeak: bad.length, badSeeds: bad.map((r) => r.config.seed),
+      harnessFailures: [...racy, ...atomic].filter((r) => r.harnessFailure !== null).length,
+    };
+    writeFileSync(rest[3]!, JSON.stringify(out, null, 2));
+    return out;
+  }
   const racy: ScenarioResult[] = [];
   for (let i = 0; i < racyRuns; i++) {
-    racy.push(await runScenario(buildConfig({ strategy: 'racy', seed: 1000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy')));
+    const r = await runScenario(buildConfig({ strategy: 'racy', seed: 1000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy'));
+    console.log(`  racy seed ${r.config.seed}: ${r.counts.createRequests} requests, dup ${r.counts.duplicates}, orphans at end ${r.leaks.orphansAtEnd}`);
+    racy.push(r);
   }
   const atomic: ScenarioResult[] = [];
   let requests = 0;
@@ -41,20 +58,14 @@ if (what === 'throughput') {
     const strategy = ATOMIC_STRATEGIES[i % ATOMIC_STRATEGIES.length]!;
     const r = await runScenario(buildConfig({ strategy, seed: 2000 + i, groups, workers, workload, observeNatsSeconds: 0 }, 'heavy'));
     requests += r.counts.createRequests;
+    if (r.verdict.outcome !== 'clean') console.log(`  ${strategy} seed ${r.config.seed}: ${r.verdict.outcome} ${r.verdict.reasons.join('; ')}`);
     atomic.push(r);
+    summary(); // partial results survive an interrupted run
     if (i % 6 === 5) console.log(`  atomic: ${requests} creation requests so far`);
   }
-  const leaked = racy.filter((r) => r.leaks.orphansAtEnd > 0).length;
-  const bad = atomic.filter((r) => r.counts.duplicates > 0 || r.leaks.orphansAtEnd > 0 || r.leaks.orphansSeenDuringRun > 0);
-  const out = {
-    workload, groups, racyRuns, racyRunsWithLeak: leaked, detection: wilsonInterval(leaked, racyRuns),
-    racyOrphansPerRun: racy.map((r) => r.leaks.orphansAtEnd),
-    atomicRuns: atomic.length, atomicCreateRequests: requests, atomicRunsWithDuplicateOrLeak: bad.length, badSeeds: bad.map((r) => r.config.seed),
-    harnessFailures: [...racy, ...atomic].filter((r) => r.harnessFailure !== null).length,
-  };
-  writeFileSync(rest[3]!, JSON.stringify(out, null, 2));
+  const out = summary();
   console.log(JSON.stringify(out, null, 1));
-  if (bad.length > 0) process.exitCode = 3;
+  if ((out.atomicRunsWithDuplicateOrLeak as number) > 0) process.exitCode = 3;
 } else {
   console.error('raftrace: experiment: must be throughput or leaks');
   process.exitCode = 2;

@@ -4,6 +4,7 @@ import { createServerShmBuffers } from '../shm/server-shm.js';
 import { newIdSource } from '../shm/shared-registry.js';
 import { RunTables } from '../shm/run-tables.js';
 import { GROUPS_LIMIT, SERVERS_LIMIT } from '../host/address.js';
+import { NATS_VERSIONS } from './nats-version.js';
 import type { CensusEntry, CreateResult, DeleteResult, HostConfig, HostStats, HostTask, RunBuffers, StopResult } from './protocol.js';
 
 /** A worker died or failed outside a task: the run cannot be trusted any more. */
@@ -181,6 +182,7 @@ function validatePoolConfig(c: HostConfig): void {
   intIn('groupsMax', c.groupsMax, 1, GROUPS_LIMIT);
   if (c.disk === 'memfs' && c.workers !== 1) throw new RangeError(`disk memfs needs workers = 1 (a memfs volume is per thread), got workers = ${c.workers}`);
   if (!(c.timeScaleMs > 0 && c.timeScaleMs <= 10_000)) throw new RangeError(`timeScaleMs must be in (0, 10000], got ${String(c.timeScaleMs)}`);
+  if (!(NATS_VERSIONS as readonly string[]).includes(c.natsVersion)) throw new RangeError(`natsVersion must be one of ${NATS_VERSIONS.join(', ')}, got ${JSON.stringify(c.natsVersion)}`);
   if (!(c.cpuBusyShare >= 0 && c.cpuBusyShare <= 0.9)) throw new RangeError(`cpuBusyShare must be in [0, 0.9], got ${String(c.cpuBusyShare)}`);
 }
 
