@@ -5,7 +5,7 @@ const WORKER_URL = new URL('./host-worker.js', import.meta.url);
 /** How long a worker may take to shut down cleanly before it is terminated anyway. */
 const SHUTDOWN_GRACE_MS = 5_000;
 /** No request may take longer than this (a stuck worker fails the run instead of hanging it). */
-const CALL_TIMEOUT_MS = 300_000;
+const CALL_TIMEOUT_MS = 1_200_000;
 
 interface Pending {
   resolve(v: unknown): void;

@@ -63,6 +63,7 @@ export function renderHostMarkdown(r: HostBenchResult): string {
     '|---|---|---|---|',
   ];
   for (const t of r.targets) L.push(`| ${t.description} | ${t.measured} | ${t.goal} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+  if (r.failures.length > 0) L.push('', `**Failed cases** (not in the tables): ${r.failures.join('; ')}`);
   L.push('', `Host heap per worker after the run (host only): ${[...r.oneWorker, ...r.twoWorkers, ...r.million, ...r.scaling].map((c) => `${c.nodesTotal}/${c.tickMode}: ${c.heapPerWorker.map((h) => mib(h.hostOnlyBytes)).join(' + ')}`).join('; ')}.`);
   return L.join('\n');
 }

@@ -48,6 +48,8 @@ export interface HostBenchResult {
   /** One worker, the same due timers per tick at every size (heartbeat period scaled with N), NullDisk. */
   readonly scaling: readonly CaseResult[];
   readonly targets: readonly HostTargetCheck[];
+  /** Cases that failed (each names the case and the error); the others still report. */
+  readonly failures: readonly string[];
   readonly wallSeconds: number;
 }
 
@@ -91,21 +93,31 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
   const twoWorkers: CaseResult[] = [];
   const million: CaseResult[] = [];
   const scaling: CaseResult[] = [];
+  const failures: string[] = [];
+  /** One case; a failure is recorded and the run goes on (a 1M case must not cost the others' figures). */
+  const attempt = async (name: string, into: CaseResult[], run: () => Promise<CaseResult>): Promise<void> => {
+    try {
+      into.push(await run());
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      progress(`  FAILED ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   for (const nodes of want.has('one') ? plan.oneWorkerNodes : []) {
     for (const mode of modes) {
       progress(`host: 1 worker, ${nodes} nodes, tick ${mode} (${disk})…`);
-      oneWorker.push(await runCase({ nodes, workers: 1, repeats: r, ticksPerRepeat: 100, warmupTicks: 20 }, variant(mode, disk), progress));
+      await attempt(`1 worker ${nodes} ${mode}`, oneWorker, () => runCase({ nodes, workers: 1, repeats: r, ticksPerRepeat: 100, warmupTicks: 20 }, variant(mode, disk), progress));
     }
   }
   for (const nodes of want.has('two') ? plan.twoWorkerNodes : []) {
     for (const mode of modes) {
       progress(`host: 2 workers, ${nodes} nodes, tick ${mode} (${disk})…`);
-      twoWorkers.push(await runCase({ nodes, workers: 2, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 }, variant(mode, disk), progress));
+      await attempt(`2 workers ${nodes} ${mode}`, twoWorkers, () => runCase({ nodes, workers: 2, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 }, variant(mode, disk), progress));
     }
   }
   if (want.has('million')) {
     progress(`host: 2 workers, ${plan.millionNodes} nodes, tick due (null disk)…`);
-    million.push(await runCase({ nodes: plan.millionNodes, workers: 2, repeats: r, ticksPerRepeat: 30, warmupTicks: 20 }, variant('due', 'null'), progress));
+    await attempt(`2 workers ${plan.millionNodes} due`, million, () => runCase({ nodes: plan.millionNodes, workers: 2, repeats: r, ticksPerRepeat: 30, warmupTicks: 20 }, variant('due', 'null'), progress));
   }
   for (const nodes of want.has('scaling') ? plan.scalingNodes : []) {
     const f = Math.max(1, Math.round(nodes / SCALING_BASE_NODES));
@@ -114,13 +126,14 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
     for (const mode of modes) {
       progress(`host: scaling, 1 worker, ${nodes} nodes, heartbeat every ${timing.heartbeatTicks} ticks, tick ${mode} (null disk)…`);
       const p: CasePlan = { nodes, workers: 1, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 };
-      scaling.push(await runCase(p, variant(mode, 'null', timing, timing.heartbeatTicks), progress));
+      await attempt(`scaling ${nodes} ${mode}`, scaling, () => runCase(p, variant(mode, 'null', timing, timing.heartbeatTicks), progress));
     }
   }
   return {
     schema: 'raftrace.bench.host/2', mode: opts.smoke ? 'smoke' : 'full', machine: machineFacts(), disk,
     oneWorker, twoWorkers, million, scaling,
     targets: targetsOf(oneWorker, twoWorkers, million, scaling),
+    failures,
     wallSeconds: (performance.now() - t0) / 1000,
   };
 }
