@@ -16,7 +16,7 @@ import type { RaftLogSink } from '../storage/raft-log.js';
 import { newTavFailureCounters, StatementRateLimiter, WARN_EXPIRY_NATS_MS } from '../storage/term-vote-store.js';
 import { VERSION_PROFILES, type VersionProfile } from './nats-version.js';
 import type { CensusEntry, HostConfig, HostStats, RunBuffers } from './protocol.js';
-import { TermVoteFile } from './term-vote-file.js';
+import { atomicRenameDisk, TermVoteFile } from './term-vote-file.js';
 
 export interface ServerModelDeps {
   readonly workerId: number;
@@ -54,6 +54,8 @@ export class ServerModel {
   private readonly prng: Prng;
   private readonly limiters: StatementRateLimiter[];
   private readonly peersByGroup = new Map<number, readonly string[]>();
+  /** The disk tav.idx writes go through (temp file + rename from #5848), shared by every node. */
+  private readonly tavDisk: Disk;
 
   constructor(deps: ServerModelDeps) {
     const c = deps.config;
@@ -61,6 +63,7 @@ export class ServerModel {
     this.cfg = c;
     this.profile = VERSION_PROFILES[c.natsVersion];
     this.disk = deps.disk;
+    this.tavDisk = this.profile.tavWriter === 'atomic-skip' ? atomicRenameDisk(deps.disk) : deps.disk;
     this.clock = deps.clock;
     this.log = deps.log;
     this.servers = deps.buffers.servers.map((b) => attachServerShm(b, deps.workerId, c.waitTimeoutMs));
@@ -91,7 +94,7 @@ export class ServerModel {
   /** A node's tav.idx writer as this version writes it (see term-vote-file.ts). */
   termVoteWriter(n: HostedNode): TermVoteFile {
     return new TermVoteFile(n, termVotePath(this.cfg.storeRoot, serverDirName(n.server), groupNameOf(n.group)), groupNameOf(n.group), this.profile, {
-      disk: this.disk, clock: this.clock, log: this.log, counters: this.tav, limiter: this.limiters[n.server]!, timeScaleMs: this.cfg.timeScaleMs,
+      disk: this.tavDisk, clock: this.clock, log: this.log, counters: this.tav, limiter: this.limiters[n.server]!, timeScaleMs: this.cfg.timeScaleMs,
     });
   }
 

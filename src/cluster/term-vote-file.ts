@@ -7,6 +7,7 @@ import { StatementRateLimiter, TermVoteStore, type TavFailureCounters } from '..
 import type { VersionProfile } from './nats-version.js';
 
 export interface TermVoteFileDeps {
+  /** The version's tav disk: for 'atomic-skip', `atomicRenameDisk(disk)`, made once per server model, not per node. */
   readonly disk: Disk;
   readonly clock: Clock;
   readonly log: RaftLogSink;
@@ -38,9 +39,8 @@ export class TermVoteFile implements TermVoteWriter {
     private readonly profile: VersionProfile,
     private readonly deps: TermVoteFileDeps,
   ) {
-    const disk = profile.tavWriter === 'atomic-skip' ? atomicRenameDiskOf(deps.disk) : deps.disk;
     this.store = new TermVoteStore({
-      disk,
+      disk: deps.disk,
       path,
       nodeId: n.raft.id,
       group,
@@ -59,12 +59,12 @@ export class TermVoteFile implements TermVoteWriter {
   async write(term: number, vote: string): Promise<boolean> {
     const full = encodeTermVote({ term, vote });
     if (this.profile.tavWriter === 'async-16') return this.store.write(full);
-    // n.wtv: unchanged, not written. Kept on the node as (term, vote), which the bytes encode one to one.
+    // n.wtv: unchanged, not written. Kept on the node (the host makes a writer per persist and drops it).
     const n = this.n;
     if (n.tavLastTerm === term && n.tavLastVote === vote) return true;
     const ok = await this.store.write(full.subarray(0, 8 + vote.length));
-    n.tavLastTerm = ok ? term : -1;
-    n.tavLastVote = ok ? vote : '';
+    n.tavLastTerm = ok ? term : -1; // a failure clears wtv: the next write goes to disk
+    n.tavLastVote = vote;
     return ok;
   }
 
@@ -77,16 +77,8 @@ export class TermVoteFile implements TermVoteWriter {
   }
 }
 
-/** One temp-and-rename wrapper per disk (not one per node). */
-const atomicDisks = new WeakMap<Disk, Disk>();
-function atomicRenameDiskOf(d: Disk): Disk {
-  let a = atomicDisks.get(d);
-  if (!a) atomicDisks.set(d, (a = atomicRenameDisk(d)));
-  return a;
-}
-
 /** A disk whose writeFile is temp file + rename (the #5848 writer): two operations, each through the disk. */
-function atomicRenameDisk(d: Disk): Disk {
+export function atomicRenameDisk(d: Disk): Disk {
   return {
     kind: d.kind,
     mkdirp: (p) => d.mkdirp(p),
