@@ -5,7 +5,7 @@ const WORKER_URL = new URL('./host-worker.js', import.meta.url);
 /** How long a worker may take to shut down cleanly before it is terminated anyway. */
 const SHUTDOWN_GRACE_MS = 5_000;
 /** No request may take longer than this (a stuck worker fails the run instead of hanging it). */
-const CALL_TIMEOUT_MS = 180_000;
+const CALL_TIMEOUT_MS = 1_200_000;
 
 interface Pending {
   resolve(v: unknown): void;
@@ -40,8 +40,8 @@ export class BenchWorker {
     this.worker.on('exit', (code: number) => this.die(new Error(`${this.name} exited (code ${code})`)));
   }
 
-  populate(groups: number, concurrency: number): Promise<PopulateReply> {
-    return this.call({ op: 'populate', groups, concurrency }) as Promise<PopulateReply>;
+  populate(groups: number, concurrency: number, spreadTicks = 0): Promise<PopulateReply> {
+    return this.call({ op: 'populate', groups, concurrency, spreadTicks }) as Promise<PopulateReply>;
   }
 
   heap(): Promise<HeapReply> {

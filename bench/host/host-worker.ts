@@ -10,6 +10,7 @@ import type { Wire } from '../../src/cluster/protocol.js';
 import { ServerModel } from '../../src/cluster/server-model.js';
 import { FsDisk } from '../../src/storage/fs-disk.js';
 import { NullLogSink } from '../../src/storage/raft-log.js';
+import { NullDisk } from './null-disk.js';
 import { SwappableMemDisk } from './swappable-disk.js';
 import { ownerOf, type HeapReply, type HostBenchOp, type HostBenchReply, type HostBenchRequest, type HostBenchWorkerData, type LeadersReply, type PopulateReply, type TicksReply } from './protocol.js';
 
@@ -26,7 +27,7 @@ let receiveMs = 0;
 const peer = data.peer;
 // memfs: a private volume per worker. Sound here because a (server, group) directory is only ever
 // touched by the one worker that hosts it (see ownerOf); no file is shared across workers.
-const disk = data.config.disk === 'fs' ? new FsDisk() : new SwappableMemDisk();
+const disk = data.nullDisk ? new NullDisk() : data.config.disk === 'fs' ? new FsDisk() : new SwappableMemDisk();
 const host = new ServerModel({
   workerId: data.workerId,
   config: data.config,
@@ -34,6 +35,7 @@ const host = new ServerModel({
   disk,
   clock: realClock,
   log: new NullLogSink(),
+  tickMode: data.tickMode,
   transport: {
     send: (w: number, batch: Wire[]) => {
       if (!peer || w === data.workerId) throw new Error(`worker ${data.workerId}: no channel to worker ${w}`);
@@ -62,27 +64,40 @@ async function settle(): Promise<void> {
   }
 }
 
-async function populate(groups: number, concurrency: number): Promise<PopulateReply> {
+/**
+ * Creates this worker's replicas of groups 0..groups-1 through NATS's create path. With
+ * `spreadTicks` > 0 the groups come in that many waves (group g in wave g mod spreadTicks) with one
+ * tick after each, so elections (and then heartbeats) fall on every phase of the heartbeat period
+ * rather than all on the same few ticks.
+ */
+async function populate(groups: number, concurrency: number, spreadTicks: number): Promise<PopulateReply> {
   const c = data.config;
-  const cells: [number, number][] = [];
+  const waves = Math.max(1, spreadTicks);
+  const cells: [number, number][][] = Array.from({ length: waves }, () => []);
   for (let g = 0; g < groups; g++) {
-    for (const s of replicasOf(g, c.servers, c.replicas)) if (ownerOf(g, s, c.workers) === data.workerId) cells.push([s, g]);
+    for (const s of replicasOf(g, c.servers, c.replicas)) if (ownerOf(g, s, c.workers) === data.workerId) cells[g % waves]!.push([s, g]);
   }
   const t0 = performance.now();
-  let next = 0;
   let failed = 0;
   let firstError = '';
-  const lane = async (): Promise<void> => {
-    while (next < cells.length) {
-      const [s, g] = cells[next++]!;
-      const r = await createRaftGroup(host, s, g, 'cas');
-      if (!r.ok) {
-        failed++;
-        firstError ||= `${r.code}: ${r.error}`;
+  for (const wave of cells) {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < wave.length) {
+        const [s, g] = wave[next++]!;
+        const r = await createRaftGroup(host, s, g, 'cas');
+        if (!r.ok) {
+          failed++;
+          firstError ||= `${r.code}: ${r.error}`;
+        }
       }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+    if (spreadTicks > 0) {
+      host.driver.tick();
+      await settle();
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  }
   await settle();
   return { nodes: host.core.size, failed, firstError, wallMs: performance.now() - t0 };
 }
@@ -105,7 +120,7 @@ async function ticks(n: number, record: boolean): Promise<TicksReply> {
     await settle();
   }
   const s = host.stats();
-  return { tickMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, crossIn, crossOut, receiveMs };
+  return { tickMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, messagesShed: s.messagesShed, nodesTicked: host.core.counters.nodesTicked, crossIn, crossOut, receiveMs };
 }
 
 function leaders(): LeadersReply {
@@ -121,7 +136,7 @@ function leaders(): LeadersReply {
 async function handle(req: HostBenchOp): Promise<unknown> {
   switch (req.op) {
     case 'populate':
-      return populate(req.groups, req.concurrency);
+      return populate(req.groups, req.concurrency, req.spreadTicks);
     case 'heap':
       return heap();
     case 'ticks':

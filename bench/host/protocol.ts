@@ -8,11 +8,15 @@ export interface HostBenchWorkerData {
   readonly buffers: RunBuffers;
   /** The channel to the other worker (2-worker runs), transferred with the worker's start. */
   readonly peer: MessagePort | null;
+  /** The host core's tick: 'due' (timer wheel) or 'every' (the former loop over every node, for before/after). */
+  readonly tickMode: 'due' | 'every';
+  /** Bench-only store that keeps nothing (see null-disk.ts); overrides config.disk. */
+  readonly nullDisk: boolean;
 }
 
 /** What the main thread asks a worker to do. */
 export type HostBenchOp =
-  | { readonly op: 'populate'; readonly groups: number; readonly concurrency: number }
+  | { readonly op: 'populate'; readonly groups: number; readonly concurrency: number; readonly spreadTicks: number }
   | { readonly op: 'heap' }
   | { readonly op: 'ticks'; readonly ticks: number; readonly record: boolean }
   | { readonly op: 'leaders' }
@@ -54,6 +58,10 @@ export interface TicksReply {
   readonly crossIn: number;
   readonly crossOut: number;
   readonly messagesDropped: number;
+  /** Messages shed by the send budget (cumulative; the bench sets it high enough to be 0). */
+  readonly messagesShed: number;
+  /** Node ticks the core ran (cumulative): the due timers it fired, plus every node per tick in 'every' mode. */
+  readonly nodesTicked: number;
   /** Wall time spent in `host.receive` for batches from the other worker (cumulative), in ms. */
   readonly receiveMs: number;
 }

@@ -70,5 +70,5 @@ export async function createRaftGroup(m: ServerModel, server: number, group: num
 function startRun(m: ServerModel, n: HostedNode): void {
   if (n.started || n.state === 'deleting') return;
   m.driver.startNode(n);
-  if (replicasOf(n.group, m.cfg.servers, m.cfg.replicas)[0] === n.server && n.raft.term === 0) n.raft.campaignSoon();
+  if (replicasOf(n.group, m.cfg.servers, m.cfg.replicas)[0] === n.server && n.raft.term === 0) m.core.campaignSoon(n);
 }

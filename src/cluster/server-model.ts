@@ -26,6 +26,8 @@ export interface ServerModelDeps {
   readonly disk: Disk;
   readonly clock: Clock;
   readonly log: RaftLogSink;
+  /** The host core's tick (see HostCoreDeps.tickMode); default 'due'. Benches and tests compare the two. */
+  readonly tickMode?: 'due' | 'every';
 }
 
 export const serverDirName = (server: number): string => `S${String(server).padStart(2, '0')}`;
@@ -77,6 +79,7 @@ export class ServerModel {
       directory: this.tables,
       budget: new SendBudget(deps.clock, c.messagesPerSecondMax),
       clock: deps.clock,
+      ...(deps.tickMode ? { tickMode: deps.tickMode } : {}),
     });
     this.driver = new HostDriver(this.core, {
       transport: deps.transport,

@@ -30,9 +30,6 @@ export interface TermVoteFileDeps {
  * from then on the host drops its append entries (raft.go:3159).
  */
 export class TermVoteFile implements TermVoteWriter {
-  /** `n.wtv`: the pair last written (kept as term and vote, not bytes: no typed array per node). */
-  private lastTerm = -1;
-  private lastVote = '';
   private readonly store: TermVoteStore;
 
   constructor(
@@ -62,10 +59,12 @@ export class TermVoteFile implements TermVoteWriter {
   async write(term: number, vote: string): Promise<boolean> {
     const full = encodeTermVote({ term, vote });
     if (this.profile.tavWriter === 'async-16') return this.store.write(full);
-    if (term === this.lastTerm && vote === this.lastVote) return true; // n.wtv: unchanged, not written
+    // n.wtv: unchanged, not written. Kept on the node (the host makes a writer per persist and drops it).
+    const n = this.n;
+    if (n.tavLastTerm === term && n.tavLastVote === vote) return true;
     const ok = await this.store.write(full.subarray(0, 8 + vote.length));
-    this.lastTerm = ok ? term : -1; // a failure clears wtv: the next write goes to disk
-    this.lastVote = vote;
+    n.tavLastTerm = ok ? term : -1; // a failure clears wtv: the next write goes to disk
+    n.tavLastVote = vote;
     return ok;
   }
 

@@ -9,8 +9,10 @@ export const SERVERS_LIMIT = 31;
 
 /** NATS-like 8-character node id of server `s` (NATS hashes the server name; we only need it stable and unique). */
 export function nodeIdOf(server: number): string {
-  return `S${String(server).padStart(2, '0')}node_`.slice(0, 8);
+  // One string per server, shared by every node of it (a string per node is ~24 B of heap each).
+  return (NODE_IDS[server] ??= `S${String(server).padStart(2, '0')}node_`.slice(0, 8));
 }
+const NODE_IDS: string[] = [];
 
 /** Server index of a node id made by `nodeIdOf`; -1 if it is not one. */
 export function serverOfNodeId(id: string): number {

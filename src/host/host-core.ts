@@ -3,9 +3,11 @@ import { RaftInvariantError } from '../raft/errors.js';
 import type { RaftMessage } from '../raft/types.js';
 import { serverOfNodeId } from './address.js';
 import { compactIfDue } from './compaction.js';
+import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
 import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
+import { LocalQueue } from './local-queue.js';
 import type { Wire } from './wire.js';
 
 /** Local deliveries processed per flush before yielding; bounds a message storm inside one worker. */
@@ -27,10 +29,18 @@ export interface HostCoreDeps {
   readonly budget: { take(): boolean };
   /** Only for tick timing statistics; nothing the core decides depends on it. */
   readonly clock: Clock;
+  /**
+   * 'due' (default): a tick touches only the nodes whose timer (or proposal) is due, from a timer
+   * wheel. 'every': the former loop over every started node, kept so benches and tests can compare
+   * the two on the same code (same seed, same trace).
+   */
+  readonly tickMode?: 'due' | 'every';
 }
 
 export interface CoreCounters {
   ticks: number;
+  /** Node ticks run: due timers fired (and, in 'every' mode, every started node each tick). */
+  nodesTicked: number;
   tickMsMax: number;
   tickMsTotal: number;
   messagesSent: number;
@@ -53,17 +63,27 @@ const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.typ
  */
 export class HostCore {
   readonly counters: CoreCounters = {
-    ticks: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
+    ticks: 0, nodesTicked: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
     messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0,
   };
   readonly safetySamples: string[] = [];
   private readonly set = new HostedSet();
   private readonly outboxes: Wire[][];
-  private localInbox: Wire[] = [];
+  /** Local messages to deliver next; `delivering` is the one being delivered (they swap). */
+  private localInbox = new LocalQueue();
+  private delivering = new LocalQueue();
   private readonly touched: HostedNode[] = [];
+  private readonly every: boolean;
+  private readonly due: DueTimes;
+  /** Slots due this tick (reused). */
+  private readonly dueSlots: number[] = [];
+  /** Ticks completed: every started node is current up to it or due after it. */
+  private now = 0;
 
   constructor(private readonly deps: HostCoreDeps) {
     this.outboxes = Array.from({ length: deps.workers }, () => []);
+    this.every = deps.tickMode === 'every';
+    this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
   }
 
   get size(): number {
@@ -89,6 +109,8 @@ export class HostCore {
     if (n.started || n.state === 'deleting') return fx;
     n.started = true;
     this.set.start(n);
+    this.due.synced(n, this.now);
+    if (!this.every) this.due.reschedule(n, this.now);
     fx.dirChanges.push({ server: n.server, group: n.group, delta: 1 });
     return fx;
   }
@@ -105,25 +127,43 @@ export class HostCore {
     return fx;
   }
 
+  /**
+   * NATS "campaign if preferred and term 0" for a started node (see RaftNode.campaignSoon). Goes
+   * through the core because it moves the node's timer: calling the node directly would leave it
+   * due at its old election timeout.
+   */
+  campaignSoon(n: HostedNode): void {
+    if (!n.started || n.state === 'deleting') {
+      n.raft.campaignSoon();
+      return;
+    }
+    this.due.bringUp(n, this.now);
+    n.raft.campaignSoon();
+    if (!this.every) this.due.reschedule(n, this.now);
+  }
+
   forget(instanceId: number): void {
     this.set.forget(instanceId);
   }
 
-  /** One tick of every started node, then their readies, then one flush. */
+  /**
+   * One tick: every node whose timer or proposal is due ticks (in ticking-array order, as the
+   * every-node loop did, so traces match), then their readies, then one flush. Nodes not due are
+   * not touched at all.
+   */
   tick(): Effects {
     const t0 = this.deps.clock.nowMs();
     const fx = noEffects();
+    const now = ++this.now;
     const nodes = this.set.ticking;
-    const propose = this.deps.entriesPerTick > 0;
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      try {
-        n.raft.tick();
-        if (propose && n.raft.role === 'leader') this.proposeLoad(n);
-        if (n.raft.hasReady()) this.handleReady(n, fx);
-      } catch (e) {
-        this.noteSafetyViolation(n, e);
-      }
+    if (this.every) {
+      for (let i = 0; i < nodes.length; i++) this.tickOne(nodes[i]!, now, fx);
+    } else {
+      const due = this.dueSlots;
+      this.set.wheel.takeDue(now, due);
+      if (due.length > 1) due.sort((a, b) => a - b);
+      for (let i = 0; i < due.length; i++) this.tickOne(nodes[due[i]!]!, now, fx);
+      due.length = 0;
     }
     this.flush(fx);
     const ms = this.deps.clock.nowMs() - t0;
@@ -170,6 +210,20 @@ export class HostCore {
     if (this.safetySamples.length < 3) this.safetySamples.push(`instance ${n.instanceId} (S${n.server}, g${n.group}): ${e.message}`);
   }
 
+  private tickOne(n: HostedNode, now: number, fx: Effects): void {
+    this.counters.nodesTicked++;
+    try {
+      if (!this.every) this.due.bringUp(n, now - 1);
+      this.due.synced(n, now); // before tick(): a tick that throws was still applied
+      n.raft.tick();
+      if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') this.proposeLoad(n);
+      if (n.raft.hasReady()) this.handleReady(n, fx);
+    } catch (e) {
+      this.noteSafetyViolation(n, e);
+    }
+    if (!this.every) this.due.reschedule(n, now);
+  }
+
   private proposeLoad(n: HostedNode): void {
     n.proposalDebt += this.deps.entriesPerTick;
     while (n.proposalDebt >= 1) {
@@ -206,12 +260,13 @@ export class HostCore {
     }
     const s = serverOfNodeId(m.to);
     const { workers, workerId, directory } = this.deps;
-    const wire: Wire = { g: n.group, s, m, f: n.instanceId, t: isReply(m) ? (n.askers?.[n.raft.peers.indexOf(m.to)] ?? 0) : 0 };
+    const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
+    let wire: Wire | null = null; // only a message that leaves the worker gets an envelope
     let sent = false;
     for (let w = 0; w < workers; w++) {
       if (directory.liveOn(s, n.group, w) <= 0) continue;
-      if (w === workerId) this.localInbox.push(wire);
-      else this.outboxes[w]!.push(wire);
+      if (w === workerId) this.localInbox.push(m, n.group * this.deps.servers + s, n.instanceId, t);
+      else this.outboxes[w]!.push((wire ??= { g: n.group, s, m, f: n.instanceId, t }));
       sent = true;
     }
     if (sent) this.counters.messagesSent++;
@@ -221,9 +276,12 @@ export class HostCore {
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */
   private flush(fx: Effects): void {
     for (let round = 0; round < LOCAL_ROUNDS_MAX && this.localInbox.length > 0; round++) {
-      const batch = this.localInbox;
-      this.localInbox = [];
-      this.deliver(batch, fx);
+      const q = this.localInbox;
+      this.localInbox = this.delivering;
+      this.delivering = q;
+      for (let i = 0; i < q.length; i++) this.deliverOne(q.keys[i]!, q.msgs[i]!, q.from[i]!, q.to[i]!);
+      q.clear();
+      this.afterDeliveries(fx);
     }
     for (let w = 0; w < this.outboxes.length; w++) {
       const out = this.outboxes[w]!;
@@ -234,20 +292,36 @@ export class HostCore {
   }
 
   private deliver(batch: readonly Wire[], fx: Effects): void {
+    const servers = this.deps.servers;
     for (let i = 0; i < batch.length; i++) {
-      const wire = batch[i]!;
-      const list = this.set.at(wire.g * this.deps.servers + wire.s);
-      if (!list) {
-        this.counters.messagesDropped++; // its instance stopped while the message was in flight
-        continue;
-      }
-      for (let k = 0; k < list.length; k++) {
-        const n = list[k]!;
-        // A reply for another instance (a twin here, or one on another worker) is not for this one.
-        if (wire.t !== 0 && wire.t !== n.instanceId) continue;
-        this.stepOne(n, wire);
-      }
+      const w = batch[i]!;
+      this.deliverOne(w.g * servers + w.s, w.m, w.f, w.t);
     }
+    this.afterDeliveries(fx);
+  }
+
+  /** To every live instance at `key`, or only instance `to` for a reply (a twin's reply is not for this one). */
+  private deliverOne(key: number, m: RaftMessage, from: number, to: number): void {
+    const at = this.set.at(key);
+    if (at === undefined) {
+      this.counters.messagesDropped++; // its instance stopped while the message was in flight
+      return;
+    }
+    if (!Array.isArray(at)) {
+      const n = at as HostedNode;
+      if (to === 0 || to === n.instanceId) this.stepOne(n, m, from);
+      return;
+    }
+    const list = at as readonly HostedNode[];
+    for (let k = 0; k < list.length; k++) {
+      const n = list[k]!;
+      if (to !== 0 && to !== n.instanceId) continue;
+      this.stepOne(n, m, from);
+    }
+  }
+
+  /** The readies the deliveries produced, then each touched node's next due tick. */
+  private afterDeliveries(fx: Effects): void {
     for (let i = 0; i < this.touched.length; i++) {
       const n = this.touched[i]!;
       try {
@@ -255,26 +329,30 @@ export class HostCore {
       } catch (e) {
         this.noteSafetyViolation(n, e);
       }
+      if (!this.every && n.slot >= 0) this.due.reschedule(n, this.now);
     }
     this.touched.length = 0;
   }
 
-  private stepOne(n: HostedNode, wire: Wire): void {
-    const m = wire.m;
+  private stepOne(n: HostedNode, m: RaftMessage, from: number): void {
     if (m.type === 'append' && n.writeError !== null) {
       this.counters.messagesDropped++; // NATS: a node with a write error drops append entries
       return;
     }
     if (!isReply(m)) {
-      const p = n.raft.peers.indexOf(m.from);
-      if (p >= 0) (n.askers ??= n.raft.peers.map(() => 0))[p] = wire.f;
+      const i = n.raft.peers.indexOf(m.from);
+      if (i >= 0) (n.askers ??= new Array<number>(n.raft.peers.length).fill(0))[i] = from;
     }
     try {
+      if (!this.every) this.due.bringUp(n, this.now);
       n.raft.step(m);
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
     this.counters.messagesDelivered++;
+    // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
+    // after its ready if it has one.
     if (n.raft.hasReady()) this.touched.push(n);
+    else if (!this.every) this.due.reschedule(n, this.now);
   }
 }

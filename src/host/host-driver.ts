@@ -14,7 +14,7 @@ export interface HostDriverDeps {
   readonly transport: Transport;
   /** Applies one directory change to shared memory (see RunTables.addLive). */
   readonly addLive: (server: number, group: number, delta: number) => void;
-  /** The term/vote writer of a node (made on first use; the server model decides the version's format). */
+  /** A term/vote writer for a node, made per persist (the server model decides the version's format). */
   readonly writerFor: (n: HostedNode) => TermVoteWriter;
   readonly clock: Clock;
   readonly tickIntervalMs: number;
@@ -87,10 +87,11 @@ export class HostDriver {
     const n = p.node;
     const io = (n.io ?? Promise.resolve()).then(async () => {
       try {
+        // Made per persist and dropped after: idle nodes keep no writer (see HostedNode.tavLastTerm).
+        const tav = p.writes.length > 0 ? this.deps.writerFor(n) : null;
         for (const tv of p.writes) {
           this.tavWrites++;
-          n.tav ??= this.deps.writerFor(n);
-          if (!(await n.tav.write(tv.term, tv.vote))) n.tavFailures++;
+          if (!(await tav!.write(tv.term, tv.vote))) n.tavFailures++;
         }
       } finally {
         this.apply(this.core.persisted(n, p.messages));

@@ -26,8 +26,13 @@ export class HostedNode {
   persisting = 0;
   /** Tail of this node's persist-then-send chain (driver-owned), or null when idle. */
   io: Promise<void> | null = null;
-  /** Created on the first term/vote write, so idle nodes that never write carry none. */
-  tav: TermVoteWriter | null = null;
+  /**
+   * The last term/vote this instance wrote to `tav.idx` successfully (NATS 2.10.18+ `n.wtv`: an
+   * unchanged pair is not written again); term -1 = none or the last write failed. Two fields, not
+   * a retained writer: a writer with its paths and buffers was most of an idle node's heap.
+   */
+  tavLastTerm = -1;
+  tavLastVote = '';
   /** Failed tav.idx writes of this instance (the census reports them per instance). */
   tavFailures = 0;
   /**
@@ -40,9 +45,9 @@ export class HostedNode {
   /** Fractional proposals owed (entries per tick accumulate until a whole entry is due). */
   proposalDebt = 0;
   /**
-   * Per peer (index in `raft.peers`), the instance whose request this node answered last: NATS
-   * replies to the asker's reply inbox, so a response reaches that one instance, not every twin at
-   * its address. A plain small array: a Map per node would cost ~0.5 KiB of heap at 100k nodes.
+   * Per peer node id, the instance whose request this node answered last: NATS replies to the
+   * asker's reply inbox, so a response reaches that one instance, not every twin at its address.
+   * Indexed by the peer's position in `raft.peers` (0 = none yet): a few numbers, not a Map.
    */
   askers: number[] | null = null;
 

@@ -1,4 +1,5 @@
 import type { HostedNode } from './hosted-node.js';
+import { TimerWheel } from './timer-wheel.js';
 
 /**
  * The instances one worker hosts, indexed three ways. Invariants: a node is in `byId` from its
@@ -8,7 +9,10 @@ import type { HostedNode } from './hosted-node.js';
 export class HostedSet {
   /** Dense, for the tick loop; swap-remove keeps removal O(1). */
   readonly ticking: HostedNode[] = [];
-  private readonly byAddress = new Map<number, HostedNode[]>();
+  /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
+  readonly wheel = new TimerWheel();
+  /** The one live instance at a key, or (only while the race duplicated it) an array of them. */
+  private readonly byAddress = new Map<number, HostedNode | HostedNode[]>();
   private readonly byId = new Map<number, HostedNode>();
 
   get size(): number {
@@ -19,8 +23,8 @@ export class HostedSet {
     return this.byId.get(instanceId);
   }
 
-  /** Live instances of the (server, group) key, duplicates included; undefined if none. */
-  at(key: number): readonly HostedNode[] | undefined {
+  /** Live instances of the (server, group) key: one node, an array of duplicates, or undefined if none. */
+  at(key: number): HostedNode | readonly HostedNode[] | undefined {
     return this.byAddress.get(key);
   }
 
@@ -37,23 +41,30 @@ export class HostedSet {
   start(n: HostedNode): void {
     n.slot = this.ticking.length;
     this.ticking.push(n);
-    const list = this.byAddress.get(n.key);
-    if (list) list.push(n);
-    else this.byAddress.set(n.key, [n]);
+    const at = this.byAddress.get(n.key);
+    if (at === undefined) this.byAddress.set(n.key, n);
+    else if (Array.isArray(at)) at.push(n);
+    else this.byAddress.set(n.key, [at, n]);
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */
   stop(n: HostedNode): void {
     if (n.slot < 0) return;
     const last = this.ticking.pop()!;
+    this.wheel.cancel(n.slot);
     if (last !== n) {
+      this.wheel.move(last.slot, n.slot);
       this.ticking[n.slot] = last;
       last.slot = n.slot;
     }
     n.slot = -1;
-    const list = this.byAddress.get(n.key)!;
-    list.splice(list.indexOf(n), 1);
-    if (list.length === 0) this.byAddress.delete(n.key);
+    const at = this.byAddress.get(n.key)!;
+    if (!Array.isArray(at)) {
+      this.byAddress.delete(n.key);
+    } else {
+      at.splice(at.indexOf(n), 1);
+      if (at.length === 1) this.byAddress.set(n.key, at[0]!);
+    }
   }
 
   forget(instanceId: number): void {

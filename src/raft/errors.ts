@@ -14,6 +14,7 @@ export type RaftErrorCode =
   | 'READY_NOT_ADVANCED'
   | 'ADVANCE_WITHOUT_READY'
   | 'BAD_COMPACT'
+  | 'BAD_SKIP'
   | 'BAD_TERM_VOTE';
 
 /** Misuse of the Raft API. `code` is stable; the message names the offending value. */

@@ -149,6 +149,36 @@ export class RaftNode {
   }
 
   /**
+   * How many `tick()` calls from now the first one that fires a timer is (always >= 1): a leader's
+   * heartbeat or lost-quorum check, a follower's or candidate's election timeout. Every tick before
+   * it only counts. A host that hosts many nodes uses it to touch a node only when it is due (a
+   * timer wheel) and to catch it up with {@link skipTicks} when a message arrives in between.
+   */
+  get ticksToNextTimer(): number {
+    if (this.roleNow === 'leader') {
+      return Math.min(this.timing.lostQuorumTicks - this.quorumCheckElapsedTicks, this.timing.heartbeatTicks - this.heartbeatElapsedTicks);
+    }
+    return this.electionTimeoutTicks - this.electionElapsedTicks;
+  }
+
+  /**
+   * Exactly `k` calls of `tick()` none of which fires a timer, in O(1): the node ends in the state
+   * those ticks would have left it in (they only count). Throws `RaftError('BAD_SKIP')` unless
+   * `0 <= k < ticksToNextTimer` (skipping over a timer would change Raft's behaviour).
+   */
+  skipTicks(k: number): void {
+    if (!Number.isSafeInteger(k) || k < 0 || k >= this.ticksToNextTimer) {
+      throw new RaftError('BAD_SKIP', `${this.id}: can skip 0..${this.ticksToNextTimer - 1} ticks without passing a timer, got ${String(k)}`);
+    }
+    if (this.roleNow === 'leader') {
+      this.quorumCheckElapsedTicks += k;
+      this.heartbeatElapsedTicks += k;
+    } else {
+      this.electionElapsedTicks += k;
+    }
+  }
+
+  /**
    * Advances time by one tick. O(1) and allocation-free unless a timer fires: a leader's heartbeat
    * (one append per peer) or a follower's/candidate's election timeout (a campaign).
    */

@@ -1,0 +1,212 @@
+/**
+ * The host bench's measurements, one fresh set of raw worker threads per case (heap deltas are not
+ * polluted by earlier cases). Ticks are driven by hand in lockstep batches, never by a timer.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { createRunBuffers } from '../../src/cluster/host-pool.js';
+import type { HostConfig } from '../../src/cluster/protocol.js';
+import type { RaftTiming } from '../../src/raft/config.js';
+import { percentile, summarize, type Summary } from '../../src/scenario/stats.js';
+import { createRunStore } from '../../src/storage/run-store.js';
+import { BenchWorker } from './bench-worker.js';
+import type { TicksReply } from './protocol.js';
+
+export type TickMode = 'due' | 'every';
+/** memfs: one volume per worker (dropped before the host-only heap); fs: a temp run store; null: stores nothing. */
+export type BenchDisk = 'fs' | 'memfs' | 'null';
+
+/** One case's knobs. */
+export interface Variant {
+  readonly tickMode: TickMode;
+  readonly disk: BenchDisk;
+  readonly timing: RaftTiming;
+  /** Populate in this many waves with a tick after each (0: all at once); see host-worker populate. */
+  readonly spreadTicks: number;
+}
+
+/** Distribution of single-tick wall times (ms) over every recorded tick of a case. */
+export interface TickMsDistribution {
+  readonly ticks: number;
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** Heap after two full GCs, per worker, in bytes. */
+export interface HeapFigures {
+  readonly emptyBytes: number;
+  readonly steadyBytes: number;
+  /** After dropping the memfs volume (other disks: measured again at the end). */
+  readonly hostOnlyBytes: number;
+  /** (hostOnly - empty) / nodes: the "heap per idle node" figure. */
+  readonly perNodeIdleBytes: number;
+  /** (steady - hostOnly) / nodes: the memfs volume's share (other disks: GC noise only). */
+  readonly perNodeStoreBytes: number;
+}
+
+/** One case: `workers` workers hosting every replica of ceil(nodes / 3) R3 groups between them. */
+export interface CaseResult {
+  readonly tickMode: TickMode;
+  readonly disk: BenchDisk;
+  readonly heartbeatTicks: number;
+  readonly workers: number;
+  readonly nodesTotal: number;
+  readonly nodesPerWorker: readonly number[];
+  readonly groups: number;
+  readonly populateWallMs: number;
+  /** Ticks from the end of population until every group had a leader. */
+  readonly ticksToAllLeaders: number;
+  /** Per worker, every recorded tick of every repeat (`tick()` alone; cross-worker deliveries happen outside it). */
+  readonly tickMsPerWorker: readonly TickMsDistribution[];
+  /** One sample per repeat: the median tick (ms) of that repeat, worker 0. */
+  readonly tickMsMedianPerRepeat: Summary;
+  /** Node ticks the cores ran per tick (due timers fired; 'every': all nodes), all workers, mean over the windows. */
+  readonly nodesTickedPerTick: number;
+  /** Deliveries (local and cross-worker) per tick, all workers, mean over the windows. */
+  readonly deliveriesPerTick: number;
+  /** Per worker: (tick time + time delivering the other worker's batches) / ticks, in ms. */
+  readonly busyMsPerTickPerWorker: readonly number[];
+  /** One sample per repeat: messages that crossed the channel (both directions) per wall second (0 for 1 worker). */
+  readonly crossMessagesPerSec: Summary;
+  /** One sample per repeat: every delivery per wall second, all workers. */
+  readonly deliveredPerSec: Summary;
+  /** One sample per repeat: lockstep ticks per wall second of the bench loop (settling and yields included). */
+  readonly loopTicksPerSec: Summary;
+  readonly heapPerWorker: readonly HeapFigures[];
+  /** Sum over workers of (hostOnly - empty) / total nodes, in bytes. */
+  readonly heapPerIdleNodeBytes: number;
+  readonly leadersAfter: number;
+  /** Messages dropped or shed during the measured windows (must be 0). */
+  readonly lostInWindows: number;
+}
+
+export interface CasePlan {
+  readonly nodes: number;
+  readonly workers: 1 | 2;
+  readonly repeats: number;
+  readonly ticksPerRepeat: number;
+  readonly warmupTicks: number;
+}
+
+const POPULATE_CONCURRENCY = 64;
+/** Lockstep batch: each worker runs this many ticks, then all report (bounds their drift). */
+export const BATCH_TICKS = 10;
+const ELECTION_TICKS_MAX = 2_000;
+/** The send budget is a storm guard, not a capacity limit: set far above what the bench can send. */
+const BENCH_MESSAGES_PER_SECOND_MAX = 1_000_000_000;
+
+export const groupsFor = (nodes: number): number => Math.ceil(nodes / 3);
+
+function hostConfig(groups: number, workers: number, storeRoot: string, v: Variant): HostConfig {
+  return {
+    seed: 1, servers: 3, replicas: 3, workers, groupsMax: groups,
+    timeScaleMs: 1000, // real NATS time; ticks are driven by hand, so this only scales the WRN limiter
+    timing: v.timing, disk: v.disk === 'fs' ? 'fs' : 'memfs', storeRoot, diskFaults: {}, entriesPerSecondPerGroup: 0,
+    natsVersion: '2.14.0', cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: BENCH_MESSAGES_PER_SECOND_MAX,
+  };
+}
+
+export function distribution(samples: readonly number[]): TickMsDistribution {
+  return { ticks: samples.length, medianMs: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: samples.length ? Math.max(...samples) : 0 };
+}
+
+async function leadersOf(workers: readonly BenchWorker[]): Promise<number> {
+  return (await Promise.all(workers.map((w) => w.leaders()))).reduce((n, c) => n + c.leaders, 0);
+}
+
+async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: number): Promise<number> {
+  for (let t = 0; t < ELECTION_TICKS_MAX; t += BATCH_TICKS) {
+    if ((await leadersOf(workers)) === groups) return t;
+    await Promise.all(workers.map((w) => w.ticks(BATCH_TICKS, false)));
+  }
+  throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
+}
+
+async function window(workers: readonly BenchWorker[], ticks: number): Promise<{ last: TicksReply[]; tickMs: number[][]; wallMs: number }> {
+  const tickMs: number[][] = workers.map(() => []);
+  let last: TicksReply[] = [];
+  const t0 = performance.now();
+  for (let done = 0; done < ticks; done += BATCH_TICKS) {
+    last = await Promise.all(workers.map((w) => w.ticks(Math.min(BATCH_TICKS, ticks - done), true)));
+    last.forEach((x, i) => tickMs[i]!.push(...x.tickMs));
+  }
+  return { last, tickMs, wallMs: performance.now() - t0 };
+}
+
+const sum = (rs: readonly TicksReply[], f: (r: TicksReply) => number): number => rs.reduce((n, r) => n + f(r), 0);
+
+/** Runs one case end to end; workers and temp store are always cleaned up. */
+export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => void): Promise<CaseResult> {
+  const groups = groupsFor(p.nodes);
+  const store = await createRunStore();
+  const config = hostConfig(groups, p.workers, v.disk === 'fs' ? store.root : '/store', v);
+  const buffers = createRunBuffers(config);
+  const ch = p.workers === 2 ? new MessageChannel() : null;
+  const ws = Array.from({ length: p.workers }, (_, i) =>
+    new BenchWorker(`host worker ${i}`, { workerId: i, config, buffers, peer: ch ? (i === 0 ? ch.port1 : ch.port2) : null, tickMode: v.tickMode, nullDisk: v.disk === 'null' }),
+  );
+  try {
+    const empty = await Promise.all(ws.map((w) => w.heap()));
+    const t0 = performance.now();
+    const pops = await Promise.all(ws.map((w) => w.populate(groups, POPULATE_CONCURRENCY, v.spreadTicks)));
+    const populateWallMs = performance.now() - t0;
+    const failed = pops.reduce((n, x) => n + x.failed, 0);
+    if (failed > 0) throw new Error(`${failed} creates failed, first: ${pops.find((x) => x.failed > 0)?.firstError ?? ''}`);
+    const nodesPerWorker = pops.map((x) => x.nodes);
+    const nodesTotal = nodesPerWorker.reduce((a, b) => a + b, 0);
+    progress(`  ${v.tickMode}: ${nodesTotal} nodes on ${p.workers} worker(s) populated in ${(populateWallMs / 1000).toFixed(1)} s, electing…`);
+    const ticksToAllLeaders = await tickUntilAllLeaders(ws, groups);
+    await window(ws, p.warmupTicks);
+    const steady = await Promise.all(ws.map((w) => w.heap()));
+    const tickMs: number[][] = ws.map(() => []);
+    const medians: number[] = [];
+    const cross: number[] = [];
+    const delivered: number[] = [];
+    const loop: number[] = [];
+    const start = await Promise.all(ws.map((w) => w.ticks(0, false)));
+    let before = start;
+    for (let r = 0; r < p.repeats; r++) {
+      const win = await window(ws, p.ticksPerRepeat);
+      win.tickMs.forEach((ms, i) => tickMs[i]!.push(...ms));
+      medians.push(percentile(win.tickMs[0]!, 0.5));
+      cross.push(((sum(win.last, (x) => x.crossIn) - sum(before, (x) => x.crossIn)) / win.wallMs) * 1000);
+      delivered.push(((sum(win.last, (x) => x.messagesDelivered) - sum(before, (x) => x.messagesDelivered)) / win.wallMs) * 1000);
+      loop.push((p.ticksPerRepeat / win.wallMs) * 1000);
+      before = win.last;
+    }
+    const ticks = p.repeats * p.ticksPerRepeat;
+    const delta = (f: (r: TicksReply) => number): number => sum(before, f) - sum(start, f);
+    const leadersAfter = await leadersOf(ws);
+    await Promise.all(ws.map((w) => w.dropStore()));
+    const hostOnly = await Promise.all(ws.map((w) => w.heap()));
+    const heapPerWorker = ws.map((_, i): HeapFigures => {
+      const n = nodesPerWorker[i]!;
+      return {
+        emptyBytes: empty[i]!.heapUsedBytes, steadyBytes: steady[i]!.heapUsedBytes, hostOnlyBytes: hostOnly[i]!.heapUsedBytes,
+        perNodeIdleBytes: (hostOnly[i]!.heapUsedBytes - empty[i]!.heapUsedBytes) / n,
+        perNodeStoreBytes: (steady[i]!.heapUsedBytes - hostOnly[i]!.heapUsedBytes) / n,
+      };
+    });
+    return {
+      tickMode: v.tickMode, disk: v.disk, heartbeatTicks: v.timing.heartbeatTicks, workers: p.workers, nodesTotal, nodesPerWorker, groups,
+      populateWallMs, ticksToAllLeaders,
+      tickMsPerWorker: tickMs.map(distribution),
+      tickMsMedianPerRepeat: summarize(medians),
+      nodesTickedPerTick: delta((x) => x.nodesTicked) / ticks,
+      deliveriesPerTick: delta((x) => x.messagesDelivered) / ticks,
+      busyMsPerTickPerWorker: tickMs.map((ms, i) => (ms.reduce((a, b) => a + b, 0) + before[i]!.receiveMs - start[i]!.receiveMs) / ms.length),
+      crossMessagesPerSec: summarize(cross),
+      deliveredPerSec: summarize(delivered),
+      loopTicksPerSec: summarize(loop),
+      heapPerWorker,
+      heapPerIdleNodeBytes: hostOnly.reduce((n, h, i) => n + h.heapUsedBytes - empty[i]!.heapUsedBytes, 0) / nodesTotal,
+      leadersAfter,
+      lostInWindows: delta((x) => x.messagesDropped + x.messagesShed),
+    };
+  } finally {
+    await Promise.all(ws.map((w) => w.close()));
+    ch?.port1.close();
+    ch?.port2.close();
+    await store.cleanup();
+  }
+}

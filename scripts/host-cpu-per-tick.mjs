@@ -1,0 +1,72 @@
+// CPU time per host tick, which a shared machine's run queue inflates far less than wall time:
+// `node scripts/host-cpu-per-tick.mjs <nodes> <due|every> [ticks]` (after `npm run build`).
+// One ServerModel in this thread, NullDisk, NATS timing, R3 groups created through NATS's path,
+// 150 ticks to elect and settle, then <ticks> (default 100) measured ticks. Prints wall ms/tick of
+// driver.tick() alone and process CPU ms/tick (user + system; this process runs only this thread's
+// work plus V8's GC helpers), plus deliveries and node ticks per tick.
+import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
+import { ServerModel } from '../dist/src/cluster/server-model.js';
+import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
+import { realClock } from '../dist/src/env/clock.js';
+import { NullLogSink } from '../dist/src/storage/raft-log.js';
+import { NullDisk } from '../dist/bench/host/null-disk.js';
+import { NATS_TIMING } from '../dist/src/raft/config.js';
+import { replicasOf } from '../dist/src/host/address.js';
+
+const nodes = Number(process.argv[2] ?? 30_000);
+const mode = process.argv[3] ?? 'due';
+const ticks = Number(process.argv[4] ?? 100);
+if (!Number.isInteger(nodes) || nodes < 3 || nodes > 3_000_000) {
+  console.error('raftrace: nodes: an integer from 3 to 3000000');
+  process.exit(2);
+}
+if (mode !== 'due' && mode !== 'every') {
+  console.error('raftrace: mode: due or every');
+  process.exit(2);
+}
+if (!Number.isInteger(ticks) || ticks < 1 || ticks > 100_000) {
+  console.error('raftrace: ticks: an integer from 1 to 100000');
+  process.exit(2);
+}
+const groups = Math.ceil(nodes / 3);
+const config = {
+  seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: NATS_TIMING, disk: 'memfs', storeRoot: '/store',
+  diskFaults: {}, entriesPerSecondPerGroup: 0, natsVersion: '2.14.0', cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: 1e9,
+};
+const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
+const cells = [];
+for (let g = 0; g < groups; g++) for (const s of replicasOf(g, 3, 3)) cells.push([s, g]);
+let next = 0;
+const lane = async () => {
+  while (next < cells.length) {
+    const [s, g] = cells[next++];
+    const r = await createRaftGroup(host, s, g, 'cas');
+    if (!r.ok) throw new Error(r.error);
+  }
+};
+await Promise.all(Array.from({ length: 64 }, lane));
+for (let t = 0; t < 150; t++) {
+  host.driver.tick();
+  await host.quiesce();
+}
+const c = host.core.counters;
+const d0 = c.messagesDelivered;
+const n0 = c.nodesTicked;
+const cpu0 = process.cpuUsage();
+let wall = 0;
+for (let t = 0; t < ticks; t++) {
+  const a = performance.now();
+  host.driver.tick();
+  wall += performance.now() - a;
+  await host.quiesce();
+}
+const cpu = process.cpuUsage(cpu0);
+let leaders = 0;
+for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
+console.log(JSON.stringify({
+  nodes: host.core.size, mode, ticks, leaders, groups,
+  wallMsPerTick: +(wall / ticks).toFixed(3),
+  cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
+  deliveriesPerTick: (c.messagesDelivered - d0) / ticks,
+  nodeTicksPerTick: (c.nodesTicked - n0) / ticks,
+}));

@@ -1,0 +1,50 @@
+import type { HostedNode } from './hosted-node.js';
+import type { TimerWheel } from './timer-wheel.js';
+
+/**
+ * When each started node must next be touched, and catching a node up before it is touched
+ * otherwise. Invariant (between core calls, after tick t): every started node's counters are
+ * current up to some tick s <= t with no timer fired in (s, t], and it is due at a tick > t.
+ * So `bringUp` can skip ticks s+1..t in O(1) (`RaftNode.skipTicks`) and behave exactly as if the
+ * node had been ticked every tick; the tick loop touches only the due nodes.
+ */
+export class DueTimes {
+  constructor(
+    private readonly wheel: TimerWheel,
+    /** Entries proposed per tick to each led group (0: none); fractions accumulate per node. */
+    private readonly entriesPerTick: number,
+  ) {}
+
+  /** Applies every tick up to `now` not yet seen by `n` (none of them fires a timer). */
+  bringUp(n: HostedNode, now: number): void {
+    const k = now - this.wheel.syncedOf(n.slot);
+    if (k <= 0) return;
+    n.raft.skipTicks(k);
+    // The every-tick loop adds the proposal rate after each tick a leader leads (one float add per
+    // tick, in order, so the sum is the same to the last bit).
+    if (this.entriesPerTick > 0 && n.raft.role === 'leader') for (let i = 0; i < k; i++) n.proposalDebt += this.entriesPerTick;
+    this.wheel.setSynced(n.slot, now);
+  }
+
+  /** Marks `n` current at tick `now` (it was just ticked, or just started). */
+  synced(n: HostedNode, now: number): void {
+    this.wheel.setSynced(n.slot, now);
+  }
+
+  /** Schedules `n` (current at `now`) for its next timer, its next proposal, or the next tick if output is pending. */
+  reschedule(n: HostedNode, now: number): void {
+    const raft = n.raft;
+    let k = raft.hasReady() ? 1 : raft.ticksToNextTimer;
+    if (k > 1 && this.entriesPerTick > 0 && raft.role === 'leader') {
+      let debt = n.proposalDebt;
+      for (let i = 1; i < k; i++) {
+        debt += this.entriesPerTick;
+        if (debt >= 1) {
+          k = i;
+          break;
+        }
+      }
+    }
+    this.wheel.schedule(n.slot, now + k);
+  }
+}

@@ -1,0 +1,108 @@
+/** Buckets of the wheel: a power of two above every NATS timer (election ≤ 90 ticks, lost quorum 100). */
+export const WHEEL_BUCKETS = 256;
+const MASK = WHEEL_BUCKETS - 1;
+const NONE = -1;
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * A hashed timer wheel over dense slots 0..n-1 (the host's ticking positions), struct of arrays:
+ * per slot a due tick, the tick its node was last brought up to date, and intrusive list links, so
+ * one scheduled node costs 24 bytes of typed arrays and no object. Each slot is in at most one
+ * bucket (that of its due tick mod WHEEL_BUCKETS); a due tick more than WHEEL_BUCKETS ahead stays in
+ * its bucket across laps and is skipped until its lap comes. Scheduling and unscheduling are O(1);
+ * `takeDue(t)` costs the bucket's length, not the number of slots.
+ */
+export class TimerWheel {
+  private due = new Float64Array(INITIAL_CAPACITY).fill(NONE);
+  private synced = new Float64Array(INITIAL_CAPACITY);
+  private next = new Int32Array(INITIAL_CAPACITY).fill(NONE);
+  private prev = new Int32Array(INITIAL_CAPACITY).fill(NONE);
+  private readonly heads = new Int32Array(WHEEL_BUCKETS).fill(NONE);
+
+  /** The due tick of `slot`, or -1 when it is not scheduled. */
+  dueOf(slot: number): number {
+    return this.due[slot]!;
+  }
+
+  /** The tick `slot`'s node was last brought up to (every tick up to it applied or skipped). */
+  syncedOf(slot: number): number {
+    return this.synced[slot]!;
+  }
+
+  setSynced(slot: number, tick: number): void {
+    if (slot >= this.synced.length) this.grow(slot + 1);
+    this.synced[slot] = tick;
+  }
+
+  /** Makes `slot` due at `tick` (moving it if it was scheduled). */
+  schedule(slot: number, tick: number): void {
+    if (slot >= this.due.length) this.grow(slot + 1);
+    if (this.due[slot] === tick) return;
+    if (this.due[slot] !== NONE) this.unlink(slot);
+    this.due[slot] = tick;
+    const b = tick & MASK;
+    const h = this.heads[b]!;
+    this.next[slot] = h;
+    this.prev[slot] = NONE;
+    if (h !== NONE) this.prev[h] = slot;
+    this.heads[b] = slot;
+  }
+
+  /** Removes `slot` from the wheel (no-op if it is not scheduled). */
+  cancel(slot: number): void {
+    if (slot < this.due.length && this.due[slot] !== NONE) this.unlink(slot);
+  }
+
+  /**
+   * Moves everything about `from` to `to` (a swap-remove in the host's dense array): `to` must be
+   * unscheduled. `from` ends unscheduled.
+   */
+  move(from: number, to: number): void {
+    this.synced[to] = this.synced[from]!;
+    const t = this.due[from]!;
+    if (t === NONE) return;
+    this.unlink(from);
+    this.schedule(to, t);
+  }
+
+  /** Appends the slots due at exactly `tick` to `out` and unschedules them. Order: the bucket's, not sorted. */
+  takeDue(tick: number, out: number[]): void {
+    let s = this.heads[tick & MASK]!;
+    while (s !== NONE) {
+      const nx = this.next[s]!;
+      if (this.due[s] === tick) {
+        this.unlink(s);
+        out.push(s);
+      }
+      s = nx;
+    }
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot]!;
+    const nx = this.next[slot]!;
+    if (p !== NONE) this.next[p] = nx;
+    else this.heads[this.due[slot]! & MASK] = nx;
+    if (nx !== NONE) this.prev[nx] = p;
+    this.due[slot] = NONE;
+    this.next[slot] = NONE;
+    this.prev[slot] = NONE;
+  }
+
+  private grow(min: number): void {
+    let cap = this.due.length;
+    while (cap < min) cap *= 2;
+    const due = new Float64Array(cap).fill(NONE);
+    due.set(this.due);
+    const synced = new Float64Array(cap);
+    synced.set(this.synced);
+    const next = new Int32Array(cap).fill(NONE);
+    next.set(this.next);
+    const prev = new Int32Array(cap).fill(NONE);
+    prev.set(this.prev);
+    this.due = due;
+    this.synced = synced;
+    this.next = next;
+    this.prev = prev;
+  }
+}

@@ -1,0 +1,61 @@
+/** TimerWheel against a plain map of due ticks: same slots due at every tick, laps and moves included. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { TimerWheel, WHEEL_BUCKETS } from '../../src/host/timer-wheel.js';
+
+type Op = { kind: 'schedule'; slot: number; ahead: number } | { kind: 'cancel'; slot: number } | { kind: 'move'; from: number; to: number } | { kind: 'advance'; ticks: number };
+
+const SLOTS = 40;
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('schedule' as const), slot: fc.nat(SLOTS - 1), ahead: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 * WHEEL_BUCKETS })) }),
+  fc.record({ kind: fc.constant('cancel' as const), slot: fc.nat(SLOTS - 1) }),
+  fc.record({ kind: fc.constant('move' as const), from: fc.nat(SLOTS - 1), to: fc.nat(SLOTS - 1) }),
+  fc.record({ kind: fc.constant('advance' as const), ticks: fc.integer({ min: 1, max: 2 * WHEEL_BUCKETS }) }),
+);
+
+test('the wheel yields exactly the slots a plain map says are due, at every tick (laps, moves, cancels)', () => {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+      const wheel = new TimerWheel();
+      const model = new Map<number, number>();
+      let now = 0;
+      for (const o of ops) {
+        if (o.kind === 'schedule') {
+          wheel.schedule(o.slot, now + o.ahead);
+          model.set(o.slot, now + o.ahead);
+        } else if (o.kind === 'cancel') {
+          wheel.cancel(o.slot);
+          model.delete(o.slot);
+        } else if (o.kind === 'move') {
+          if (o.from === o.to || model.has(o.to)) continue; // the host only moves into a free slot
+          wheel.move(o.from, o.to);
+          const d = model.get(o.from);
+          model.delete(o.from);
+          if (d !== undefined) model.set(o.to, d);
+        } else {
+          for (let i = 0; i < o.ticks; i++) {
+            now++;
+            const got: number[] = [];
+            wheel.takeDue(now, got);
+            const want = [...model].filter(([, d]) => d === now).map(([s]) => s);
+            assert.deepEqual(got.sort((a, b) => a - b), want.sort((a, b) => a - b), `tick ${now}`);
+            for (const s of want) model.delete(s);
+          }
+        }
+        for (let s = 0; s < SLOTS; s++) assert.equal(wheel.dueOf(s), model.get(s) ?? -1);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('slots beyond the initial capacity are scheduled (the arrays grow)', () => {
+  const wheel = new TimerWheel();
+  wheel.schedule(5000, 3);
+  wheel.setSynced(9000, 2);
+  const got: number[] = [];
+  wheel.takeDue(3, got);
+  assert.deepEqual(got, [5000]);
+  assert.equal(wheel.syncedOf(9000), 2);
+});
