@@ -45,7 +45,7 @@ export default [
     area: 'cluster',
     description: 'tav.idx is rewritten even when the bytes are unchanged (2.10.18 skips it)',
     file: 'src/cluster/term-vote-file.ts',
-    find: 'if (term === this.lastTerm && vote === this.lastVote)',
+    find: 'if (n.tavLastTerm === term && n.tavLastVote === vote)',
     replace: 'if (false)',
     tests: ['test/host/versions.test.ts'],
     timeoutMs: 120_000,
