@@ -19,6 +19,7 @@ import { runSingleThreadMicro } from './micro/single-thread.js';
 import { microTargets } from './micro/targets.js';
 import { renderHostMarkdown, runHostBench } from './host/run.js';
 import { runTorture } from './torture/run.js';
+import { runLincheckSoak } from './micro/lincheck-soak.js';
 import { BENCH_SIZES, calibrationPhase } from './scenario/calibration.js';
 
 /**
@@ -105,6 +106,27 @@ async function soak(tally: Tally): Promise<ExitCode> {
       console.log(`  [${++n}] ${r.strategy.padEnd(8)} seed ${r.seed}: ${r.counts.createRequests} requests, dup ${r.counts.duplicates}, orphans ${r.leaks.orphansAtEnd} — ${r.verdict.outcome}`);
     },
   });
+  // The registry's linearizability on real threads, checked long (issue #7): a violation is a
+  // forbidden outcome, like a duplicate under an atomic strategy.
+  let lincheck: Awaited<ReturnType<typeof runLincheckSoak>> | null = null;
+  if (!abort.signal.aborted) {
+    const seconds = opts.smoke ? 10 : 540;
+    console.log(`lincheck: ${seconds} s of recorded registry histories on 2–8 threads, seed ${opts.seed}…`);
+    const stop = { requested: false };
+    const onAbort = (): void => {
+      stop.requested = true;
+    };
+    abort.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      lincheck = await runLincheckSoak(seconds, opts.seed, stop);
+    } finally {
+      abort.signal.removeEventListener('abort', onAbort);
+    }
+    if (lincheck.violations > 0) {
+      tally.forbidden = true;
+      tally.notes.push(`lincheck: ${lincheck.violations} non-linearizable registry history (replay: npm run lincheck -- --seconds ${seconds} --seed ${opts.seed})`);
+    }
+  }
   let torture: { cases: number; failures: number; seconds: number } | null = null;
   if (opts.tortureCases > 0 && !abort.signal.aborted) {
     console.log(`torture: ${opts.tortureCases} hostile cases, seed ${opts.seed}…`);
@@ -116,10 +138,13 @@ async function soak(tally: Tally): Promise<ExitCode> {
   }
   const wallSeconds = (Date.now() - started.getTime()) / 1000;
   const partial = abort.signal.aborted;
+  const lincheckLine = lincheck
+    ? `\n\nlincheck: ${lincheck.histories.toLocaleString('en-US')} histories, ${lincheck.ops.toLocaleString('en-US')} operations checked, ${lincheck.violations} violations (${lincheck.seconds.toFixed(0)} s, ${Math.round(lincheck.opsPerSec).toLocaleString('en-US')} ops/s)`
+    : '';
   const tortureLine = torture ? `\n\ntorture: ${torture.cases} cases, ${torture.failures} failures (${torture.seconds.toFixed(0)} s; \`npm run torture -- --cases ${opts.tortureCases} --seed ${opts.seed}\`)` : '';
-  const md = `# raftrace soak${partial ? ' (PARTIAL: interrupted)' : ''}\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${opts.seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`npm run bench -- --soak\`\n\n${renderSoak(s, groups)}${tortureLine}\n${notesMd(tally)}`;
+  const md = `# raftrace soak${partial ? ' (PARTIAL: interrupted)' : ''}\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${opts.seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`npm run bench -- --soak\`\n\n${renderSoak(s, groups)}${lincheckLine}${tortureLine}\n${notesMd(tally)}`;
   const code = tally.code(partial);
-  const json = { schema: 'raftrace.soak/1', partial, exitCode: code, seed: opts.seed, groups, machine, wallSeconds, ...s, torture, notes: tally.notes };
+  const json = { schema: 'raftrace.soak/1', partial, exitCode: code, seed: opts.seed, groups, machine, wallSeconds, ...s, lincheck, torture, notes: tally.notes };
   console.log(`\n${md}`);
   const written = await writeReports({ 'soak.json': `${JSON.stringify(json, null, 2)}\n`, 'soak.md': md });
   if (written) console.log(`wrote ${join(opts.out, 'soak.json')} and ${join(opts.out, 'soak.md')}`);
