@@ -132,9 +132,10 @@ describe('hardening: `clean` only when the claim was exercised', () => {
   });
 
   test('a creator that times out waiting (RT_WAIT_TIMEOUT) is a harness failure, as documented', async () => {
-    // locked holds the server lock across 3+ disk operations of 300 ms: the second caller waits > 100 ms.
+    // locked holds the server lock across NATS's 14 disk operations of 40 ms each (> 500 ms): the
+    // second caller of the one group waits far beyond 100 ms. One group keeps the run short.
     const r = await inPrivateDir((dir) =>
-      runScenario(cfg({ strategy: 'locked', groups: 2, concurrency: 2, callersPerCreate: 2, callerSpreadMs: 0, diskLatencyMinMs: 300, diskLatencyMaxMs: 300, waitTimeoutMs: 100 }), { storeParentDir: dir }),
+      runScenario(cfg({ strategy: 'locked', groups: 1, concurrency: 1, callersPerCreate: 2, callerSpreadMs: 0, diskLatencyMinMs: 40, diskLatencyMaxMs: 40, waitTimeoutMs: 100 }), { storeParentDir: dir }),
     );
     assert.match(r.value.harnessFailure ?? '', /RT_WAIT_TIMEOUT/);
     assert.notEqual(r.value.verdict.outcome, 'clean');
