@@ -6,6 +6,7 @@ import { createServerShmBuffers } from '../../src/shm/server-shm.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
 import { buildConfig } from '../../src/scenario/config.js';
 import { runScenario } from '../../src/scenario/run.js';
+import { FORBIDDEN_RUN } from '../../src/scenario/forbidden-shape.js';
 import { REPS_COUNTERS, type GocRepsPlan, type GocRepsResult } from './goc-reps.js';
 
 /** What one benchmark process reports: one value (lower is better) and, for scenarios, the verdict. */
@@ -121,7 +122,11 @@ async function goc(strategy: StrategyName, threads: number, pattern: 'shared' | 
 
 /** A small churn scenario on real threads; the value is ms per group cycle, and its verdict is kept. */
 async function churn(strategy: StrategyName): Promise<Measurement> {
-  const cfg = buildConfig({ strategy, seed: 7, groups: 24, workers: 2, observeNatsSeconds: 0 }, 'light');
+  // broken-cas (test hook only) runs the shape in which it duplicates for certain, so the gate's
+  // forbidden path is tested end to end without luck.
+  const cfg = strategy === 'broken-cas'
+    ? buildConfig({ ...FORBIDDEN_RUN, strategy })
+    : buildConfig({ strategy, seed: 7, groups: 24, workers: 2, observeNatsSeconds: 0 }, 'light');
   const r = await runScenario(cfg);
   if (r.harnessFailure !== null) throw new Error(`churn.${strategy}: harness failure: ${r.harnessFailure}`);
   return {

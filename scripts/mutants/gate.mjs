@@ -1,6 +1,15 @@
 // Mutants of the performance gate: realistic one-line slips in the statistics and the decision.
 export default [
   {
+    id: 'gate-head-only-correctness-skipped',
+    area: 'gate',
+    description: 'a benchmark the base cannot run (new in the head) is skipped entirely, so a duplicate it finds in the head passes the gate',
+    file: 'src/gate/rounds.ts',
+    find: 'return headOnly(name, 0);',
+    replace: 'return;',
+    tests: ['test/gate/rounds.test.ts'],
+  },
+  {
     id: 'gate-holm-off',
     area: 'gate',
     description: 'Holm correction dropped: every benchmark tested at alpha alone (false alarms grow with the suite)',

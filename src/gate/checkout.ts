@@ -12,7 +12,7 @@ export interface PreparedSide {
   readonly root: string;
   readonly commit: string | null;
   readonly nodeModules: 'own' | 'reused (identical lock file)' | 'installed (npm ci)';
-  readonly build: 'built' | 'cached';
+  readonly build: 'built' | 'cached' | 'reused (working tree is this commit)';
   readonly cleanup: () => Promise<void>;
 }
 
@@ -36,13 +36,28 @@ export async function prepareWorkingTree(root: string): Promise<PreparedSide> {
 }
 
 /**
+ * True when `root`'s working tree is exactly `commit`: the same tree hash as HEAD and nothing
+ * modified or untracked (an untracked .ts file would be compiled into the working tree's dist but
+ * is not part of the commit). Ignored files (dist/, node_modules/) do not count.
+ */
+export async function workingTreeIs(root: string, commit: string): Promise<boolean> {
+  const [head, want, status] = await Promise.all([
+    git(root, ['rev-parse', 'HEAD^{tree}']).catch(() => null),
+    git(root, ['rev-parse', `${commit}^{tree}`]).catch(() => ''),
+    git(root, ['status', '--porcelain', '--untracked-files=normal']),
+  ]);
+  return head !== null && head === want && status === '';
+}
+
+/**
  * Checks `commit` out in a git worktree under a temp dir and builds it. node_modules is a symlink
  * to `reuseFrom`'s when both lock files are byte-identical (no install), else `npm ci`. The built
  * dist/ is cached by the commit's tree hash under reuseFrom/node_modules/.cache, so re-running the
- * gate against the same base does not rebuild it. `cleanup` removes the worktree and the temp dir;
+ * gate against the same base does not rebuild it; when reuseFrom's working tree is exactly this
+ * commit and `reuseFromBuilt` says its dist/ was built by this run, that dist/ is copied instead. `cleanup` removes the worktree and the temp dir;
  * it is safe to call twice and is called by the gate on every exit path, Ctrl-C included.
  */
-export async function prepareCommit(repo: string, commit: string, reuseFrom: string, label: string): Promise<PreparedSide> {
+export async function prepareCommit(repo: string, commit: string, reuseFrom: string, label: string, reuseFromBuilt = false): Promise<PreparedSide> {
   const dir = await mkdtemp(join(tmpdir(), `raftrace-gate-${label}-`));
   const root = join(dir, 'tree');
   let removed = false;
@@ -68,7 +83,11 @@ export async function prepareCommit(repo: string, commit: string, reuseFrom: str
     const tree = await git(repo, ['rev-parse', `${commit}^{tree}`]);
     const cache = join(reuseFrom, 'node_modules', '.cache', 'raftrace-gate', tree);
     let build: PreparedSide['build'];
-    if (await exists(join(cache, 'dist'))) {
+    if (reuseFromBuilt && (await workingTreeIs(reuseFrom, commit))) {
+      // A/A runs and CI on a clean checkout: reuseFrom's dist was just built from this very tree.
+      await cp(join(reuseFrom, 'dist'), join(root, 'dist'), { recursive: true });
+      build = 'reused (working tree is this commit)';
+    } else if (await exists(join(cache, 'dist'))) {
       await cp(join(cache, 'dist'), join(root, 'dist'), { recursive: true });
       build = 'cached';
     } else {

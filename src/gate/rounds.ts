@@ -60,7 +60,23 @@ export async function runRounds(
     return s.value;
   };
   const forbidden = (): boolean => correctness.some((c) => c.outcome === 'forbidden');
+  /**
+   * A benchmark the base cannot run has no timing verdict, but correctness is never statistical:
+   * the head still runs it as often as a judged benchmark (two processes a round) and any
+   * forbidden outcome counts. A head failure here is a harness failure like any other.
+   */
+  const headOnly = async (name: string, round: number): Promise<void> => {
+    for (let k = 0; k < 2 && !signal.aborted && !forbidden(); k++) {
+      note(name, 'head', round, await measure(sides.head, name, signal, `${name} (head only, round ${round + 1})`));
+    }
+  };
+  const headOnlyRounds = new Map<string, number>();
   const one = async (name: string): Promise<void> => {
+    if (unavailableOnBase.has(name)) {
+      const done = headOnlyRounds.get(name) ?? 0;
+      headOnlyRounds.set(name, done + 1);
+      return headOnly(name, done);
+    }
     const r = rounds.get(name)!;
     const idx = r.length;
     const order = idx % 2 === 0 ? 'ABBA' : 'BAAB';
@@ -76,8 +92,9 @@ export async function runRounds(
         // failure, or one on the head, is a harness failure.
         if (side !== 'base' || idx > 0 || got.base.length > 0 || signal.aborted) throw e;
         unavailableOnBase.set(name, e instanceof Error ? e.message : String(e));
-        progress(`${name}: the base cannot run it; not judged (${e instanceof Error ? e.message : String(e)})`);
-        return;
+        progress(`${name}: the base cannot run it; not judged, the head's runs still checked for correctness (${e instanceof Error ? e.message : String(e)})`);
+        headOnlyRounds.set(name, 1);
+        return headOnly(name, 0);
       }
       got[side].push(note(name, side, idx, sample));
     }
@@ -88,7 +105,7 @@ export async function runRounds(
     for (let i = 0; i < count && !signal.aborted && !forbidden(); i++) {
       for (const n of which) {
         if (signal.aborted || forbidden()) return;
-        if (!unavailableOnBase.has(n)) await one(n);
+        await one(n);
       }
       progress(`round ${Math.max(...which.map((n) => rounds.get(n)!.length))}: ${which.length} benchmark(s), ${processes} processes so far`);
     }

@@ -49,7 +49,7 @@ export async function runGate(o: GateOptions, signal: AbortSignal, progress: (li
     const head = o.head === null ? await prepareWorkingTree(o.repo) : await prepareCommit(o.repo, o.head.commit, o.repo, 'head');
     cleanups.push(head);
     progress(`base: checking out ${o.base.commit.slice(0, 10)} (${o.base.why}) in a temp worktree…`);
-    const base = await prepareCommit(o.repo, o.base.commit, head.root, 'base');
+    const base = await prepareCommit(o.repo, o.base.commit, head.root, 'base', true);
     cleanups.push(base);
     progress(`base: node_modules ${base.nodeModules}, build ${base.build}`);
     prep = { base: { nodeModules: base.nodeModules, build: base.build }, head: { nodeModules: head.nodeModules, build: head.build } };

@@ -89,3 +89,28 @@ test('a benchmark the base cannot run at all is not judged; a failure on the hea
   });
   await assert.rejects(runRounds(SIDES, ['a'], { initialRounds: 4, maxRounds: 8 }, DEFAULT_SETTINGS, new Map(), never, quiet, h.measure), /crashed/);
 });
+
+test('a benchmark only the head can run is still checked for correctness: a forbidden head outcome fails the run', async () => {
+  const heads: number[] = [];
+  const m = syntheticMeasure(
+    (side, name, call) => {
+      if (side === 'base' && name === 'new') throw new Error('unknown benchmark "new"');
+      if (side === 'head' && name === 'new') heads.push(call);
+      return 100;
+    },
+    (side, name) => (side === 'head' && name === 'new' && heads.length >= 3 ? { strategy: 'cas', outcome: 'forbidden', duplicates: 2, orphansAtEnd: 0, reasons: ['2 duplicates'] } : clean('cas')),
+  );
+  const r = await runRounds(SIDES, ['a', 'new'], { initialRounds: 4, maxRounds: 8 }, DEFAULT_SETTINGS, new Map(), never, quiet, m.measure);
+  assert.deepEqual([...r.unavailableOnBase.keys()], ['new']);
+  assert.ok(r.correctness.some((c) => c.benchmark === 'new' && c.side === 'head' && c.outcome === 'forbidden'), JSON.stringify(r.correctness));
+  const status = gateStatus({ interrupted: false, harnessFailure: null, forbidden: r.correctness.some((c) => c.outcome === 'forbidden'), aaShowsDifference: [], counts: countVerdicts([]) });
+  assert.equal(status.status, 'forbidden');
+  // Clean head-only runs: two head processes per round, as a judged benchmark has.
+  const c = syntheticMeasure((side, name) => {
+    if (side === 'base' && name === 'new') throw new Error('unknown benchmark "new"');
+    return 100;
+  }, () => clean('cas'));
+  const r2 = await runRounds(SIDES, ['new'], { initialRounds: 4, maxRounds: 8 }, DEFAULT_SETTINGS, new Map(), never, quiet, c.measure);
+  assert.equal(r2.correctness.filter((x) => x.side === 'head').length, 8);
+  assert.equal(r2.rounds.get('new')!.length, 0);
+});
