@@ -83,7 +83,8 @@ export async function runRounds(
     const seq: ('base' | 'head')[] = order === 'ABBA' ? ['base', 'head', 'head', 'base'] : ['head', 'base', 'base', 'head'];
     const got: Record<'base' | 'head', number[]> = { base: [], head: [] };
     for (const side of seq) {
-      if (signal.aborted) return;
+      // A forbidden outcome voids timings: the round is left unfinished rather than measured on.
+      if (signal.aborted || forbidden()) return;
       let sample: Sample;
       try {
         sample = await measure(sides[side], name, signal, `${name} (${side}, round ${idx + 1})`);
