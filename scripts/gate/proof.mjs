@@ -1,75 +1,106 @@
-// The gate's proof: repeated gate runs of the quick suite on this machine, in a temp clone of this
-// repository, against (a) the same code (A/A: base = HEAD, head = the clean working tree) and (b) a
-// planted regression: a throwaway commit that makes the cas creation path spin for a known fraction
-// of its own duration after every create (0.10 → 10% slower, 0.25 → 25%; see the plant below).
+// The gate's proof: repeated gate runs of the quick suite on this machine, each in a temp clone of
+// this repository, against (a) the same code (A/A: base = HEAD, head = the clean working tree) and
+// (b) a planted regression: a throwaway commit that makes every `cas` get-or-create call do a fixed
+// amount of extra CPU work, sized at setup to a known fraction of that call's own CPU cost.
 //
-//   node scripts/gate/proof.mjs --kind aa|p10|p25 --runs 20 --until 04:20 --out .tmp/gate-proof [--only a,b]
+//   node scripts/gate/proof.mjs --kinds aa,p25,p10 --runs 20 --until 07:50 --out .tmp/gate-proof [--only a,b]
 //
-// Each run's gate.json goes to <out>/<kind>/<i>/; one line per run is appended to <out>/<kind>/runs.jsonl.
-// Bounded: stops after --runs runs or at --until (UTC, HH:MM), whichever comes first.
+// Kinds run round-robin (aa, p25, p10, aa, …) so that whatever the time allows is balanced across
+// kinds and every kind sees the same spells of machine load. Each run's gate.json goes to
+// <out>/<kind>/<i>/; one line per run is appended to <out>/<kind>/runs.jsonl; the plant's sizing to
+// <out>/<kind>/plant.json. Bounded: stops after --runs runs per kind or at --until (UTC, HH:MM).
+//
+// The plant is deterministic CPU work (an LCG loop of N iterations per call), not a wall-clock spin:
+// a spin on a clock stretches when the process is preempted, so its cost in the gate's CPU metric
+// would depend on the machine's load (the first proof's "10%" plant measured +34%).
+// N = fraction × V ÷ c, with V the median CPU ns per call of the unplanted benchmark (5 fresh
+// processes) and c the CPU ns per loop iteration (median of 5 timings), both measured at setup.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
-const kind = args.kind;
-const FRACTION = { aa: 0, p10: 0.1, p25: 0.25 }[kind];
-if (FRACTION === undefined) throw new Error('--kind must be aa, p10 or p25');
+const FRACTIONS = { aa: 0, p10: 0.1, p25: 0.25 };
+const kinds = (args.kinds ?? 'aa,p25,p10').split(',');
+for (const k of kinds) if (FRACTIONS[k] === undefined) throw new Error(`--kinds: each must be aa, p10 or p25; got ${JSON.stringify(k)}`);
 const runs = Number(args.runs ?? 20);
 const [uh, um] = (args.until ?? '23:59').split(':').map(Number);
-const out = resolve(args.out ?? '.tmp/gate-proof', kind);
+const outRoot = resolve(args.out ?? '.tmp/gate-proof');
 const src = resolve(args.repo ?? '.');
-const clone = resolve(args.clones ?? '/tmp/raftrace-gate-proof', kind);
+const clonesRoot = resolve(args.clones ?? '/tmp/raftrace-gate-proof');
+const PLANTED = 'goc.cas.2t-shared';
 const sh = (cwd, cmd, a) => execFileSync(cmd, a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-function setup() {
-  if (existsSync(join(clone, '.git'))) return sh(clone, 'git', ['rev-parse', 'HEAD~' + (FRACTION > 0 ? 1 : 0)]);
-  mkdirSync(resolve(clone, '..'), { recursive: true });
+/** CPU ns per iteration of the plant's loop, in a fresh process (the same loop the plant runs). */
+function nsPerIteration() {
+  const code = `let x = 1; const u0 = process.cpuUsage(); for (let i = 0; i < 50_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+    const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 50_000_000, x === 42 ? '' : '');`;
+  return median(Array.from({ length: 5 }, () => Number(sh('/', process.execPath, ['-e', code]).split(' ')[0])));
+}
+
+function setup(kind) {
+  const fraction = FRACTIONS[kind];
+  const clone = join(clonesRoot, kind);
+  const planFile = join(outRoot, kind, 'plant.json');
+  if (existsSync(join(clone, '.git')) && existsSync(planFile)) return JSON.parse(readFileSync(planFile, 'utf8'));
+  execFileSync('rm', ['-rf', clone]);
+  mkdirSync(clonesRoot, { recursive: true });
   sh('/', 'git', ['clone', '-q', src, clone]);
   symlinkSync(join(src, 'node_modules'), join(clone, 'node_modules'), 'dir');
   sh(clone, 'git', ['config', 'user.email', 'proof@raftrace.invalid']);
   sh(clone, 'git', ['config', 'user.name', 'gate proof']);
   const base = sh(clone, 'git', ['rev-parse', 'HEAD']);
-  if (FRACTION > 0) {
+  sh(clone, 'npm', ['run', 'build', '--silent']);
+  let plant = { kind, fraction, base, planted: null };
+  if (fraction > 0) {
+    const values = Array.from({ length: 5 }, () => JSON.parse(sh(clone, process.execPath, ['dist/bench/gate/run-one.js', PLANTED])).value);
+    const v = median(values);
+    const c = nsPerIteration();
+    const iterations = Math.max(1, Math.round((fraction * v) / c));
     const f = join(clone, 'src/create/cas.ts');
     writeFileSync(f, `${readFileSync(f, 'utf8')}
-// PLANTED REGRESSION (gate proof, throwaway commit): every cas create spins for ${FRACTION * 100}% of its own
-// duration (a create that took over 50 us was preempted by another job: its spin is capped there).
+// PLANTED REGRESSION (gate proof, throwaway commit): every cas get-or-create call first runs
+// ${iterations} iterations of an LCG, about ${fraction * 100}% of the call's own CPU cost (${v.toFixed(0)} ns) at setup.
 const plantedInner = cas.create.bind(cas);
+let plantedSink = 0;
 cas.create = async (server, req) => {
-  const t0 = performance.now();
-  const out = await plantedInner(server, req);
-  const until = performance.now() + Math.min(performance.now() - t0, 0.05) * ${FRACTION};
-  while (performance.now() < until) {
-    // planted slowdown
-  }
-  return out;
+  let x = plantedSink;
+  for (let i = 0; i < ${iterations}; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  plantedSink = x;
+  return plantedInner(server, req);
 };
 `);
-    sh(clone, 'git', ['commit', '-qam', `plant: cas create ${FRACTION * 100}% slower`]);
+    sh(clone, 'git', ['commit', '-qam', `plant: cas get-or-create +${fraction * 100}% CPU`]);
+    sh(clone, 'npm', ['run', 'build', '--silent']);
+    plant = { ...plant, planted: { benchmark: PLANTED, unplantedValuesNs: values, unplantedMedianNs: v, nsPerIteration: c, iterations, addedNsPerCall: iterations * c } };
   }
-  sh(clone, 'npm', ['run', 'build', '--silent']);
-  return base;
+  mkdirSync(join(outRoot, kind), { recursive: true });
+  writeFileSync(planFile, `${JSON.stringify(plant, null, 2)}\n`);
+  return plant;
 }
 
-const base = setup();
-mkdirSync(out, { recursive: true });
+const plants = Object.fromEntries(kinds.map((k) => [k, setup(k)]));
 for (let i = 0; i < runs; i++) {
-  const now = new Date();
-  if (now.getUTCHours() * 60 + now.getUTCMinutes() >= uh * 60 + um) break;
-  const dir = join(out, String(i));
-  const t0 = Date.now();
-  const only = args.only ? ['--only', args.only] : [];
-  const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'gate', '--base', base, '--suite', 'quick', ...only, '--out-dir', dir], { cwd: clone, encoding: 'utf8', timeout: 45 * 60_000 });
-  const wallSeconds = (Date.now() - t0) / 1000;
-  let summary = null;
-  try {
-    const g = JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8'));
-    summary = { status: g.status, gateWallSeconds: g.wallSeconds, processes: g.processes, load: g.environment.loadAverage1m, aaShowsDifference: g.calibration.aaShowsDifference,
-      benchmarks: g.benchmarks.map((b) => ({ name: b.name, verdict: b.verdict, changePct: b.changePct, ciPct: b.ciPct, thresholdPct: b.thresholdPct, pairs: b.pairs, pHolm: b.pHolm })) };
-  } catch (e) {
-    summary = { error: String(e), stderr: r.stderr?.slice(-500) };
+  for (const kind of kinds) {
+    const now = new Date();
+    if (now.getUTCHours() * 60 + now.getUTCMinutes() >= uh * 60 + um) process.exit(0);
+    const dir = join(outRoot, kind, String(i));
+    const t0 = Date.now();
+    const only = args.only ? ['--only', args.only] : [];
+    const loadBefore = loadavg()[0];
+    const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'gate', '--base', plants[kind].base, '--suite', 'quick', ...only, '--out-dir', dir], { cwd: join(clonesRoot, kind), encoding: 'utf8', timeout: 45 * 60_000 });
+    const wallSeconds = (Date.now() - t0) / 1000;
+    let summary = null;
+    try {
+      const g = JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8'));
+      summary = { status: g.status, gateWallSeconds: g.wallSeconds, processes: g.processes, load: g.environment.loadAverage1m, loadAfter: loadavg()[0], aaShowsDifference: g.calibration.aaShowsDifference,
+        benchmarks: g.benchmarks.map((b) => ({ name: b.name, verdict: b.verdict, changePct: b.changePct, ciPct: b.ciPct, thresholdPct: b.thresholdPct, pairs: b.pairs, pHolm: b.pHolm })) };
+    } catch (e) {
+      summary = { error: String(e), stderr: r.stderr?.slice(-500) };
+    }
+    appendFileSync(join(outRoot, kind, 'runs.jsonl'), `${JSON.stringify({ kind, fraction: FRACTIONS[kind], only: args.only ?? null, i, startedAt: now.toISOString(), loadBefore, exit: r.status, wallSeconds, ...summary })}\n`);
+    console.log(`${kind} #${i}: exit ${r.status} in ${wallSeconds.toFixed(0)} s${summary?.benchmarks ? ` — ${summary.benchmarks.map((b) => `${b.name}:${b.verdict}`).join(' ')}` : ''}`);
   }
-  appendFileSync(join(out, 'runs.jsonl'), `${JSON.stringify({ kind, fraction: FRACTION, only: args.only ?? null, i, startedAt: now.toISOString(), exit: r.status, wallSeconds, ...summary })}\n`);
-  console.log(`${kind} #${i}: exit ${r.status} in ${wallSeconds.toFixed(0)} s${summary?.benchmarks ? ` — ${summary.benchmarks.map((b) => `${b.name}:${b.verdict}`).join(' ')}` : ''}`);
 }
