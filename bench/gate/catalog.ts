@@ -7,7 +7,7 @@ export type SuiteName = 'quick' | 'full';
 
 export interface BenchmarkSpec {
   readonly name: string;
-  readonly unit: 'ns/op' | 'ms/group';
+  readonly unit: 'ns/op' | 'ms/group' | 'µs/tick' | 'bytes/node';
   readonly suites: readonly SuiteName[];
   readonly description: string;
 }
@@ -18,6 +18,8 @@ export const CATALOG: readonly BenchmarkSpec[] = [
   { name: 'registry.lookup-hit', unit: 'ns/op', suites: ['quick', 'full'], description: 'SharedRegistry lookup of a running name, one thread (CPU ns per op)' },
   { name: 'registry.reserve-publish-unregister', unit: 'ns/op', suites: ['full'], description: 'a full reserve → publish → unregisterInstance cycle, one thread' },
   { name: 'futex.lock-unlock', unit: 'ns/op', suites: ['full'], description: 'uncontended futex mutex lock + unlock' },
+  { name: 'host.tick-due-3k-idle', unit: 'µs/tick', suites: ['full'], description: 'one host tick over 3,000 idle nodes (1,000 R3 groups, one worker, null disk, due-only ticking): median wall µs of 60 ticks' },
+  { name: 'host.heap-per-idle-node-3k', unit: 'bytes/node', suites: ['full'], description: 'heap bytes per idle hosted node (3,000 nodes, one worker, null disk), after two full GCs' },
   ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.2t-shared`, unit: 'ns/op', suites: ['quick', 'full'], description: `${s}: get-or-create of the same fresh names from 2 threads (CPU ns per call, median of 9 reps); a name resolved to two instances under an atomic strategy is forbidden` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.4t-disjoint`, unit: 'ns/op', suites: ['full'], description: `${s}: create + unregister of per-thread names from 4 threads (creation throughput)` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({

@@ -8,6 +8,8 @@ import { buildConfig } from '../../src/scenario/config.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { FORBIDDEN_RUN } from '../../src/scenario/forbidden-shape.js';
 import { REPS_COUNTERS, type GocRepsPlan, type GocRepsResult } from './goc-reps.js';
+import { runCase } from '../host/measure.js';
+import { NATS_TIMING } from '../../src/raft/config.js';
 
 /** What one benchmark process reports: one value (lower is better) and, for scenarios, the verdict. */
 export interface Measurement {
@@ -135,20 +137,42 @@ async function churn(strategy: StrategyName): Promise<Measurement> {
   };
 }
 
+/**
+ * Hosting cost on one worker: 3,000 idle nodes (1,000 R3 groups, every replica on the one worker,
+ * null disk so the store is not measured), ticked only when due, leaders elected first. `tick`:
+ * the median wall µs of one tick() over 60 ticks (the worker thread is CPU-bound inside tick(), and
+ * the median of many short ticks discards the ones a neighbour preempted). `heap`: bytes of heap
+ * per idle node after two full GCs (the figure #10 tracks; nearly free of timing noise).
+ */
+async function hosting(figure: 'tick' | 'heap'): Promise<number> {
+  const r = await runCase({ nodes: 3_000, workers: 1, repeats: 1, ticksPerRepeat: 60, warmupTicks: 20 }, { tickMode: 'due', disk: 'null', timing: NATS_TIMING, spreadTicks: 0 }, () => undefined);
+  if (r.leadersAfter < r.groups) throw new Error(`host: ${r.groups - r.leadersAfter} group(s) without a leader after population`);
+  return figure === 'tick' ? r.tickMsPerWorker[0]!.medianMs * 1000 : r.heapPerIdleNodeBytes;
+}
+
 const plain = async (f: () => number | Promise<number>): Promise<Measurement> => ({ value: await f(), correctness: null });
 
-/** Runs the named benchmark once in this process. Unknown names throw. */
-export async function measure(name: string): Promise<Measurement> {
-  if (name === 'registry.lookup-hit') return plain(lookupHit);
-  if (name === 'registry.reserve-publish-unregister') return plain(reserveCycle);
-  if (name === 'futex.lock-unlock') return plain(futexLockUnlock);
+/** The function that measures the named benchmark once, or null for a name no benchmark has. */
+export function benchmarkRunner(name: string): (() => Promise<Measurement>) | null {
+  if (name === 'registry.lookup-hit') return () => plain(lookupHit);
+  if (name === 'registry.reserve-publish-unregister') return () => plain(reserveCycle);
+  if (name === 'futex.lock-unlock') return () => plain(futexLockUnlock);
+  if (name === 'host.tick-due-3k-idle') return () => plain(() => hosting('tick'));
+  if (name === 'host.heap-per-idle-node-3k') return () => plain(() => hosting('heap'));
   const m = /^(goc|churn)\.([a-z-]+)(?:\.(2t-shared|4t-disjoint))?$/.exec(name);
   const strategy = m?.[2];
   if (m && strategy !== undefined && strategy in STRATEGIES) {
     const s = strategy as StrategyName;
-    if (m[1] === 'churn' && m[3] === undefined) return churn(s);
-    if (m[3] === '2t-shared') return goc(s, 2, 'shared', 400, 9);
-    if (m[3] === '4t-disjoint') return goc(s, 4, 'disjoint', 400, 9);
+    if (m[1] === 'churn' && m[3] === undefined) return () => churn(s);
+    if (m[1] === 'goc' && m[3] === '2t-shared') return () => goc(s, 2, 'shared', 400, 9);
+    if (m[1] === 'goc' && m[3] === '4t-disjoint') return () => goc(s, 4, 'disjoint', 400, 9);
   }
-  throw new Error(`unknown benchmark ${JSON.stringify(name)}`);
+  return null;
+}
+
+/** Runs the named benchmark once in this process. Unknown names throw. */
+export async function measure(name: string): Promise<Measurement> {
+  const run = benchmarkRunner(name);
+  if (run === null) throw new Error(`unknown benchmark ${JSON.stringify(name)}`);
+  return run();
 }
