@@ -11,6 +11,15 @@ const CHECKER = 'test/lincheck/checker.test.ts';
 
 export default [
   {
+    id: 'shm-key-words-plain-loads',
+    area: 'shm',
+    description: 'keyEquals compares key words with plain loads, which the JS memory model does not order between the two KEY_GEN loads of the seqlock (issue #7)',
+    file: 'src/shm/shared-registry.ts',
+    find: 'if (Atomics.load(i32, start + i) !== words[i])',
+    replace: 'if (i32[start + i] !== words[i])',
+    tests: ['test/shm/registry-memory-order.test.ts'],
+  },
+  {
     id: 'shm-insert-lock-dropped',
     area: 'shm',
     description: 'registry: new keys are inserted without the insert lock (two creators can claim two free slots of one chain)',
