@@ -24,6 +24,10 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const plantOf = (kind) => {
+  const f = join(dir, kind, 'plant.json');
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
+};
 const read = (kind) => {
   const f = join(dir, kind, 'runs.jsonl');
   if (!existsSync(f)) return [];
@@ -57,6 +61,12 @@ for (const kind of ['aa', 'p10', 'p25']) {
     processes: { median: median(runs.map((r) => r.processes)) },
     loadAverage1m: { median: median(runs.map((r) => r.load)), max: runs.length ? Math.max(...runs.map((r) => r.load)) : null },
     only: runs[0]?.only ?? null,
+    plant: plantOf(kind),
+    thresholdPctMedian: Object.fromEntries(names.map((n) => [n, median(runs.map((r) => r.benchmarks.find((b) => b.name === n)?.thresholdPct).filter((x) => typeof x === 'number'))])),
+    byLoad: Object.fromEntries([['quiet (1-min load < 3)', (r) => r.load < 3], ['loaded (1-min load ≥ 3)', (r) => r.load >= 3]].map(([label, pred]) => {
+      const sub = runs.filter(pred);
+      return [label, { runs: sub.length, anyRegressed: sub.filter((r) => r.benchmarks.some((b) => b.verdict === 'regressed')).length, plantedDetected: sub.filter((r) => r.benchmarks.some((b) => b.name === planted && b.verdict === 'regressed')).length }];
+    })),
     firstStartedAt: runs[0]?.startedAt ?? null,
     lastStartedAt: runs.at(-1)?.startedAt ?? null,
   };
@@ -66,7 +76,8 @@ const detected90 = sizes.filter(([k]) => kinds[k].runs > 0 && kinds[k].detection
 const result = {
   schema: 'raftrace.gate-proof/1',
   generatedAt: new Date().toISOString(),
-  reproduce: 'node scripts/gate/proof.mjs --kind aa|p10|p25 --runs 20 --until HH:MM --only registry.lookup-hit,goc.cas.2t-shared --out .tmp/gate-proof; node scripts/gate/proof-report.mjs --in .tmp/gate-proof --out reports',
+  reproduce: 'node scripts/gate/proof.mjs --kinds aa,p25,p10 --runs 20 --until HH:MM --out .tmp/gate-proof; node scripts/gate/proof-report.mjs --in .tmp/gate-proof --out reports --machine "<what else ran>"',
+  machine: args.machine ?? null,
   plantedBenchmark: planted,
   kinds,
   smallestSlowdownDetectedIn90PctPct: detected90.length ? Math.min(...detected90) : null,
@@ -77,21 +88,29 @@ const ci = (w) => (w ? `[${pct(w.lo)}, ${pct(w.hi)}]` : '');
 const md = [
   '# Gate proof: false alarms, detection, time',
   '',
-  `Generated ${result.generatedAt} from the runs that finished (no extrapolation). Machine: 2 cores, **shared with six other helpers' builds, tests, mutation runs and benchmarks during the whole proof** (1-minute load average ${f(Math.min(...Object.values(kinds).map((k) => k.loadAverage1m.median ?? Infinity)), 0)}–${f(Math.max(...Object.values(kinds).map((k) => k.loadAverage1m.max ?? 0)), 0)} on 2 cores); the three kinds of run ran at the same time, in three temp clones.`,
+  `Generated ${result.generatedAt} from the runs that finished (no extrapolation), full quick suite${Object.values(kinds)[0]?.only ? ` restricted to ${Object.values(kinds)[0].only}` : ''}. Machine: 2 cores; ${result.machine ?? 'see the load figures'} (1-minute load average per run: median ${f(median(Object.values(kinds).map((k) => k.loadAverage1m.median).filter((x) => x !== null)), 1)}, max ${f(Math.max(...Object.values(kinds).map((k) => k.loadAverage1m.max ?? 0)), 1)}). Kinds ran one at a time, round-robin (A/A, 25%, 10%, A/A, …), each in its own temp clone.`,
+  '',
+  ...Object.entries(kinds).filter(([, v]) => v.plant?.planted).map(([k, v]) => `- Plant ${k}: every \`cas\` get-or-create call runs ${v.plant.planted.iterations} LCG iterations first = ${f(v.plant.planted.addedNsPerCall)} CPU ns, ${f((100 * v.plant.planted.addedNsPerCall) / v.plant.planted.unplantedMedianNs, 1)}% of the unplanted call's median ${f(v.plant.planted.unplantedMedianNs)} ns (5 processes at setup: ${v.plant.planted.unplantedValuesNs.map((x) => f(x)).join(', ')}).`),
   '',
   `Reproduce: \`${result.reproduce}\``,
   '',
   '| runs of | finished | gate wall time, median (min–max) | regressed flagged | detection of the planted slowdown [95% Wilson] | A/A check tripped |',
   '|---|---:|---|---|---|---:|',
-  ...Object.entries(kinds).map(([k, v]) => `| ${k === 'aa' ? 'A/A (base = head)' : `planted ${k === 'p10' ? '10' : '25'}% slowdown of cas create`} | ${v.runs} | ${f(v.gateWallSeconds.median)} s (${f(v.gateWallSeconds.min)}–${f(v.gateWallSeconds.max)}) | ${k === 'aa' ? `${v.falseAlarmRate.k} of ${v.runs} runs (${pct(v.falseAlarmRate.rate)} ${ci(v.falseAlarmRate.wilson95)})` : `other benchmarks: ${v.falseAlarmRate.k} of ${v.runs}`} | ${v.detection ? `${v.detection.k} of ${v.runs} (${pct(v.detection.rate)} ${ci(v.detection.wilson95)})` : '—'} | ${v.aaInconclusiveRuns} |`),
+  ...Object.entries(kinds).map(([k, v]) => `| ${k === 'aa' ? 'A/A (base = head)' : `planted +${k === 'p10' ? '10' : '25'}% CPU on cas get-or-create`} | ${v.runs} | ${f(v.gateWallSeconds.median)} s (${f(v.gateWallSeconds.min)}–${f(v.gateWallSeconds.max)}) | ${k === 'aa' ? `${v.falseAlarmRate.k} of ${v.runs} runs (${pct(v.falseAlarmRate.rate)} ${ci(v.falseAlarmRate.wilson95)})` : `other benchmarks: ${v.falseAlarmRate.k} of ${v.runs}`} | ${v.detection ? `${v.detection.k} of ${v.runs} (${pct(v.detection.rate)} ${ci(v.detection.wilson95)})` : '—'} | ${v.aaInconclusiveRuns} |`),
   '',
   `Smallest planted slowdown detected in ≥ 90% of runs: ${result.smallestSlowdownDetectedIn90PctPct === null ? '**none of the sizes tried reached 90% in the runs that finished**' : `**${result.smallestSlowdownDetectedIn90PctPct}%**`}.`,
   '',
+  '## By machine load',
+  '',
+  '| runs of | load | runs | any benchmark regressed | planted detected |',
+  '|---|---|---:|---:|---:|',
+  ...Object.entries(kinds).flatMap(([k, v]) => Object.entries(v.byLoad).map(([label, b]) => `| ${k} | ${label} | ${b.runs} | ${b.anyRegressed} | ${k === 'aa' ? '—' : b.plantedDetected} |`)),
+  '',
   '## Verdicts per benchmark',
   '',
-  '| runs of | benchmark | runs | regressed | improved | unchanged | inconclusive | median change |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
-  ...Object.entries(kinds).flatMap(([k, v]) => Object.entries(v.perBenchmark).map(([n, b]) => `| ${k} | \`${n}\` | ${b.runs} | ${b.regressed} | ${b.improved} | ${b.unchanged} | ${b.inconclusive} | ${b.medianChangePct === null ? 'n/a' : `${b.medianChangePct >= 0 ? '+' : ''}${b.medianChangePct.toFixed(1)}%`} |`)),
+  '| runs of | benchmark | runs | regressed | improved | unchanged | inconclusive | median change | median threshold T |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...Object.entries(kinds).flatMap(([k, v]) => Object.entries(v.perBenchmark).map(([n, b]) => `| ${k} | \`${n}\` | ${b.runs} | ${b.regressed} | ${b.improved} | ${b.unchanged} | ${b.inconclusive} | ${b.medianChangePct === null ? 'n/a' : `${b.medianChangePct >= 0 ? '+' : ''}${b.medianChangePct.toFixed(1)}%`} | ${f(v.thresholdPctMedian[n], 1)}% |`)),
   '',
 ].join('\n');
 writeFileSync(join(out, '.gate-proof.json.tmp'), `${JSON.stringify(result, null, 2)}\n`);
