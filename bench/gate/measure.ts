@@ -4,12 +4,7 @@ import { FUTEX_WORDS, FutexMutex } from '../../src/shm/futex-mutex.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
 import { createServerShmBuffers } from '../../src/shm/server-shm.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
-import { buildConfig } from '../../src/scenario/config.js';
-import { runScenario } from '../../src/scenario/run.js';
-import { FORBIDDEN_RUN } from '../../src/scenario/forbidden-shape.js';
 import { REPS_COUNTERS, type GocRepsPlan, type GocRepsResult } from './goc-reps.js';
-import { runCase } from '../host/measure.js';
-import { NATS_TIMING } from '../../src/raft/config.js';
 
 /** What one benchmark process reports: one value (lower is better) and, for scenarios, the verdict. */
 export interface Measurement {
@@ -124,6 +119,10 @@ async function goc(strategy: StrategyName, threads: number, pattern: 'shared' | 
 
 /** A small churn scenario on real threads; the value is ms per group cycle, and its verdict is kept. */
 async function churn(strategy: StrategyName): Promise<Measurement> {
+  // Imported here, not at the top: every benchmark process would pay for the scenario's modules.
+  const [{ buildConfig }, { runScenario }, { FORBIDDEN_RUN }] = await Promise.all([
+    import('../../src/scenario/config.js'), import('../../src/scenario/run.js'), import('../../src/scenario/forbidden-shape.js'),
+  ]);
   // broken-cas (test hook only) runs the shape in which it duplicates for certain, so the gate's
   // forbidden path is tested end to end without luck.
   const cfg = strategy === 'broken-cas'
@@ -145,6 +144,7 @@ async function churn(strategy: StrategyName): Promise<Measurement> {
  * per idle node after two full GCs (the figure #10 tracks; nearly free of timing noise).
  */
 async function hosting(figure: 'tick' | 'heap'): Promise<number> {
+  const [{ runCase }, { NATS_TIMING }] = await Promise.all([import('../host/measure.js'), import('../../src/raft/config.js')]);
   const r = await runCase({ nodes: 3_000, workers: 1, repeats: 1, ticksPerRepeat: 60, warmupTicks: 20 }, { tickMode: 'due', disk: 'null', timing: NATS_TIMING, spreadTicks: 0 }, () => undefined);
   if (r.leadersAfter < r.groups) throw new Error(`host: ${r.groups - r.leadersAfter} group(s) without a leader after population`);
   return figure === 'tick' ? r.tickMsPerWorker[0]!.medianMs * 1000 : r.heapPerIdleNodeBytes;
