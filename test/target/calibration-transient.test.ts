@@ -64,6 +64,8 @@ test('the rate-ratio interval inverts when the sides swap, scales with exposure,
   const even = rateRatioInterval(10, 5000, 10, 5000);
   assert.equal(even.ratio, 1);
   assert.equal(decide(even), 'within');
+  // Equal rates from 2 failures each: the point says 1×, the interval cannot tell.
+  assert.equal(decide(rateRatioInterval(2, 1000, 2, 1000)), 'undetermined');
   // 2 real failures against none in the model: 0 to 5.3×: cannot tell.
   assert.equal(decide(rateRatioInterval(0, 1700, 2, 1700)), 'undetermined');
   // 60 against 2 in equal exposure: far beyond 3×.
