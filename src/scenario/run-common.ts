@@ -24,9 +24,9 @@ export interface BaseRunOptions {
 
 export interface RunClock {
   readonly started: Date;
-  progress(phase: RunProgress['phase'], groupsDone: number): void;
+  readonly progress: (phase: RunProgress['phase'], groupsDone: number) => void;
   /** Seconds since the run started. */
-  wallSeconds(): number;
+  readonly wallSeconds: () => number;
 }
 
 /** Starts a run's clock and reports the 'starting' phase. */
