@@ -141,6 +141,8 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
       const cfg = sideConfig(side, model, { groups: o.groups, deletePhase: o.deletePhase, seed, workers: o.workers });
       const opt = o.signal ? { signal: o.signal } : {};
       const r = side === 'real' ? await runNatsScenario(cfg, binary, opt) : await runScenario(cfg, opt);
+      // A run cut short by the abort measured part of a phase: its rates would drag the medians.
+      if (o.signal?.aborted) break;
       const run: CalibrationRun = { side, repeat, seed, figures: figuresOf(r), outcome: r.verdict.outcome, harnessFailure: r.harnessFailure, wallSeconds: r.wallSeconds };
       runs.push(run);
       o.onRun?.(run);
