@@ -140,4 +140,13 @@ export default [
     replace: 'secs',
     tests: ['test/scenario/run-common.test.ts'],
   },
+  {
+    id: 'nats-publish-closed-unguarded',
+    area: 'nats',
+    description: 'publish load: a closed connection throws out of the loop (an unobserved rejection that ended a calibration process)',
+    file: 'src/target/nats/contenders.ts',
+    find: 'counts.publishErrors++;',
+    replace: 'counts.publishErrors++; throw new Error("closed connection (mutant)");',
+    tests: ['test/target/contenders.test.ts'],
+  },
 ];

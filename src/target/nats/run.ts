@@ -125,7 +125,7 @@ function resultOf(cfg: ScenarioConfig, binary: NatsBinary, clock: RunClock, o: O
   reasons.push(`nats-server ${binary.version} (${binary.path}) runs the ${cfg.strategy} creation path`);
   if (ch) {
     const k = ch.contenders;
-    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published${k.healthSample ? `; first unavailable /healthz: ${k.healthSample}` : ''}`);
+    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published (${k.publishErrors} refused)${k.healthSample ? `; first unavailable /healthz: ${k.healthSample}` : ''}`);
   }
   if (t.transient > 0) reasons.push(`${t.transient} transient tav.idx failure(s): one burst right after the group's own deletion (${(t.transient / Math.max(1, deletes)).toFixed(4)} per deletion)`);
   if (t.unmatched > 0) reasons.push(`${t.unmatched} tav.idx failure(s) neither repeating nor after their group's deletion (unmatched; counted in neither class)`);
