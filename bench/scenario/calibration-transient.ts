@@ -151,8 +151,12 @@ export function renderTransientPool(reports: readonly CalibrationResult[]): stri
   ].join('\n');
 }
 
-/** The shape fields that must agree for reports to be pooled (the group count per run may differ). */
-const POOLED_SHAPE = ['servers', 'replicas', 'concurrency', 'callersPerCreate', 'callerSpreadMs', 'groupLifetimeMs', 'entriesPerSecondPerGroup', 'timeScaleMs', 'deletePhase'] as const;
+/**
+ * The shape fields that must agree for reports to be pooled, the group count included: with every
+ * group alive at once ('after'), 400 groups saturated the model on 2 workers (transient rate ~50×)
+ * where 200 did not, so runs of different sizes are different workloads.
+ */
+const POOLED_SHAPE = ['groups', 'servers', 'replicas', 'concurrency', 'callersPerCreate', 'callerSpreadMs', 'groupLifetimeMs', 'entriesPerSecondPerGroup', 'timeScaleMs', 'deletePhase'] as const;
 
 /**
  * The reports as they may be pooled: all of one workload shape and one server version (else a

@@ -107,6 +107,8 @@ test('pooling: real runs from every report of the shape, model runs only from th
   assert.deepEqual(poolSide(pooled, 'modelK1'), { transient: 3, deletions: 400, runs: 1 });
   assert.throws(() => poolable([a, report([], { version: '2.10.18', modelVersion: '2.9.10' })]), /server versions differ/);
   assert.throws(() => poolable([a, report([], { modelVersion: '2.9.10', callers: 1 })]), /shape\.callersPerCreate differs/);
+  const bigger = report([]);
+  assert.throws(() => poolable([a, { ...bigger, shape: { ...bigger.shape, groups: 400 } }]), /shape\.groups differs/);
   assert.match(transientVerdict(poolSide(pooled, 'modelK1'), poolSide(pooled, 'real'), 'k1'), /undetermined.*deletions per side would decide/);
   assert.match(transientVerdict({ transient: 0, deletions: 0, runs: 0 }, poolSide(pooled, 'real'), 'k1'), /not run on both sides/);
 });
