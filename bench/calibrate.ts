@@ -7,10 +7,12 @@ import { machineFacts } from '../src/scenario/machine.js';
 import { calibrationPhase, SIDES, type CalibrationPhase, type CalibrationResult, type Side } from './scenario/calibration.js';
 import { renderReproducibility } from './scenario/calibration-compare.js';
 import { renderCalibration } from './scenario/calibration-render.js';
+import { poolable, renderTransientPool } from './scenario/calibration-transient.js';
 
 /**
  * `npm run calibrate -- [--seed N] [--groups N] [--repeats N] [--phase after|interleaved] [--sides real,model,modelK1] [--tag T]`:
  * the calibration section alone, written as reports/nats-calibration-<date>[-<tag>].{json,md}.
+ * `--pool a.json,b.json,…`: the transient-rate ratio pooled over saved reports (see poolReports).
  * Exit 0; 2 bad input; 4 if a run had a harness failure; 130 interrupted.
  */
 const fail = (msg: string): never => {
@@ -19,7 +21,7 @@ const fail = (msg: string): never => {
 };
 let values: Record<string, string | undefined>;
 try {
-  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, sides: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' } } }).values;
+  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, sides: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' }, pool: { type: 'string' } } }).values;
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
 }
@@ -39,7 +41,7 @@ const tag = values!.tag ?? '';
 if (!/^[\w-]*$/.test(tag)) fail(`--tag: must be letters, digits, - or _; got ${JSON.stringify(tag)}`);
 
 // --render <a.json>: re-render a report's Markdown from its JSON; --compare <a.json,b.json>: reproducibility of two runs.
-if (values!.render !== undefined || values!.compare !== undefined) {
+if (values!.render !== undefined || values!.compare !== undefined || values!.pool !== undefined) {
   type Saved = CalibrationResult & { command: string; startedAt: string; wallSeconds: number; seed: number; machine: { cores: number; cpuModel: string; node: string } };
   const load = async (p: string): Promise<Saved> => {
     try {
@@ -52,6 +54,15 @@ if (values!.render !== undefined || values!.compare !== undefined) {
     const r = await load(values!.render);
     const m = r.machine;
     process.stdout.write(`# raftrace calibration: model and a real nats-server cluster\n\n${r.startedAt} · ${m.cores} cores · ${m.cpuModel} · Node ${m.node} · seed ${r.seed} · ${r.wallSeconds.toFixed(0)} s · reproduce: \`${r.command}\`\n\n${renderCalibration(r)}\n`);
+  } else if (values!.pool !== undefined) {
+    const reports = await Promise.all(values!.pool.split(',').map(load));
+    let pooled: CalibrationResult[] = [];
+    try {
+      pooled = poolable(reports, '--pool');
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+    process.stdout.write(`${renderTransientPool(pooled)}\n`);
   } else {
     const [pa, pb] = values!.compare!.split(',');
     if (pa === undefined || pb === undefined) fail('--compare: must be a.json,b.json');

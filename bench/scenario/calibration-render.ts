@@ -1,5 +1,6 @@
 import { median } from 'simple-statistics';
 import { wilsonInterval } from '../../src/scenario/binomial.js';
+import { poolSide, transientVerdict } from './calibration-transient.js';
 import { GAP_FLAG, METRICS, SIDES, type Calibration, type CalibrationFigures, type CalibrationRun, type Side } from './calibration.js';
 
 const SIDE_HEAD: Record<Side, string> = { real: 'real nats-server', model: 'model, same knobs', modelK1: 'model, k=1' };
@@ -76,6 +77,8 @@ export function renderCalibration(c: Calibration): string {
     return `${rs.reduce((n, r) => n + r.figures.transient, 0)} in ${rs.reduce((n, r) => n + r.figures.deletions, 0)} deletions`;
   };
   lines.push('', `Transient failures in total: real ${tot('real')}; model ${tot('model')}; model k=1 ${tot('modelK1')}.`);
+  const real = poolSide([c], 'real');
+  lines.push('', `Transient failures per deletion within 3× of the real cluster's? (runs with a harness failure left out)`, transientVerdict(poolSide([c], 'modelK1'), real, 'model k=1 ÷ real'), transientVerdict(poolSide([c], 'model'), real, 'model, same knobs ÷ real'));
   const failures = c.runs.filter((r) => r.harnessFailure !== null);
   if (failures.length > 0) lines.push('', ...failures.map((r) => `- harness failure in ${SIDE_HEAD[r.side]} repeat ${r.repeat}: ${r.harnessFailure}`));
   return lines.join('\n');

@@ -1,19 +1,24 @@
+import { modelLabel, NATS_VERSIONS, type NatsVersion } from '../../src/cluster/nats-version.js';
 import { buildConfig, type ScenarioConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { findNatsServer, runNatsScenario, type NatsBinary } from '../../src/target/index.js';
+import { parseVersion, strategyOfVersion } from '../../src/target/nats/version.js';
 
 /**
  * Calibration: the model and a real nats-server cluster under the same workload shape, side by
  * side. The model runs at real time (timeScaleMs 1000: a NATS second is a second), so everything
  * that depends on election timing sees the clock the real cluster sees.
  *
- * Model variant: this branch has no `--nats-version` profiles yet (another branch adds them), so
- * the model is the current one (racy = v2.10.18's window), labelled as such, in two shapes:
+ * Model variant: the model runs the real server's own version profile (`--nats-version`, e.g.
+ * 2.9.10: the async 16-byte tav.idx writer that logs a Closed node's failure) and the creation path
+ * that version shipped (strategyOfVersion: 2.9.10 → racy), so both sides run the same code path.
+ * A server version the model has no profile for runs the nearest modelled version below it (the
+ * label says so). Two shapes of the model:
  * - `model, same knobs`: k callers per create as k concurrent createRaftGroup calls;
  * - `model, k=1`: one caller per create, which is what 2.9.10's single meta goroutine amounts to
- *   (it dedups the k API requests and calls createRaftGroup inline, one at a time).
- * When the profiles land, replace both by `{ natsVersion: '2.9.10' }` with the same knobs.
+ *   (it dedups the k API requests and calls createRaftGroup inline, one at a time). The version
+ *   profile does not serialise callers itself, so this shape stays.
  *
  * Units: a real consumer create is one API request for the group on all R servers, while the
  * model counts one request per (server, group); both are normalised to groups (consumers) per
@@ -95,6 +100,8 @@ export interface CalibrationRun {
 export interface CalibrationResult {
   readonly available: true;
   readonly server: { readonly path: string; readonly version: string };
+  /** The model's `--nats-version` profile (absent in reports written before it was chosen per server). */
+  readonly modelVersion?: NatsVersion;
   readonly modelLabel: string;
   readonly shape: typeof CALIBRATION_SHAPE & { readonly groups: number; readonly deletePhase: CalibrationPhase };
   readonly runs: readonly CalibrationRun[];
@@ -124,24 +131,18 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   } catch (e) {
     return { available: false, reason: e instanceof Error ? e.message : String(e) };
   }
+  const model = modelProfileFor(binary.version);
   const runs: CalibrationRun[] = [];
   for (let repeat = 0; repeat < o.repeats && !o.signal?.aborted; repeat++) {
     const seed = o.seed + repeat;
     for (const side of SIDES) {
       if (o.signal?.aborted) break;
       if (o.sides && side !== 'real' && !o.sides.includes(side)) continue;
-      const cfg: ScenarioConfig = buildConfig({
-        ...CALIBRATION_SHAPE,
-        deletePhase: o.deletePhase,
-        ...(side === 'modelK1' ? { callersPerCreate: 1 } : {}),
-        target: side === 'real' ? 'nats' : 'workers',
-        strategy: 'racy',
-        groups: o.groups,
-        seed,
-        workers: o.workers,
-      });
+      const cfg = sideConfig(side, model, { groups: o.groups, deletePhase: o.deletePhase, seed, workers: o.workers });
       const opt = o.signal ? { signal: o.signal } : {};
       const r = side === 'real' ? await runNatsScenario(cfg, binary, opt) : await runScenario(cfg, opt);
+      // A run cut short by the abort measured part of a phase: its rates would drag the medians.
+      if (o.signal?.aborted) break;
       const run: CalibrationRun = { side, repeat, seed, figures: figuresOf(r), outcome: r.verdict.outcome, harnessFailure: r.harnessFailure, wallSeconds: r.wallSeconds };
       runs.push(run);
       o.onRun?.(run);
@@ -150,10 +151,48 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
   return {
     available: true,
     server: { path: binary.path, version: binary.version },
-    modelLabel: 'current model (racy strategy = v2.10.18 window; no --nats-version profile on this branch)',
+    modelVersion: model.version,
+    modelLabel: model.label,
     shape: { ...CALIBRATION_SHAPE, groups: o.groups, deletePhase: o.deletePhase },
     runs,
   };
+}
+
+/** The model's version profile and creation path for a real server of `serverVersion`. */
+export interface ModelProfile {
+  readonly version: NatsVersion;
+  readonly strategy: NonNullable<ReturnType<typeof strategyOfVersion>>;
+  readonly label: string;
+}
+
+/**
+ * The server's own version when the model has its profile; else the nearest modelled version below
+ * it (else the oldest), labelled as such. The strategy is always the server's (its creation path).
+ */
+export function modelProfileFor(serverVersion: string): ModelProfile {
+  const strategy = strategyOfVersion(serverVersion) ?? 'racy';
+  const v = parseVersion(serverVersion);
+  const key = (x: readonly number[]): number => (x[0]! * 1000 + x[1]!) * 1000 + x[2]!;
+  const below = v === null ? [] : NATS_VERSIONS.filter((m) => key(parseVersion(m)!) <= key(v));
+  const version = below.at(-1) ?? NATS_VERSIONS[0];
+  const exact = v !== null && key(parseVersion(version)!) === key(v);
+  const label = `${modelLabel(strategy, version)}, \`--nats-version ${version}\` (${exact ? 'the real server\'s version' : `nearest modelled version to the real server's ${serverVersion}`})`;
+  return { version, strategy, label };
+}
+
+/** One side's config: the shared shape; the model sides with the server's version profile and creation path. */
+export function sideConfig(side: Side, model: ModelProfile, o: { groups: number; deletePhase: CalibrationPhase; seed: number; workers: number }): ScenarioConfig {
+  return buildConfig({
+    ...CALIBRATION_SHAPE,
+    deletePhase: o.deletePhase,
+    ...(side === 'modelK1' ? { callersPerCreate: 1 } : {}),
+    target: side === 'real' ? 'nats' : 'workers',
+    strategy: model.strategy,
+    natsVersion: model.version,
+    groups: o.groups,
+    seed: o.seed,
+    workers: o.workers,
+  });
 }
 
 /** The bench phase: sizes by mode, progress lines, and the JSON and Markdown it adds to the report. */

@@ -1,15 +1,10 @@
 import { isOrphan } from '../cluster/cluster.js';
 import type { CensusEntry, CreateResult, DeleteResult, HostStats } from '../cluster/protocol.js';
 import type { ScenarioConfig } from './config.js';
-import { machineFacts } from './machine.js';
 import { EXPECTED_ORPHAN_FAILURES_PER_NATS_SECOND } from './observe.js';
-import { RESULT_SCHEMA_ID, type Exercised, type LatencySummaryMs, type ScenarioResult } from './result.js';
-import { percentile } from './stats.js';
+import { RESULT_SCHEMA_ID, type Exercised, type ScenarioResult } from './result.js';
+import { latencySummary, NO_FINAL_CENSUS, partialReason, resultHead, throughputOf, type RunClock } from './run-common.js';
 import { exercisedMinimum, judge } from './verdict.js';
-
-function latency(values: readonly number[]): LatencySummaryMs {
-  return { n: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.length ? Math.max(...values) : 0 };
-}
 
 /** Everything a run observes, folded into a ScenarioResult at the end. */
 export class Measurements {
@@ -69,18 +64,15 @@ export class Measurements {
     for (const e of c) if (isOrphan(e)) this.orphansSeen.add(e.instanceId);
   }
 
-  result(cfg: ScenarioConfig, started: Date, wallSeconds: number, harnessFailure: string | null, partial: boolean): ScenarioResult {
+  result(cfg: ScenarioConfig, clock: RunClock, harnessFailure: string | null, partial: boolean): ScenarioResult {
     const sum = (f: (s: HostStats) => number): number => this.stats.reduce((n, s) => n + f(s), 0);
     let built = 0;
     for (const n of this.builtPer.values()) built += n;
     const duplicates = built - this.builtPer.size; // beyond one instance per (server, group)
-    const secs = Math.max(this.churnSeconds, 1e-9);
-    const createSecs = this.createSeconds > 0 ? this.createSeconds : secs;
-    const deleteSecs = this.deleteSeconds > 0 ? this.deleteSeconds : secs;
     const exercised = this.exercised();
     const verdict = judge(cfg, { duplicates, orphansSeen: this.orphansSeen.size, orphansAtEnd: this.orphansAtEnd, safety: sum((s) => s.raftSafetyViolations), exercised });
-    if (partial) verdict.reasons.push(`partial run (${harnessFailure ? 'harness failure' : 'interrupted'}): not conclusive`);
-    if (!this.censusDone) verdict.reasons.push('no final census: orphans at end unknown (reported as 0)');
+    if (partial) verdict.reasons.push(partialReason(harnessFailure));
+    if (!this.censusDone) verdict.reasons.push(NO_FINAL_CENSUS);
     if (this.stats.length === 0) verdict.reasons.push('no host statistics collected: tav.idx, message, lock and tick counters are unknown (reported as 0)');
     for (const s of this.stats) verdict.reasons.push(...s.safetySamples.map((x) => `raft safety: ${x}`));
     if (this.failureSamples.length > 0) verdict.reasons.push(...this.failureSamples.map((f) => `sample failure: ${f}`));
@@ -88,21 +80,18 @@ export class Measurements {
       schema: RESULT_SCHEMA_ID,
       target: 'worker_threads',
       server: null,
-      strategy: cfg.strategy,
-      seed: cfg.seed,
-      config: cfg,
-      machine: machineFacts(),
-      startedAt: started.toISOString(),
-      wallSeconds,
-      partial,
-      harnessFailure,
-      throughput: {
-        createsPerSec: (this.createLatencies.length - this.createFailures) / createSecs,
-        deletesPerSec: (this.deleteLatencies.length - this.deleteFailures) / deleteSecs,
-        groupsPerSec: this.groupsCycled / secs,
+      ...resultHead(cfg, clock, partial, harnessFailure),
+      throughput: throughputOf({
+        creates: this.createLatencies.length,
+        createFailures: this.createFailures,
+        deletes: this.deleteLatencies.length,
+        deleteFailures: this.deleteFailures,
+        groupsCycled: this.groupsCycled,
         churnSeconds: this.churnSeconds,
-      },
-      latencyMs: { create: latency(this.createLatencies), delete: latency(this.deleteLatencies) },
+        createSeconds: this.createSeconds,
+        deleteSeconds: this.deleteSeconds,
+      }),
+      latencyMs: { create: latencySummary(this.createLatencies), delete: latencySummary(this.deleteLatencies) },
       counts: {
         groupsCycled: this.groupsCycled,
         createRequests: this.createLatencies.length,

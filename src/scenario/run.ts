@@ -11,6 +11,9 @@ import { observeOrphans } from './observe.js';
 import { CallLimiter } from './call-limiter.js';
 import { planGroups, type PlannedGroup } from './plan.js';
 import type { ScenarioResult } from './result.js';
+import { startRun, type BaseRunOptions } from './run-common.js';
+
+export type { RunProgress } from './run-common.js';
 
 /**
  * The bound on the first Ctrl-C. After the abort, creations and deletions already in flight get
@@ -27,16 +30,7 @@ export const STEP_AFTER_INTERRUPT_MS = 2000;
 /** Creation requests the main thread keeps in flight per worker (a worker runs up to 256 tasks at once). */
 export const CALLS_IN_FLIGHT_PER_WORKER = 128;
 
-export interface RunProgress {
-  readonly phase: 'starting' | 'churn' | 'observe' | 'done';
-  readonly groupsDone: number;
-  readonly groups: number;
-}
-
-export interface RunOptions {
-  /** Ctrl-C: stop issuing work, measure what was done, return a partial result. */
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: RunProgress) => void;
+export interface RunOptions extends BaseRunOptions {
   /** Raft log file prefix (one file per worker), or '' for none. */
   readonly logPath?: string;
   /** Census period during the churn, ms. */
@@ -78,12 +72,10 @@ export function hostConfigOf(cfg: ScenarioConfig, storeRoot: string, logPath: st
  * returns a partial result within the bound stated at INTERRUPT_GRACE_MS.
  */
 export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): Promise<ScenarioResult> {
-  const started = new Date();
-  const t0 = performance.now();
+  const clock = startRun(cfg, opts.onProgress);
+  const progress = clock.progress;
   const signal = opts.signal;
   const store = await createRunStore(opts.storeParentDir !== undefined ? { parentDir: opts.storeParentDir } : {});
-  const progress = (phase: RunProgress['phase'], groupsDone: number): void => opts.onProgress?.({ phase, groupsDone, groups: cfg.groups });
-  progress('starting', 0);
   let cluster: Cluster | null = null;
   const m = new Measurements();
   let harnessFailure: string | null = null;
@@ -132,7 +124,7 @@ export async function runScenario(cfg: ScenarioConfig, opts: RunOptions = {}): P
     }
   }
   progress('done', m.groupsCycled);
-  return m.result(cfg, started, (performance.now() - t0) / 1000, harnessFailure, signal?.aborted === true || harnessFailure !== null);
+  return m.result(cfg, clock, harnessFailure, signal?.aborted === true || harnessFailure !== null);
 }
 
 /**

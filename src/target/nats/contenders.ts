@@ -29,12 +29,14 @@ export interface ContenderCounts {
   streamUpdates: number;
   streamUpdateErrors: number;
   published: number;
+  /** Publishes refused by the client (its connection closed): the load stops at the first. */
+  publishErrors: number;
   /** The first non-200 /healthz answer, as the server worded it. */
   healthSample: string | null;
 }
 
 export function emptyContenderCounts(): ContenderCounts {
-  return { healthChecks: 0, healthUnavailable: 0, healthErrors: 0, streamUpdates: 0, streamUpdateErrors: 0, published: 0, healthSample: null };
+  return { healthChecks: 0, healthUnavailable: 0, healthErrors: 0, streamUpdates: 0, streamUpdateErrors: 0, published: 0, publishErrors: 0, healthSample: null };
 }
 
 export interface Contenders {
@@ -82,7 +84,14 @@ export function startContenders(
     for (let i = 0; i < CONTENDER_LIMITS.publishTicksMax && (await wait(CONTENDER_LIMITS.publishTickMs)); i++) {
       owed += (rate * CONTENDER_LIMITS.publishTickMs) / 1000;
       for (; owed >= 1; owed--) {
-        nc.publish(subject, payload);
+        // publish throws once the connection is closed (reconnects exhausted under load): a throw
+        // here would reject this loop unobserved until stop() and crash the process meanwhile.
+        try {
+          nc.publish(subject, payload);
+        } catch {
+          counts.publishErrors++;
+          return;
+        }
         counts.published++;
       }
       await nc.flush().catch(() => undefined); // back-pressure: never queue more than one tick ahead

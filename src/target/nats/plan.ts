@@ -1,17 +1,8 @@
 import { Prng } from '../../env/prng.js';
+import type { ScenarioConfig } from '../../scenario/config.js';
 
-/** The knobs of the churn that apply to a real cluster (a subset of ScenarioConfig). */
-export interface NatsChurnKnobs {
-  readonly seed: number;
-  readonly replicas: number;
-  readonly groups: number;
-  readonly concurrency: number;
-  readonly callersPerCreate: number;
-  readonly callerSpreadMs: number;
-  readonly groupLifetimeMs: number;
-  readonly deletePhase: 'interleaved' | 'after';
-  readonly entriesPerSecondPerGroup: number;
-}
+/** The knobs of the churn that apply to a real cluster (the model's alone — workers, disk, time scale — do not). */
+export type NatsChurnKnobs = Pick<ScenarioConfig, 'seed' | 'replicas' | 'groups' | 'concurrency' | 'callersPerCreate' | 'callerSpreadMs' | 'groupLifetimeMs' | 'deletePhase' | 'entriesPerSecondPerGroup'>;
 
 /** One group of the real cluster: a durable R-replica consumer, created by k clients at once. */
 export interface NatsPlannedGroup {

@@ -3,9 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ATOMIC_STRATEGIES } from '../../create/index.js';
 import { NATS_TICK_MS, NATS_TIMING } from '../../raft/config.js';
 import type { ScenarioConfig } from '../../scenario/config.js';
-import { machineFacts } from '../../scenario/machine.js';
-import { RESULT_SCHEMA_ID, type LatencySummaryMs, type Outcome, type ScenarioResult } from '../../scenario/result.js';
-import { percentile } from '../../scenario/stats.js';
+import { RESULT_SCHEMA_ID, type Outcome, type ScenarioResult } from '../../scenario/result.js';
+import { latencySummary, NO_FINAL_CENSUS, partialReason, resultHead, startRun, throughputOf, type BaseRunOptions, type RunClock } from '../../scenario/run-common.js';
 import type { NatsBinary } from './binary.js';
 import { settledCensus, dirsLeft, excessNodes, type ServerCensus } from './census.js';
 import { ChurnLimitError, runNatsChurn, STREAM, type ChurnOutcome } from './churn.js';
@@ -20,15 +19,7 @@ const REASON_GROUPS_MAX = 10;
 /** What NATS's timing implies for an orphan: 2 failed tav.idx writes per campaign, one campaign per mean election timeout. */
 const EXPECTED_ORPHAN_FAILURES_PER_SECOND = 2 / (((NATS_TIMING.electionTimeoutMinTicks + NATS_TIMING.electionTimeoutMaxTicks) / 2) * (NATS_TICK_MS / 1000));
 
-export interface NatsRunProgress {
-  readonly phase: 'starting' | 'churn' | 'observe' | 'done';
-  readonly groupsDone: number;
-  readonly groups: number;
-}
-
-export interface NatsRunOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: NatsRunProgress) => void;
+export interface NatsRunOptions extends BaseRunOptions {
   /** Where the cluster's private temp dir goes (default: the OS temp dir). */
   readonly parentDir?: string;
   /** Called with the cluster once it is ready (tests read its pids and dir). */
@@ -43,10 +34,8 @@ export interface NatsRunOptions {
  * injected faults) do not apply and are ignored.
  */
 export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, opts: NatsRunOptions = {}): Promise<ScenarioResult> {
-  const started = new Date();
-  const t0 = performance.now();
-  const progress = (phase: NatsRunProgress['phase'], groupsDone: number): void => opts.onProgress?.({ phase, groupsDone, groups: cfg.groups });
-  progress('starting', 0);
+  const clock = startRun(cfg, opts.onProgress);
+  const progress = clock.progress;
   let harnessFailure: string | null = null;
   let churn: ChurnOutcome | null = null;
   let census: { census: ServerCensus[]; settledMs: number; settled: boolean } | null = null;
@@ -58,7 +47,7 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
   } catch (e) {
     // start() stopped what it started; report, as a partial result, why there was nothing to run.
     const harnessFailure = `nats target: cluster start: ${e instanceof Error ? e.message : String(e)}`;
-    return resultOf(cfg, binary, started, (performance.now() - t0) / 1000, { churn, census, scan, observed, harnessFailure, partial: true });
+    return resultOf(cfg, binary, clock, { churn, census, scan, observed, harnessFailure, partial: true });
   }
   try {
     opts.onCluster?.(cluster);
@@ -86,7 +75,7 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
   }
   progress('done', churn?.groupsCycled ?? 0);
   const partial = opts.signal?.aborted === true || harnessFailure !== null;
-  return resultOf(cfg, binary, started, (performance.now() - t0) / 1000, { churn, census, scan, observed, harnessFailure, partial });
+  return resultOf(cfg, binary, clock, { churn, census, scan, observed, harnessFailure, partial });
 }
 
 async function readLogs(c: NatsCluster): Promise<LogScan> {
@@ -106,10 +95,6 @@ function requestedAtOf(scan: LogScan, ch: ChurnOutcome | null): Map<string, numb
   return out;
 }
 
-function latency(values: readonly number[]): LatencySummaryMs {
-  return { n: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.length ? Math.max(...values) : 0 };
-}
-
 interface Observed {
   readonly churn: ChurnOutcome | null;
   readonly census: { census: ServerCensus[]; settledMs: number; settled: boolean } | null;
@@ -119,7 +104,7 @@ interface Observed {
   readonly partial: boolean;
 }
 
-function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSeconds: number, o: Observed): ScenarioResult {
+function resultOf(cfg: ScenarioConfig, binary: NatsBinary, clock: RunClock, o: Observed): ScenarioResult {
   const ch = o.churn;
   const verdicts: GroupVerdict[] = o.scan ? classify(o.scan, requestedAtOf(o.scan, ch)) : [];
   const t = o.scan ? tally(o.scan, verdicts) : { enoent: 0, other: 0, transient: 0, persistent: 0, unmatched: 0, persistentGroups: 0 };
@@ -127,9 +112,6 @@ function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSe
   const dirs = o.census ? dirsLeft(o.census.census) : 0;
   const creates = ch?.createLatenciesMs.length ?? 0;
   const deletes = ch?.deleteLatenciesMs.length ?? 0;
-  const secs = Math.max(ch?.churnSeconds ?? 0, 1e-9);
-  const createSecs = ch && ch.createSeconds > 0 ? ch.createSeconds : secs;
-  const deleteSecs = ch && ch.deleteSeconds > 0 ? ch.deleteSeconds : secs;
   const orphansObserved = o.observed.seconds > 0 ? t.persistentGroups : 0;
 
   const reasons: string[] = [];
@@ -143,7 +125,7 @@ function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSe
   reasons.push(`nats-server ${binary.version} (${binary.path}) runs the ${cfg.strategy} creation path`);
   if (ch) {
     const k = ch.contenders;
-    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published${k.healthSample ? `; first unavailable /healthz: ${k.healthSample}` : ''}`);
+    reasons.push(`beside the churn: ${k.healthChecks} /healthz checks (${k.healthUnavailable} unavailable, ${k.healthErrors} errors), ${k.streamUpdates} stream updates (${k.streamUpdateErrors} failed), ${k.published} messages published (${k.publishErrors} refused)${k.healthSample ? `; first unavailable /healthz: ${k.healthSample}` : ''}`);
   }
   if (t.transient > 0) reasons.push(`${t.transient} transient tav.idx failure(s): one burst right after the group's own deletion (${(t.transient / Math.max(1, deletes)).toFixed(4)} per deletion)`);
   if (t.unmatched > 0) reasons.push(`${t.unmatched} tav.idx failure(s) neither repeating nor after their group's deletion (unmatched; counted in neither class)`);
@@ -151,29 +133,26 @@ function resultOf(cfg: ScenarioConfig, binary: NatsBinary, started: Date, wallSe
     reasons.push(`${v.cls} ${v.server} ${v.group}: ${v.failures} failure(s) over ${((v.lastAtMs - v.firstAtMs) / 1000).toFixed(1)} s${v.afterDeleteMs === null ? '' : `, first ${(v.afterDeleteMs / 1000).toFixed(2)} s after its deletion`}`);
   }
   if (o.census && !o.census.settled) reasons.push(`final census not settled after ${(o.census.settledMs / 1000).toFixed(1)} s: ${o.census.census.map((s) => `${s.server} ${s.raftNodes}/${s.expectedNodes} nodes, ${s.consumerDirs.length} dirs`).join('; ')}`);
-  if (!o.census) reasons.push('no final census: orphans at end unknown (reported as 0)');
-  if (o.partial) reasons.push(`partial run (${o.harnessFailure ? 'harness failure' : 'interrupted'}): not conclusive`);
+  if (!o.census) reasons.push(NO_FINAL_CENSUS);
+  if (o.partial) reasons.push(partialReason(o.harnessFailure));
   for (const f of ch?.failureSamples ?? []) reasons.push(`sample failure: ${f}`);
 
   return {
     schema: RESULT_SCHEMA_ID,
     target: 'nats',
     server: { software: 'nats-server', version: binary.version },
-    strategy: cfg.strategy,
-    seed: cfg.seed,
-    config: cfg,
-    machine: machineFacts(),
-    startedAt: started.toISOString(),
-    wallSeconds,
-    partial: o.partial,
-    harnessFailure: o.harnessFailure,
-    throughput: {
-      createsPerSec: (creates - (ch?.createFailures ?? 0)) / createSecs,
-      deletesPerSec: (deletes - (ch?.deleteFailures ?? 0)) / deleteSecs,
-      groupsPerSec: (ch?.groupsCycled ?? 0) / secs,
+    ...resultHead(cfg, clock, o.partial, o.harnessFailure),
+    throughput: throughputOf({
+      creates,
+      createFailures: ch?.createFailures ?? 0,
+      deletes,
+      deleteFailures: ch?.deleteFailures ?? 0,
+      groupsCycled: ch?.groupsCycled ?? 0,
       churnSeconds: ch?.churnSeconds ?? 0,
-    },
-    latencyMs: { create: latency(ch?.createLatenciesMs ?? []), delete: latency(ch?.deleteLatenciesMs ?? []) },
+      createSeconds: ch?.createSeconds ?? 0,
+      deleteSeconds: ch?.deleteSeconds ?? 0,
+    }),
+    latencyMs: { create: latencySummary(ch?.createLatenciesMs ?? []), delete: latencySummary(ch?.deleteLatenciesMs ?? []) },
     counts: {
       groupsCycled: ch?.groupsCycled ?? 0,
       createRequests: creates,
