@@ -3,7 +3,9 @@
 // One ServerModel in this thread, NullDisk, NATS timing, R3 groups created through NATS's path,
 // 150 ticks to elect and settle, then <ticks> (default 100) measured ticks. Prints wall ms/tick of
 // driver.tick() alone and process CPU ms/tick (user + system; this process runs only this thread's
-// work plus V8's GC helpers), plus deliveries and node ticks per tick.
+// work plus V8's GC helpers) of the whole loop and of driver.tick() alone, plus deliveries and node
+// ticks per tick. With RAFTRACE_TICK_PROFILE=<file.cpuprofile> the measured ticks are also sampled
+// by V8's profiler (open the file in Chrome DevTools, or any .cpuprofile reader).
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
 import { ServerModel } from '../dist/src/cluster/server-model.js';
 import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
@@ -52,21 +54,41 @@ for (let t = 0; t < 150; t++) {
 const c = host.core.counters;
 const d0 = c.messagesDelivered;
 const n0 = c.nodesTicked;
+const profileTo = process.env.RAFTRACE_TICK_PROFILE;
+let session = null;
+if (profileTo) {
+  const { Session } = await import('node:inspector/promises');
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+}
 const cpu0 = process.cpuUsage();
 let wall = 0;
+let tickCpuUs = 0;
 for (let t = 0; t < ticks; t++) {
+  const u = process.cpuUsage();
   const a = performance.now();
   host.driver.tick();
   wall += performance.now() - a;
+  const du = process.cpuUsage(u);
+  tickCpuUs += du.user + du.system;
   await host.quiesce();
 }
 const cpu = process.cpuUsage(cpu0);
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
+  session.disconnect();
+}
 let leaders = 0;
 for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
 console.log(JSON.stringify({
   nodes: host.core.size, mode, ticks, leaders, groups,
   wallMsPerTick: +(wall / ticks).toFixed(3),
   cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
+  tickCpuMsPerTick: +(tickCpuUs / 1000 / ticks).toFixed(3),
   deliveriesPerTick: (c.messagesDelivered - d0) / ticks,
   nodeTicksPerTick: (c.nodesTicked - n0) / ticks,
 }));
