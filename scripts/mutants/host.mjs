@@ -111,4 +111,14 @@ export default [
     tests: ['test/host/wire-batch.test.ts'],
     timeoutMs: 120_000,
   },
+  {
+    id: 'host-wire-batch-delivered-twice',
+    area: 'host',
+    description: 'a consumed cross-worker batch is not marked: delivering it again reads a buffer already back in the pool',
+    file: 'src/host/host-core.ts',
+    find: 'b.count = -1;',
+    replace: '/* mutant: not marked consumed */',
+    tests: ['test/host/wire-batch.test.ts'],
+    timeoutMs: 120_000,
+  },
 ];

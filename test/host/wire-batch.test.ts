@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
+import { SimClock } from '../../src/env/clock.js';
 import { nodeIdOf } from '../../src/host/address.js';
+import { HostCore } from '../../src/host/host-core.js';
 import { BufferPool, REC, wiresOf, WireBatchWriter, type WireBatch } from '../../src/host/wire-batch.js';
 import type { Wire } from '../../src/host/wire.js';
 import type { Entry, RaftMessage } from '../../src/raft/types.js';
@@ -94,4 +96,13 @@ test('a node id the host does not make is refused at encode', () => {
   const w = new WireBatchWriter(new BufferPool());
   assert.throws(() => w.push(0, 1, { type: 'vote-response', from: 'xxxxxxxx', to: nodeIdOf(1), term: 1, granted: true }, 1, 0), /nodeIdOf/);
   assert.throws(() => w.push(0, 2, { type: 'vote-response', from: nodeIdOf(0), to: nodeIdOf(1), term: 1, granted: true }, 1, 0), /nodeIdOf/);
+});
+
+test('a host consumes a batch once: its buffer goes to the pool, and a second delivery is refused', () => {
+  const core = new HostCore({ workerId: 0, servers: 3, workers: 2, entriesPerTick: 0, directory: { liveOn: () => 0 }, budget: { take: () => true }, clock: new SimClock() });
+  const b = encode(new WireBatchWriter(new BufferPool()), fc.sample(wire, { numRuns: 10, seed: 5 }));
+  core.receive(b);
+  assert.equal(core.counters.messagesDropped, 10, 'no node hosted here: every message dropped, and counted');
+  assert.equal(b.count, -1);
+  assert.throws(() => core.receive(b), /delivered twice/);
 });
