@@ -1,9 +1,11 @@
 // CPU time per host tick, which a shared machine's run queue inflates far less than wall time:
-// `node scripts/host-cpu-per-tick.mjs <nodes> <due|every> [ticks]` (after `npm run build`).
+// `node scripts/host-cpu-per-tick.mjs <nodes> <due|every> [ticks] [repeats]` (after `npm run build`).
 // One ServerModel in this thread, NullDisk, NATS timing, R3 groups created through NATS's path,
 // 150 ticks to elect and settle, then <ticks> (default 100) measured ticks. Prints wall ms/tick of
 // driver.tick() alone and process CPU ms/tick (user + system; this process runs only this thread's
-// work plus V8's GC helpers), plus deliveries and node ticks per tick.
+// work plus V8's GC helpers) of the whole loop and of driver.tick() alone, plus deliveries and node
+// ticks per tick. With RAFTRACE_TICK_PROFILE=<file.cpuprofile> the measured ticks are also sampled
+// by V8's profiler (open the file in Chrome DevTools, or any .cpuprofile reader).
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
 import { ServerModel } from '../dist/src/cluster/server-model.js';
 import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
@@ -16,6 +18,8 @@ import { replicasOf } from '../dist/src/host/address.js';
 const nodes = Number(process.argv[2] ?? 30_000);
 const mode = process.argv[3] ?? 'due';
 const ticks = Number(process.argv[4] ?? 100);
+// The measured ticks are split into this many equal windows, each reported (median wall and CPU ms per tick).
+const repeats = Number(process.argv[5] ?? 1);
 if (!Number.isInteger(nodes) || nodes < 3 || nodes > 3_000_000) {
   console.error('raftrace: nodes: an integer from 3 to 3000000');
   process.exit(2);
@@ -24,10 +28,18 @@ if (mode !== 'due' && mode !== 'every') {
   console.error('raftrace: mode: due or every');
   process.exit(2);
 }
-if (!Number.isInteger(ticks) || ticks < 1 || ticks > 100_000) {
-  console.error('raftrace: ticks: an integer from 1 to 100000');
+if (!Number.isInteger(repeats) || repeats < 1 || repeats > 100) {
+  console.error('raftrace: repeats: an integer from 1 to 100');
   process.exit(2);
 }
+if (!Number.isInteger(ticks) || ticks < repeats || ticks > 100_000) {
+  console.error('raftrace: ticks: an integer from repeats to 100000');
+  process.exit(2);
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const groups = Math.ceil(nodes / 3);
 const config = {
   seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: NATS_TIMING, disk: 'memfs', storeRoot: '/store',
@@ -52,21 +64,52 @@ for (let t = 0; t < 150; t++) {
 const c = host.core.counters;
 const d0 = c.messagesDelivered;
 const n0 = c.nodesTicked;
+const profileTo = process.env.RAFTRACE_TICK_PROFILE;
+let session = null;
+if (profileTo) {
+  const { Session } = await import('node:inspector/promises');
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+}
 const cpu0 = process.cpuUsage();
 let wall = 0;
+let tickCpuUs = 0;
+const wallMs = [];
+const cpuMs = [];
 for (let t = 0; t < ticks; t++) {
+  const u = process.cpuUsage();
   const a = performance.now();
   host.driver.tick();
-  wall += performance.now() - a;
+  const w = performance.now() - a;
+  wall += w;
+  const du = process.cpuUsage(u);
+  tickCpuUs += du.user + du.system;
+  wallMs.push(w);
+  cpuMs.push((du.user + du.system) / 1000);
   await host.quiesce();
 }
 const cpu = process.cpuUsage(cpu0);
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  (await import('node:fs')).writeFileSync(profileTo, JSON.stringify(profile));
+  session.disconnect();
+}
 let leaders = 0;
 for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
 console.log(JSON.stringify({
   nodes: host.core.size, mode, ticks, leaders, groups,
   wallMsPerTick: +(wall / ticks).toFixed(3),
   cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
+  tickCpuMsPerTick: +(tickCpuUs / 1000 / ticks).toFixed(3),
   deliveriesPerTick: (c.messagesDelivered - d0) / ticks,
+  // Per window: median wall ms and median CPU ms of one driver.tick().
+  windows: Array.from({ length: repeats }, (_, r) => {
+    const lo = Math.floor((r * ticks) / repeats);
+    const hi = Math.floor(((r + 1) * ticks) / repeats);
+    return { wallMsMedian: +median(wallMs.slice(lo, hi)).toFixed(3), cpuMsMedian: +median(cpuMs.slice(lo, hi)).toFixed(3) };
+  }),
   nodeTicksPerTick: (c.nodesTicked - n0) / ticks,
 }));

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { realClock } from '../../src/env/clock.js';
 import { replicasOf } from '../../src/host/address.js';
 import { createRaftGroup } from '../../src/cluster/create-raft-group.js';
-import type { Wire } from '../../src/cluster/protocol.js';
+import type { WireBatch } from '../../src/cluster/protocol.js';
 import { ServerModel } from '../../src/cluster/server-model.js';
 import { FsDisk } from '../../src/storage/fs-disk.js';
 import { NullLogSink } from '../../src/storage/raft-log.js';
@@ -37,15 +37,15 @@ const host = new ServerModel({
   log: new NullLogSink(),
   tickMode: data.tickMode,
   transport: {
-    send: (w: number, batch: Wire[]) => {
+    send: (w: number, batch: WireBatch) => {
       if (!peer || w === data.workerId) throw new Error(`worker ${data.workerId}: no channel to worker ${w}`);
-      crossOut += batch.length;
-      peer.postMessage(batch);
+      crossOut += batch.count;
+      peer.postMessage(batch, [batch.nums.buffer as ArrayBuffer]);
     },
   },
 });
-peer?.on('message', (batch: Wire[]) => {
-  crossIn += batch.length;
+peer?.on('message', (batch: WireBatch) => {
+  crossIn += batch.count;
   const t0 = performance.now();
   host.driver.receive(batch);
   receiveMs += performance.now() - t0;

@@ -114,23 +114,40 @@ async function leadersOf(workers: readonly BenchWorker[]): Promise<number> {
   return (await Promise.all(workers.map((w) => w.leaders()))).reduce((n, c) => n + c.leaders, 0);
 }
 
-async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: number): Promise<number> {
-  for (let t = 0; t < ELECTION_TICKS_MAX; t += BATCH_TICKS) {
-    if ((await leadersOf(workers)) === groups) return t;
-    await Promise.all(workers.map((w) => w.ticks(BATCH_TICKS, false)));
-  }
-  throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
+interface Lockstep {
+  readonly last: TicksReply[];
+  /** Per worker, each recorded tick's wall ms (empty unless `record`). */
+  readonly tickMs: number[][];
+  readonly wallMs: number;
+  readonly ticksRun: number;
+  /** `until` held (false: the tick budget ran out first, or there was no `until`). */
+  readonly reached: boolean;
 }
 
-async function window(workers: readonly BenchWorker[], ticks: number): Promise<{ last: TicksReply[]; tickMs: number[][]; wallMs: number }> {
+/**
+ * Up to `ticks` lockstep ticks in batches of BATCH_TICKS: each worker runs a batch, then all report
+ * (this bounds their drift). With `until`, it is checked before every batch and after the last one,
+ * and the run stops as soon as it holds. The bench's one tick loop: electing, warm-up and windows.
+ */
+async function lockstep(workers: readonly BenchWorker[], ticks: number, record: boolean, until?: () => Promise<boolean>): Promise<Lockstep> {
   const tickMs: number[][] = workers.map(() => []);
   let last: TicksReply[] = [];
   const t0 = performance.now();
-  for (let done = 0; done < ticks; done += BATCH_TICKS) {
-    last = await Promise.all(workers.map((w) => w.ticks(Math.min(BATCH_TICKS, ticks - done), true)));
+  let done = 0;
+  for (;;) {
+    if (until && (await until())) return { last, tickMs, wallMs: performance.now() - t0, ticksRun: done, reached: true };
+    if (done >= ticks) return { last, tickMs, wallMs: performance.now() - t0, ticksRun: done, reached: false };
+    const n = Math.min(BATCH_TICKS, ticks - done);
+    last = await Promise.all(workers.map((w) => w.ticks(n, record)));
     last.forEach((x, i) => tickMs[i]!.push(...x.tickMs));
+    done += n;
   }
-  return { last, tickMs, wallMs: performance.now() - t0 };
+}
+
+async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: number): Promise<number> {
+  const r = await lockstep(workers, ELECTION_TICKS_MAX, false, async () => (await leadersOf(workers)) === groups);
+  if (!r.reached) throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
+  return r.ticksRun;
 }
 
 const sum = (rs: readonly TicksReply[], f: (r: TicksReply) => number): number => rs.reduce((n, r) => n + f(r), 0);
@@ -156,7 +173,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     const nodesTotal = nodesPerWorker.reduce((a, b) => a + b, 0);
     progress(`  ${v.tickMode}: ${nodesTotal} nodes on ${p.workers} worker(s) populated in ${(populateWallMs / 1000).toFixed(1)} s, electing…`);
     const ticksToAllLeaders = await tickUntilAllLeaders(ws, groups);
-    await window(ws, p.warmupTicks);
+    await lockstep(ws, p.warmupTicks, false);
     const steady = await Promise.all(ws.map((w) => w.heap()));
     const tickMs: number[][] = ws.map(() => []);
     const medians: number[] = [];
@@ -166,11 +183,12 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     const start = await Promise.all(ws.map((w) => w.ticks(0, false)));
     let before = start;
     for (let r = 0; r < p.repeats; r++) {
-      const win = await window(ws, p.ticksPerRepeat);
+      const win = await lockstep(ws, p.ticksPerRepeat, true);
       win.tickMs.forEach((ms, i) => tickMs[i]!.push(...ms));
       medians.push(percentile(win.tickMs[0]!, 0.5));
-      cross.push(((sum(win.last, (x) => x.crossIn) - sum(before, (x) => x.crossIn)) / win.wallMs) * 1000);
-      delivered.push(((sum(win.last, (x) => x.messagesDelivered) - sum(before, (x) => x.messagesDelivered)) / win.wallMs) * 1000);
+      const perSec = (f: (r: TicksReply) => number): number => ((sum(win.last, f) - sum(before, f)) / win.wallMs) * 1000;
+      cross.push(perSec((x) => x.crossIn));
+      delivered.push(perSec((x) => x.messagesDelivered));
       loop.push((p.ticksPerRepeat / win.wallMs) * 1000);
       before = win.last;
     }

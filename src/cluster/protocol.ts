@@ -1,5 +1,6 @@
 import type { StrategyName } from '../create/strategy.js';
 export type { Wire } from '../host/wire.js';
+export type { WireBatch } from '../host/wire-batch.js';
 import type { NatsVersion } from './nats-version.js';
 import type { RaftTiming } from '../raft/config.js';
 import type { LockStats } from '../shm/futex-mutex.js';
@@ -82,7 +83,8 @@ export interface CreatePause {
 
 /** Structural stand-in for worker_threads' MessagePort, so this module stays type-only. */
 export interface MessagePortLike {
-  postMessage(value: unknown): void;
+  /** `transfer`: buffers moved to the receiver, not copied (a wire batch's buffer). */
+  postMessage(value: unknown, transfer?: ArrayBuffer[]): void;
   on(event: 'message', listener: (value: unknown) => void): unknown;
   close(): void;
 }

@@ -8,7 +8,7 @@ import type { Disk } from '../storage/disk.js';
 import { createRaftGroup } from './create-raft-group.js';
 import { deleteNode } from './delete-node.js';
 import { hooksFromPause } from './pause-hooks.js';
-import type { HostConfig, HostTask, MessagePortLike, Wire } from './protocol.js';
+import type { HostConfig, HostTask, MessagePortLike, WireBatch } from './protocol.js';
 import { ServerModel } from './server-model.js';
 import { stopNode } from './stop-node.js';
 
@@ -39,9 +39,9 @@ export async function createHostFromInit(task: Extract<HostTask, { op: 'init' }>
     disk: diskFor(task.config, task.workerId),
     clock: realClock,
     log,
-    transport: { send: (w, batch) => ports[w]?.postMessage(batch) },
+    transport: { send: (w, batch) => ports[w]?.postMessage(batch, [batch.nums.buffer as ArrayBuffer]) },
   });
-  for (const p of ports) p?.on('message', (batch) => m.driver.receive(batch as Wire[]));
+  for (const p of ports) p?.on('message', (batch) => m.driver.receive(batch as WireBatch));
   m.driver.startTicking();
   model = m;
   return { workerId: task.workerId };

@@ -1,6 +1,6 @@
 import type { RaftMessage, TermVote } from '../raft/types.js';
 import type { HostedNode } from './hosted-node.js';
-import type { Wire } from './wire.js';
+import type { WireBatch } from './wire-batch.js';
 
 /**
  * What the synchronous host core decided and the async driver must carry out, in this order:
@@ -24,7 +24,7 @@ export interface DirChange {
 /** One batch for one other worker. */
 export interface Send {
   readonly worker: number;
-  readonly batch: Wire[];
+  readonly batch: WireBatch;
 }
 
 export interface PersistThenSend {

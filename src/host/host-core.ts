@@ -9,6 +9,7 @@ import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
 import { LocalQueue } from './local-queue.js';
 import type { Wire } from './wire.js';
+import { BufferPool, fromAt, groupAt, messageAt, serverAt, toAt, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 /** Local deliveries processed per flush before yielding; bounds a message storm inside one worker. */
 const LOCAL_ROUNDS_MAX = 64;
@@ -68,7 +69,9 @@ export class HostCore {
   };
   readonly safetySamples: string[] = [];
   private readonly set = new HostedSet();
-  private readonly outboxes: Wire[][];
+  /** Cross-worker messages of this flush, encoded per destination worker into pooled buffers. */
+  private readonly outboxes: WireBatchWriter[];
+  private readonly pool = new BufferPool();
   /** Local messages to deliver next; `delivering` is the one being delivered (they swap). */
   private localInbox = new LocalQueue();
   private delivering = new LocalQueue();
@@ -81,7 +84,7 @@ export class HostCore {
   private now = 0;
 
   constructor(private readonly deps: HostCoreDeps) {
-    this.outboxes = Array.from({ length: deps.workers }, () => []);
+    this.outboxes = Array.from({ length: deps.workers }, () => new WireBatchWriter(this.pool));
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
   }
@@ -174,10 +177,14 @@ export class HostCore {
     return fx;
   }
 
-  /** A batch from another worker. */
-  receive(batch: readonly Wire[]): Effects {
+  /**
+   * A batch from another worker (or, from tests and tools, a list of `Wire` objects). An encoded
+   * batch is consumed: its buffer goes to this worker's pool for its own outgoing batches.
+   */
+  receive(batch: WireBatch | readonly Wire[]): Effects {
     const fx = noEffects();
-    this.deliver(batch, fx);
+    if (Array.isArray(batch)) this.deliver(batch as readonly Wire[], fx);
+    else this.deliverBatch(batch as WireBatch, fx);
     this.flush(fx);
     return fx;
   }
@@ -261,12 +268,11 @@ export class HostCore {
     const s = serverOfNodeId(m.to);
     const { workers, workerId, directory } = this.deps;
     const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
-    let wire: Wire | null = null; // only a message that leaves the worker gets an envelope
     let sent = false;
     for (let w = 0; w < workers; w++) {
       if (directory.liveOn(s, n.group, w) <= 0) continue;
       if (w === workerId) this.localInbox.push(m, n.group * this.deps.servers + s, n.instanceId, t);
-      else this.outboxes[w]!.push((wire ??= { g: n.group, s, m, f: n.instanceId, t }));
+      else this.outboxes[w]!.push(n.group, s, m, n.instanceId, t);
       sent = true;
     }
     if (sent) this.counters.messagesSent++;
@@ -285,9 +291,7 @@ export class HostCore {
     }
     for (let w = 0; w < this.outboxes.length; w++) {
       const out = this.outboxes[w]!;
-      if (out.length === 0) continue;
-      this.outboxes[w] = [];
-      fx.sends.push({ worker: w, batch: out });
+      if (out.length > 0) fx.sends.push({ worker: w, batch: out.take() });
     }
   }
 
@@ -297,6 +301,16 @@ export class HostCore {
       const w = batch[i]!;
       this.deliverOne(w.g * servers + w.s, w.m, w.f, w.t);
     }
+    this.afterDeliveries(fx);
+  }
+
+  private deliverBatch(b: WireBatch, fx: Effects): void {
+    if (b.count < 0) throw new Error('a wire batch was delivered twice (its buffer was already recycled)');
+    const servers = this.deps.servers;
+    for (let i = 0; i < b.count; i++) this.deliverOne(groupAt(b, i) * servers + serverAt(b, i), messageAt(b, i), fromAt(b, i), toAt(b, i));
+    b.count = -1;
+    this.pool.give(b.nums.buffer as ArrayBuffer);
+    b.nums = new Float64Array(0);
     this.afterDeliveries(fx);
   }
 

@@ -3,11 +3,15 @@ import type { Effects, PersistThenSend } from './effects.js';
 import type { HostCore } from './host-core.js';
 import type { HostedNode, TermVoteWriter } from './hosted-node.js';
 import type { Wire } from './wire.js';
+import type { WireBatch } from './wire-batch.js';
 import { TickLoop } from './tick-loop.js';
 
-/** Where a host's outgoing batches go: one call per destination worker per flush. */
+/**
+ * Where a host's outgoing batches go: one call per destination worker per flush. A thread transport
+ * transfers `batch.nums.buffer` (see wire-batch.ts); the batch is the receiver's from then on.
+ */
 export interface Transport {
-  send(worker: number, batch: Wire[]): void;
+  send(worker: number, batch: WireBatch): void;
 }
 
 export interface HostDriverDeps {
@@ -59,8 +63,8 @@ export class HostDriver {
   }
 
   /** A batch from another worker: delivered, or shed while the tick loop is overloaded. */
-  receive(batch: readonly Wire[]): void {
-    if (this.loop.overloaded) this.core.shed(batch.length);
+  receive(batch: WireBatch | readonly Wire[]): void {
+    if (this.loop.overloaded) this.core.shed(Array.isArray(batch) ? batch.length : (batch as WireBatch).count);
     else this.apply(this.core.receive(batch));
   }
 

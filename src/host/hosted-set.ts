@@ -12,7 +12,12 @@ export class HostedSet {
   /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
   readonly wheel = new TimerWheel();
   /** The one live instance at a key, or (only while the race duplicated it) an array of them. */
-  private readonly byAddress = new Map<number, HostedNode | HostedNode[]>();
+  /**
+   * By address key (group * servers + server), a dense array rather than a Map: every delivery
+   * looks its addressee up here, and at 100k nodes a hashed lookup's cache misses were a visible
+   * share of a tick. Grown with push (never written past its end), so V8 keeps fast elements.
+   */
+  private readonly byAddress: (HostedNode | HostedNode[] | undefined)[] = [];
   private readonly byId = new Map<number, HostedNode>();
 
   get size(): number {
@@ -25,7 +30,7 @@ export class HostedSet {
 
   /** Live instances of the (server, group) key: one node, an array of duplicates, or undefined if none. */
   at(key: number): HostedNode | readonly HostedNode[] | undefined {
-    return this.byAddress.get(key);
+    return key < this.byAddress.length ? this.byAddress[key] : undefined;
   }
 
   all(): IterableIterator<HostedNode> {
@@ -41,10 +46,11 @@ export class HostedSet {
   start(n: HostedNode): void {
     n.slot = this.ticking.length;
     this.ticking.push(n);
-    const at = this.byAddress.get(n.key);
-    if (at === undefined) this.byAddress.set(n.key, n);
+    while (this.byAddress.length <= n.key) this.byAddress.push(undefined);
+    const at = this.byAddress[n.key];
+    if (at === undefined) this.byAddress[n.key] = n;
     else if (Array.isArray(at)) at.push(n);
-    else this.byAddress.set(n.key, [at, n]);
+    else this.byAddress[n.key] = [at, n];
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */
@@ -58,12 +64,12 @@ export class HostedSet {
       last.slot = n.slot;
     }
     n.slot = -1;
-    const at = this.byAddress.get(n.key)!;
+    const at = this.byAddress[n.key]!;
     if (!Array.isArray(at)) {
-      this.byAddress.delete(n.key);
+      this.byAddress[n.key] = undefined;
     } else {
       at.splice(at.indexOf(n), 1);
-      if (at.length === 1) this.byAddress.set(n.key, at[0]!);
+      if (at.length === 1) this.byAddress[n.key] = at[0]!;
     }
   }
 

@@ -404,9 +404,15 @@ export class RaftNode {
     if (this.roleNow === 'candidate') this.becomeFollower(this.termNow, m.from);
     this.leaderNow = m.from;
     this.resetElectionTimer();
-    const r = acceptAppend(this.log, m, this.id, this.commit);
-    this.commit = r.commitIndex;
-    this.send(r.response);
+    const commit = acceptAppend(this.log, m, this.commit);
+    if (commit < 0) {
+      // Mismatch: the hint is our last index, capped below prevLogIndex, so the leader backs off in one step.
+      const hint = Math.min(this.log.lastIndex, m.prevLogIndex - 1);
+      this.send({ type: 'append-response', from: this.id, to: m.from, term: m.term, success: false, matchIndex: hint });
+      return;
+    }
+    this.commit = commit;
+    this.send({ type: 'append-response', from: this.id, to: m.from, term: m.term, success: true, matchIndex: m.prevLogIndex + m.entries.length });
   }
 
   private onAppendResponse(from: number, success: boolean, matchIndex: number): void {

@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { hooksFromPause } from '../../src/cluster/pause-hooks.js';
 import { PAUSE_COUNTERS } from '../../src/create/pause.js';
 import { groupNameOf } from '../../src/host/address.js';
+import { wiresOf } from '../../src/host/wire-batch.js';
 import { decodeTermVoteLenient } from '../../src/raft/term-vote-codec.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
 import { drain, GatedDisk } from '../fixtures/gated-disk.js';
@@ -90,7 +91,7 @@ describe('delivery to every live instance of an address', () => {
     assert.equal(w0.stats().messagesDelivered - d0, 2, 'both twins on worker 0');
     assert.equal(w1.stats().messagesDelivered - d1, 1, 'the twin on worker 1');
     await drain();
-    const replies = rig.queue.flatMap((q) => q.batch).filter((w) => w.m.type === 'vote-response' && w.s === 1);
+    const replies = rig.queue.flatMap((q) => wiresOf(q.batch)).filter((w) => w.m.type === 'vote-response' && w.s === 1);
     assert.ok(replies.length >= 2, `worker 0's twins replied: ${replies.length}`);
     assert.ok(replies.every((w) => w.t === 777), 'each reply names the asker');
     // A reply for one twin reaches that twin only.

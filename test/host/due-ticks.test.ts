@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRunBuffers } from '../../src/cluster/host-pool.js';
-import type { Wire } from '../../src/cluster/protocol.js';
+import type { WireBatch } from '../../src/cluster/protocol.js';
 import { ServerModel } from '../../src/cluster/server-model.js';
 import { SimClock } from '../../src/env/clock.js';
 import { replicasOf } from '../../src/host/address.js';
@@ -26,7 +26,7 @@ function rigWith(tickMode: 'due' | 'every', workers: number, entriesPerSecondPer
   const disk = new MemDisk();
   const queue: Rig['queue'][number][] = [];
   const models = Array.from({ length: workers }, (_, workerId) =>
-    new ServerModel({ workerId, config, buffers, transport: { send: (to: number, batch: Wire[]) => queue.push({ to, batch }) }, disk, clock, log, tickMode }),
+    new ServerModel({ workerId, config, buffers, transport: { send: (to: number, batch: WireBatch) => queue.push({ to, batch }) }, disk, clock, log, tickMode }),
   );
   return { models, model: models[0]!, config, buffers, tables: new RunTables(config, buffers.tables), clock, disk, log, tickMs: (config.timeScaleMs * NATS_TICK_MS) / 1000, queue };
 }
