@@ -5,8 +5,9 @@
  * the tick count and randomness is the injected `Prng`.
  *
  * NATS-faithful points (v2.10.18): election timeout uniform in [min, max] re-drawn on every reset;
- * a timed-out follower or candidate does term++ (term/vote write 1, the vote is cleared because a
- * new term has none yet) then votes for itself (write 2); a node that can reach nobody campaigns
+ * a timed-out follower or candidate does term++ (term/vote write 1, which still carries the vote
+ * of the previous term: switchToCandidate writes before requestVote changes it) then votes for
+ * itself (write 2); a node that can reach nobody campaigns
  * again every election timeout forever (the #5824 orphan); a single-voter group leads at once.
  *
  * Invariants (asserted):
@@ -335,9 +336,19 @@ export class RaftNode {
     (this.writes ??= []).push({ term, vote });
   }
 
-  /** Timeout as follower or candidate: term++ (write 1), self-vote (write 2), ask every peer. */
+  /**
+   * Timeout as follower or candidate: term++ (write 1), self-vote (write 2), ask every peer.
+   * NATS's write 1 (raft.go switchToCandidate → switchState → writeTermVote @ v2.10.18) stores the
+   * new term with the vote not yet changed: `n.vote` is set to self only in requestVote, right
+   * after, on the same goroutine. No message is handled in between, so in memory the new term
+   * starts with no vote; only the write carries the old one. (With 2.10.x's skip-unchanged rule a
+   * node whose last vote was itself then skips write 2 unless write 1 failed.)
+   */
   private campaign(): void {
+    const previousVote = this.voteNow;
     this.setTermVote(this.termNow + 1, '');
+    const w = this.writes;
+    if (previousVote !== '' && w !== null) w[w.length - 1] = { term: this.termNow, vote: previousVote };
     this.roleNow = 'candidate';
     this.leaderNow = '';
     this.progress = null;
