@@ -39,7 +39,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flags: '--observe-nats-seconds <s>', attr: 'observeNatsSeconds', fields: ['observeNatsSeconds'], kind: 'number', help: 'after the last delete, watch orphans this long, in NATS seconds' },
   { flags: '--nats-version <v>', attr: 'natsVersion', fields: ['natsVersion'], kind: 'string', help: 'nats-server version modelled around the strategy: default (the one that shipped it) | 2.9.10 | 2.10.18 | 2.10.23 | 2.10.28 | 2.14.0' },
   { flags: '--workload <kind>', attr: 'workload', fields: ['workload'], kind: 'string', help: "creation callers: synthetic (k first-time creators) | restart (meta apply, then a stopped node re-created by k restart callers)" },
-  { flags: '--wait-timeout-ms <ms>', attr: 'waitTimeoutMs', fields: ['waitTimeoutMs'], kind: 'number', help: 'a creator parked longer than this fails the run (harness failure)' },
+  { flags: '--wait-timeout-ms <ms>', attr: 'waitTimeoutMs', fields: ['waitTimeoutMs'], kind: 'number', help: 'deadlock guard: a creator fails the run (harness failure) when the lock it waits on does not change hands, or the reservation it waits on is not released, for this long' },
 ];
 
 /** The long flag (`--callers`) that sets a config field, or the field itself if no flag does. */

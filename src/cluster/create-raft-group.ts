@@ -40,8 +40,8 @@ export async function createRaftGroup(m: ServerModel, server: number, group: num
     const out = await STRATEGIES[strategy].create(shm, {
       group: groupNameOf(group),
       build: async (id) => {
-        const { restored } = await runWindowOps(m.disk, m.storeDir(server, group), id, m.peersOf(group));
-        built = m.newNode(id, server, group, restored);
+        const { restored, log } = await runWindowOps(m.disk, m.storeDir(server, group), id, m.peersOf(group));
+        built = m.newNode(id, server, group, restored, log);
         await hooks.inWindow?.();
       },
       assign: (id) => {

@@ -7,7 +7,7 @@ import { HostedNode } from '../host/hosted-node.js';
 import { SendBudget } from '../host/send-budget.js';
 import { NATS_TICK_MS } from '../raft/config.js';
 import { RaftNode } from '../raft/node.js';
-import type { TermVote } from '../raft/types.js';
+import type { LogImage, TermVote } from '../raft/types.js';
 import { RunTables } from '../shm/run-tables.js';
 import { attachServerShm, type ServerShm } from '../shm/server-shm.js';
 import type { Disk } from '../storage/disk.js';
@@ -113,13 +113,14 @@ export class ServerModel {
   }
 
   /** A node built by a window: known to the core, not yet ticking or receiving. */
-  newNode(instanceId: number, server: number, group: number, restored: TermVote | undefined): HostedNode {
+  newNode(instanceId: number, server: number, group: number, restored: TermVote | undefined, log?: LogImage): HostedNode {
     const raft = new RaftNode({
       id: nodeIdOf(server),
       peers: this.peersOf(group),
       timing: this.cfg.timing,
       prng: this.prng.fork(`i${instanceId}`),
       ...(restored ? { restored } : {}),
+      ...(log ? { restoredLog: log } : {}),
     });
     const n = new HostedNode(instanceId, server, group, group * this.cfg.servers + server, raft);
     this.core.add(n);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { DiskOp } from '../storage/disk.js';
 import { isErrnoError, type Disk } from '../storage/disk.js';
+import { decodeLogImage, WAL_BLOCK_FILE } from '../raft/log-image-codec.js';
 import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
-import type { TermVote } from '../raft/types.js';
+import type { LogImage, TermVote } from '../raft/types.js';
 
 /**
  * The disk work of NATS's window, op for op, in order: from `js.mu.Unlock()` in `createRaftGroup`
@@ -18,7 +19,7 @@ export const WINDOW_OPS: readonly { readonly op: DiskOp; readonly rel: string; r
   { op: 'rm', rel: '_test_', go: 'filestore.go: os.Remove(probe)' },
   { op: 'mkdirp', rel: 'msgs', go: 'filestore.go: os.MkdirAll(msgs)' },
   { op: 'mkdirp', rel: 'obs', go: 'filestore.go: os.MkdirAll(obs)' },
-  { op: 'readdir', rel: 'msgs', go: 'filestore.go recoverMsgs: read the message blocks' },
+  { op: 'readdir', rel: 'msgs', go: 'filestore.go recoverMsgs: list the message blocks (each one found is read: see WAL_READ_OP)' },
   { op: 'writeFile', rel: 'meta.inf', go: 'filestore.go writeStreamMeta: meta.inf' },
   { op: 'writeFile', rel: 'meta.sum', go: 'filestore.go writeStreamMeta: meta.sum' },
   { op: 'readFile', rel: 'peers.idx', go: 'jetstream_cluster.go createRaftGroup: readPeerState (missing → bootstrap)' },
@@ -29,9 +30,19 @@ export const WINDOW_OPS: readonly { readonly op: DiskOp; readonly rel: string; r
   { op: 'readdir', rel: 'snapshots', go: 'raft.go setupLastSnapshot: os.ReadDir(snapshots)' },
 ];
 
-/** What the window read back: the restored term/vote (absent on a first creation). */
+/**
+ * The op a re-creation adds after `readdir msgs` when a stopped node left its WAL there: recoverMsgs
+ * reads the block, and startRaftNode replays it (raft.go startRaftNode lines 437–475 @ v2.10.18,
+ * after setupLastSnapshot 1122–1191; the snapshot marker travels in the same block here). A first
+ * creation finds no block and does not read.
+ */
+export const WAL_READ_OP = { op: 'readFile', rel: `msgs/${WAL_BLOCK_FILE}`, go: 'filestore.go recoverMsgs: read a block; raft.go startRaftNode: replay it' } as const;
+
+/** What the window read back: the restored term/vote and log (absent on a first creation). */
 export interface WindowOutcome {
   readonly restored: TermVote | undefined;
+  /** The WAL a stopped instance left (stop-node.ts), undefined if none or unreadable (NATS truncates a corrupt WAL). */
+  readonly log: LogImage | undefined;
   /** True if peers.idx was missing and bootstrapped (a first creation). */
   readonly bootstrapped: boolean;
 }
@@ -44,12 +55,13 @@ export async function runWindowOps(disk: Disk, dir: string, instanceId: number, 
   const probe = join(dir, `_test_${instanceId}`);
   let bootstrapped = false;
   let restored: TermVote | undefined;
+  let log: LogImage | undefined;
   await disk.mkdirp(dir);
   await disk.writeFile(probe, new Uint8Array(0));
   await disk.rm(probe);
   await disk.mkdirp(join(dir, 'msgs'));
   await disk.mkdirp(join(dir, 'obs'));
-  await disk.readdir(join(dir, 'msgs'));
+  if ((await disk.readdir(join(dir, 'msgs'))).includes(WAL_BLOCK_FILE)) log = await readWal(disk, join(dir, WAL_READ_OP.rel));
   await disk.writeFile(join(dir, 'meta.inf'), META_INF);
   await disk.writeFile(join(dir, 'meta.sum'), META_SUM);
   const peersPath = join(dir, 'peers.idx');
@@ -62,7 +74,17 @@ export async function runWindowOps(disk: Disk, dir: string, instanceId: number, 
   if (tav !== undefined) restored = decodeTermVoteLenient(tav);
   await disk.mkdirp(join(dir, 'snapshots'));
   await disk.readdir(join(dir, 'snapshots'));
-  return { restored, bootstrapped };
+  return { restored, log, bootstrapped };
+}
+
+async function readWal(disk: Disk, path: string): Promise<LogImage | undefined> {
+  const b = await readIfPresent(disk, path);
+  if (b === undefined) return undefined;
+  try {
+    return decodeLogImage(b);
+  } catch {
+    return undefined; // raft.go: "Corrupt WAL, will truncate" — the node starts with what it can trust
+  }
 }
 
 const META_INF = new TextEncoder().encode('{"name":"raft-wal","storage":"file"}');

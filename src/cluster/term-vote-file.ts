@@ -63,7 +63,9 @@ export class TermVoteFile implements TermVoteWriter {
     const n = this.n;
     if (n.tavLastTerm === term && n.tavLastVote === vote) return true;
     const ok = await this.store.write(full.subarray(0, 8 + vote.length));
-    n.tavLastTerm = ok ? term : -1; // a failure clears wtv: the next write goes to disk
+    // wtv is stamped before the write; a failure clears it (the next write goes to disk) unless
+    // the node is Closed (raft.go:3885–3893 @ v2.10.18: `err != nil && !n.isClosed()`).
+    n.tavLastTerm = ok || n.state === 'deleting' ? term : -1;
     n.tavLastVote = vote;
     return ok;
   }

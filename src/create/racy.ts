@@ -2,7 +2,9 @@ import type { ServerShm } from '../shm/server-shm.js';
 import { found, type CreateOutcome, type CreateRequest, type CreationStrategy } from './strategy.js';
 
 /**
- * nats-server v2.9.3–v2.10.27 `createRaftGroup`: check under `js.mu`, release it, do the disk work
+ * Modelled on nats-server v2.10.18 `createRaftGroup` (server/jetstream_cluster.go 2025–2111; the
+ * window is open in every release from 2.9.3 to 2.10.27, whose surroundings differ: see
+ * src/cluster/nats-version.ts): check under `js.mu`, release it, do the disk work
  * and start the node, register with a blind overwrite, then set `rg.node` under the lock again.
  * Two callers that both pass the check before either registers build two instances; the registry
  * keeps the later one, the assignment whichever set `rg.node` last.

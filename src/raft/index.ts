@@ -1,5 +1,5 @@
 /** Public surface of the pure Raft core. */
-export type { AppendRequest, AppendResponse, Entry, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest, VoteResponse } from './types.js';
+export type { AppendRequest, AppendResponse, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest, VoteResponse } from './types.js';
 export { NATS_TICK_MS, NATS_TIMING, TIMING_TICKS_LIMIT, validateTiming, type RaftTiming } from './config.js';
 export { RaftError, RaftInvariantError, TermVoteDecodeError, type RaftErrorCode, type TermVoteDecodeCode } from './errors.js';
 export { MAX_VOTERS, NODE_ID_LENGTH, isNodeId } from './node-id.js';

@@ -8,8 +8,8 @@
  * The compacted prefix (indexes 1..snapIndex) is committed and applied everywhere it was cut, so
  * it matches every leader's log (log matching + leader completeness) and may be treated as such.
  */
-import { invariant } from './errors.js';
-import type { Entry } from './types.js';
+import { RaftError, invariant } from './errors.js';
+import type { Entry, LogImage } from './types.js';
 
 /** The one shared empty list: returned instead of allocating `[]` on hot paths. */
 export const EMPTY: readonly never[] = Object.freeze([]);
@@ -24,6 +24,36 @@ export class RaftLog {
   private snapIndex = 0;
   /** Term of the entry at `snapIndex` (0 when snapIndex is 0). */
   private snapTerm = 0;
+
+  /**
+   * The log a stopped node left on disk (see {@link LogImage}). Throws `RaftError('BAD_RESTORED')`
+   * naming the first broken invariant: a restored log is input, not trusted.
+   */
+  static restored(img: LogImage): RaftLog {
+    const bad = (what: string): never => {
+      throw new RaftError('BAD_RESTORED', `restored log: ${what}`);
+    };
+    const safe = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
+    if (!safe(img.snapIndex) || !safe(img.snapTerm) || (img.snapIndex === 0 && img.snapTerm !== 0)) bad(`bad snapshot (index ${img.snapIndex}, term ${img.snapTerm})`);
+    let term = img.snapTerm;
+    for (let k = 0; k < img.entries.length; k++) {
+      const e = img.entries[k] as Entry;
+      if (e.index !== img.snapIndex + 1 + k) bad(`entry ${k} has index ${e.index}, expected ${img.snapIndex + 1 + k}`);
+      if (!safe(e.term) || e.term < Math.max(1, term)) bad(`entry ${e.index} has term ${e.term} after term ${term}`);
+      term = e.term;
+    }
+    const log = new RaftLog();
+    log.snapIndex = img.snapIndex;
+    log.snapTerm = img.snapTerm;
+    if (img.entries.length > 0) log.entries = img.entries.slice();
+    if (!safe(img.commit) || img.commit < img.snapIndex || img.commit > log.lastIndex) bad(`commit ${img.commit} outside [${img.snapIndex}, ${log.lastIndex}]`);
+    return log;
+  }
+
+  /** This log as a stopped node leaves it (entries copied; {@link RaftLog.restored} reads it back). */
+  image(commit: number): LogImage {
+    return { snapIndex: this.snapIndex, snapTerm: this.snapTerm, commit, entries: this.entries === null ? EMPTY : this.entries.slice() };
+  }
 
   /** Index of the last entry (or of the compacted prefix when the log is empty). */
   get lastIndex(): number {

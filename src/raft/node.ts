@@ -5,8 +5,9 @@
  * the tick count and randomness is the injected `Prng`.
  *
  * NATS-faithful points (v2.10.18): election timeout uniform in [min, max] re-drawn on every reset;
- * a timed-out follower or candidate does term++ (term/vote write 1, the vote is cleared because a
- * new term has none yet) then votes for itself (write 2); a node that can reach nobody campaigns
+ * a timed-out follower or candidate does term++ (term/vote write 1, which still carries the vote
+ * of the previous term: switchToCandidate writes before requestVote changes it) then votes for
+ * itself (write 2); a node that can reach nobody campaigns
  * again every election timeout forever (the #5824 orphan); a single-voter group leads at once.
  *
  * Invariants (asserted):
@@ -23,7 +24,7 @@ import { EMPTY, RaftLog } from './log.js';
 import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
 import { acceptAppend, buildAppend } from './replication.js';
-import type { AppendRequest, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
+import type { AppendRequest, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
 
 /** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
 export const MAX_UNCOMMITTED_ENTRIES = 10_000;
@@ -36,8 +37,13 @@ export interface RaftNodeOptions {
   readonly timing: RaftTiming;
   /** This node's own stream (e.g. `groupPrng.fork(id)`); the node owns it from now on. */
   readonly prng: Prng;
-  /** Term and vote read back from `tav.idx`, if any. The log is not restored (not modelled). */
+  /** Term and vote read back from `tav.idx`, if any. */
   readonly restored?: TermVote;
+  /**
+   * The log read back from the WAL and the last snapshot, if any (NATS startRaftNode replays them).
+   * Its committed prefix counts as applied: it was applied before the stop (see the constructor).
+   */
+  readonly restoredLog?: LogImage;
 }
 
 /** One Raft voter. See the file comment for the protocol and invariants. */
@@ -49,7 +55,7 @@ export class RaftNode {
   private readonly selfIndex: number;
   private readonly timing: RaftTiming;
   private readonly prng: Prng;
-  private readonly log = new RaftLog();
+  private readonly log: RaftLog;
 
   private roleNow: RaftRole = 'follower';
   private termNow: number;
@@ -91,9 +97,29 @@ export class RaftNode {
     if (!Number.isSafeInteger(r.term) || r.term < 0 || (r.vote !== '' && !isNodeId(r.vote))) {
       throw new RaftError('BAD_RESTORED', `restored term/vote is invalid: ${JSON.stringify(r)}`);
     }
+    this.log = opts.restoredLog ? RaftLog.restored(opts.restoredLog) : new RaftLog();
+    // A node holds entries of a term only after adopting it, so a stored log never outruns the
+    // stored term unless the tav.idx write failed (a deleted dir); the term is at least the log's
+    // last term, with no vote in a term raised this way.
     this.termNow = r.term;
     this.voteNow = r.vote;
+    if (this.log.lastTerm > r.term) {
+      this.termNow = this.log.lastTerm;
+      this.voteNow = '';
+    }
+    // NATS replays the WAL and re-applies the committed entries the snapshot does not cover; the
+    // model's state machine is empty, so they count as applied already and are not handed out
+    // again (entriesCommitted counts each entry once).
+    this.commit = this.delivered = this.applied = opts.restoredLog?.commit ?? 0;
     this.electionTimeoutTicks = this.drawElectionTimeout();
+  }
+
+  /**
+   * What this node would leave in its WAL and snapshot if stopped now: its log (compacted prefix
+   * and entries) and commit index. A copy: the node may go on.
+   */
+  logImage(): LogImage {
+    return this.log.image(this.commit);
   }
 
   /** Current role. */
@@ -310,9 +336,19 @@ export class RaftNode {
     (this.writes ??= []).push({ term, vote });
   }
 
-  /** Timeout as follower or candidate: term++ (write 1), self-vote (write 2), ask every peer. */
+  /**
+   * Timeout as follower or candidate: term++ (write 1), self-vote (write 2), ask every peer.
+   * NATS's write 1 (raft.go switchToCandidate → switchState → writeTermVote @ v2.10.18) stores the
+   * new term with the vote not yet changed: `n.vote` is set to self only in requestVote, right
+   * after, on the same goroutine. No message is handled in between, so in memory the new term
+   * starts with no vote; only the write carries the old one. (With 2.10.x's skip-unchanged rule a
+   * node whose last vote was itself then skips write 2 unless write 1 failed.)
+   */
   private campaign(): void {
+    const previousVote = this.voteNow;
     this.setTermVote(this.termNow + 1, '');
+    const w = this.writes;
+    if (previousVote !== '' && w !== null) w[w.length - 1] = { term: this.termNow, vote: previousVote };
     this.roleNow = 'candidate';
     this.leaderNow = '';
     this.progress = null;

@@ -23,6 +23,20 @@ export interface TermVote {
 }
 
 /**
+ * A node's log as its WAL and snapshot hold it after a graceful stop (NATS `Stop()` flushes the
+ * filestore): the compacted prefix (`snapIndex`, `snapTerm`: NATS's last snapshot), the entries
+ * after it, and the commit index the node knew. Invariants (checked on restore):
+ * `entries[k].index === snapIndex + 1 + k`, terms never decrease and start at >= `snapTerm`,
+ * `snapIndex <= commit <= snapIndex + entries.length`.
+ */
+export interface LogImage {
+  readonly snapIndex: number;
+  readonly snapTerm: number;
+  readonly commit: number;
+  readonly entries: readonly Entry[];
+}
+
+/**
  * One log entry. Invariant: `index >= 1`, `term >= 1`; within a log, indexes are consecutive and
  * terms never decrease. `data` is opaque to Raft; a leader appends one entry with `data === ''` (a
  * no-op, as etcd and NATS do) when it takes office, so it can commit entries of earlier terms.

@@ -47,7 +47,10 @@ export interface ScenarioConfig {
   readonly timeScaleMs: number;
   /** After the last delete: how long to watch for orphans ("until the restart"), in NATS seconds. */
   readonly observeNatsSeconds: number;
-  /** A creator parked longer than this on a lock or reservation fails the run (harness failure). */
+  /**
+   * Deadlock guard: a creator fails the run (harness failure) when the lock it waits on does not change
+   * hands, or the reservation it waits on is not released, for this long. Queueing is latency.
+   */
   readonly waitTimeoutMs: number;
   /** The nats-server version modelled around the strategy; 'default': the one that shipped it (cas: 2.14.0). */
   readonly natsVersion: NatsVersion | 'default';

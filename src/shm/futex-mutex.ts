@@ -32,8 +32,16 @@ function parkedHere(i32: Int32Array, index: number, delta: number): number {
   return n;
 }
 
-/** Words a FutexMutex occupies: the futex word and the holder's id (advisory, for messages). */
+/**
+ * Words a FutexMutex occupies: the futex word, and the hand-over word: the holder's id in its low
+ * 16 bits (advisory, for messages; 0 when free) and, above them, a 15-bit count of acquisitions that
+ * waiters read as progress (see the wait loops).
+ */
 export const FUTEX_WORDS = 2;
+
+const HOLDER_MASK = 0xffff;
+const GEN_SHIFT = 16;
+const GEN_MASK = 0x7fff;
 
 /** Contention figures of one lock, kept by whoever acquires it (in the caller's isolate). */
 export interface LockStats {
@@ -63,11 +71,21 @@ export class FutexMutex {
     /** Id written to the holder word after acquiring, for diagnostics (e.g. worker id + 1). */
     private readonly holderId: number,
     readonly stats: LockStats = newLockStats(),
-    /** Nobody waits forever: past this a lock attempt fails naming the holder. */
+    /**
+     * Deadlock guard, not a bound on waiting: a lock attempt fails (RT_WAIT_TIMEOUT, naming the
+     * holder) once the lock has not changed hands for this long — a holder that died or is stuck.
+     * Waiting behind holders that keep taking and releasing it is latency, however long it lasts:
+     * NATS's js.mu (a Go sync.Mutex) has no timeout either.
+     */
     readonly timeoutMs = 30_000,
+    /** The guard's clock (ms); injected by tests to step time. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     if (index < 0 || index + FUTEX_WORDS > i32.length) {
       throw new ShmError('RT_LOCK_MISUSE', `futex index ${index} outside the buffer of ${i32.length} words`);
+    }
+    if (!Number.isInteger(holderId) || holderId < 1 || holderId > HOLDER_MASK) {
+      throw new ShmError('RT_LOCK_MISUSE', `futex holder id must be an integer in [1, ${HOLDER_MASK}], got ${String(holderId)}`);
     }
   }
 
@@ -86,13 +104,11 @@ export class FutexMutex {
       );
     }
     const t0 = performance.now();
-    const deadline = t0 + this.timeoutMs;
+    const guard = this.guard();
     // Mark contended before sleeping so the holder's unlock knows to notify.
     let c = Atomics.exchange(this.i32, this.index, CONTENDED);
     while (c !== FREE) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw this.timeoutError();
-      waitSync(this.i32, this.index, CONTENDED, left);
+      waitSync(this.i32, this.index, CONTENDED, guard.left());
       c = Atomics.exchange(this.i32, this.index, CONTENDED);
     }
     this.acquired(true, performance.now() - t0);
@@ -101,11 +117,10 @@ export class FutexMutex {
   async lockAsync(): Promise<void> {
     if (this.tryLock() || this.spinAcquire()) return;
     const t0 = performance.now();
-    const deadline = t0 + this.timeoutMs;
+    const guard = this.guard();
     let c = Atomics.exchange(this.i32, this.index, CONTENDED);
     while (c !== FREE) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw this.timeoutError();
+      const left = guard.left();
       parkedHere(this.i32, this.index, 1);
       try {
         await waitAsync(this.i32, this.index, CONTENDED, left);
@@ -134,7 +149,8 @@ export class FutexMutex {
   }
 
   unlock(): void {
-    Atomics.store(this.i32, this.index + 1, 0);
+    // Only the holder writes the hand-over word: keep the acquisition count, clear the holder id.
+    Atomics.store(this.i32, this.index + 1, Atomics.load(this.i32, this.index + 1) & ~HOLDER_MASK);
     const prev = Atomics.exchange(this.i32, this.index, FREE);
     if (prev === FREE) throw new ShmError('RT_LOCK_MISUSE', 'unlock of a futex mutex that was not locked');
     if (prev === CONTENDED) notifyOne(this.i32, this.index);
@@ -142,7 +158,34 @@ export class FutexMutex {
 
   /** Holder id written by the current holder, 0 if free or not yet written. */
   holder(): number {
-    return Atomics.load(this.i32, this.index + 1);
+    return Atomics.load(this.i32, this.index + 1) & HOLDER_MASK;
+  }
+
+  /**
+   * The deadlock guard of one lock attempt: `left()` is the ms the waiter may still sleep, and
+   * throws RT_WAIT_TIMEOUT once the acquisition count has not moved for `timeoutMs`. Every
+   * unlock that finds the word CONTENDED wakes one waiter, so a waiter sees every hand-over
+   * soon after it happens, also when another thread retakes the lock before it runs.
+   */
+  private guard(): { left(): number } {
+    let seen = this.generation();
+    let deadline = this.now() + this.timeoutMs;
+    return {
+      left: () => {
+        const g = this.generation();
+        if (g !== seen) {
+          seen = g;
+          deadline = this.now() + this.timeoutMs;
+        }
+        const left = deadline - this.now();
+        if (left <= 0) throw this.timeoutError();
+        return left;
+      },
+    };
+  }
+
+  private generation(): number {
+    return (Atomics.load(this.i32, this.index + 1) >>> GEN_SHIFT) & GEN_MASK;
   }
 
   isLocked(): boolean {
@@ -150,7 +193,8 @@ export class FutexMutex {
   }
 
   private acquired(contended: boolean, waitMs: number): void {
-    Atomics.store(this.i32, this.index + 1, this.holderId);
+    const gen = (this.generation() + 1) & GEN_MASK;
+    Atomics.store(this.i32, this.index + 1, (gen << GEN_SHIFT) | this.holderId);
     this.stats.acquisitions++;
     if (contended) {
       this.stats.contended++;
@@ -161,7 +205,7 @@ export class FutexMutex {
   private timeoutError(): ShmError {
     return new ShmError(
       'RT_WAIT_TIMEOUT',
-      `lock not acquired within ${this.timeoutMs} ms; held by holder id ${this.holder()} (a worker that died holding it, or a stuck creator)`,
+      `lock not acquired: it did not change hands for ${this.timeoutMs} ms; held by holder id ${this.holder()} (a worker that died holding it, or a stuck creator)`,
     );
   }
 }

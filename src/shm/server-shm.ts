@@ -23,7 +23,10 @@ export interface ServerShm {
   readonly inflight: SharedRegistry;
   readonly lock: IsolateLock;
   readonly lockStats: LockStats;
-  /** How long a creator may park on a lock or reservation before failing with RT_WAIT_TIMEOUT. */
+  /**
+   * Deadlock guard (RT_WAIT_TIMEOUT): how long the server lock may go without changing hands, or a
+   * reservation stay unreleased, while a creator waits on it. Waiting behind a busy lock is not bounded.
+   */
   readonly waitTimeoutMs: number;
 }
 

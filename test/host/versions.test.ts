@@ -118,3 +118,30 @@ test('a non-ENOENT write failure of a live node sets the write-error state: Crit
   assert.equal(rig.model.stats().messagesDropped, dropped + 1, 'the append was dropped');
   assert.equal(n.raft.term, term, 'a dropped append cannot move the term');
 });
+
+describe('switch to candidate: write 1 keeps the old vote (raft.go switchToCandidate writes before requestVote votes)', () => {
+  for (const [version, secondCampaignWrites] of [['2.9.10', 2], ['2.10.18', 1]] as const) {
+    test(`${version}: a lone replica that campaigns again writes (term+1, self) ${secondCampaignWrites === 1 ? 'once: the self-vote write is skipped as unchanged' : 'twice: 2.9.10 rewrites it'}`, async () => {
+      const disk = new GatedDisk();
+      const rig = makeRig({ natsVersion: version }, disk);
+      assert.ok((await create(rig, 0, 0, 'racy')).ok); // S0 alone: its peers never come, it campaigns forever
+      const n = [...rig.model.core.nodes()].find((x) => x.server === 0)!;
+      const tavWrites = (): number => disk.ops.filter((o) => o.op === 'writeFile' && o.path === TAV0).length;
+      const tavNow = async (): Promise<Uint8Array> => disk.inner.readFile(TAV0);
+      const self = new TextEncoder().encode(n.raft.id);
+      const campaigns: { term: number; writes: number }[] = [];
+      for (let t = 0; t < 400 && campaigns.length < 3; t++) {
+        const before = { term: n.raft.term, writes: tavWrites() };
+        rig.clock.advanceMs(rig.tickMs);
+        rig.model.driver.tick();
+        await settle(rig);
+        if (n.raft.term !== before.term) campaigns.push({ term: n.raft.term, writes: tavWrites() - before.writes });
+      }
+      assert.deepEqual(campaigns.map((c) => c.term), [1, 2, 3]);
+      assert.deepEqual(campaigns.map((c) => c.writes), [2, secondCampaignWrites, secondCampaignWrites], 'first campaign: (1, none) then (1, self)');
+      const bytes = await tavNow();
+      assert.deepEqual([...bytes.subarray(8, 16)], [...self], 'the file ends with the self-vote');
+      assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true), 3);
+    });
+  }
+});

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { WINDOW_OPS } from '../../src/cluster/start-raft-node.js';
+import { WAL_READ_OP, WINDOW_OPS } from '../../src/cluster/start-raft-node.js';
+import { stopNode } from '../../src/cluster/stop-node.js';
 import type { CreateResult } from '../../src/cluster/protocol.js';
 import { STRATEGY_NAMES } from '../../src/create/strategy.js';
 import { groupNameOf } from '../../src/host/address.js';
@@ -43,6 +44,23 @@ describe('the window, op for op', () => {
     assert.equal(disk.ops.filter((o) => o.op === 'writeFile' && o.path.endsWith('peers.idx')).length, 0);
     assert.equal(rig.model.core.get(r.instanceId)!.raft.term, 7, 'term recovered from tav.idx');
   });
+});
+
+test('a re-creation after Stop() reads the WAL block right after listing msgs/, as recoverMsgs does, and nothing else more', async () => {
+  const disk = new GatedDisk();
+  const rig = makeRig({}, disk);
+  const first = await create(rig, 0, 2, 'cas');
+  assert.ok(first.ok);
+  assert.ok((await stopNode(rig.model, 0, 2, first.instanceId, 'cas')).ok);
+  disk.ops.length = 0;
+  const again = await create(rig, 0, 2, 'cas');
+  assert.ok(again.ok && again.built);
+  const dir = dirOf(0, 2);
+  const window = disk.ops.slice(0, WINDOW_OPS.length).map((o) => `${o.op} ${o.path.slice(dir.length)}`);
+  const listed = window.indexOf('readdir /msgs');
+  assert.equal(window[listed + 1], `readFile /${WAL_READ_OP.rel}`);
+  // 14 ops - the peers.idx bootstrap + the block read: still 14.
+  assert.equal(window.filter((o) => o === 'writeFile /peers.idx').length, 0);
 });
 
 describe('no tick before registration', () => {

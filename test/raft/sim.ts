@@ -13,7 +13,9 @@
  *   node applies 1, 2, 3, ... in order, so every node's applied sequence is a prefix of the others';
  * - persistence order: every message's term, a candidate's self-vote and a granted vote were
  *   persisted before the message left; writes happen only when term/vote changes, terms never go
- *   back, and one vote per term;
+ *   back, and one vote per term. A term switch may carry the previous vote into the new term
+ *   (NATS's switch to candidate writes before it votes): that is not a vote cast in the new term,
+ *   so the self-vote that follows (even the same id again) is not a second vote;
  * - §5.4.2: what a leader newly commits ends with an entry of its own term (it never commits an
  *   earlier term's entry by counting replicas; those commit only under one of its own);
  * - election timer: a follower or candidate campaigns at most electionTimeoutMaxTicks after its
@@ -69,6 +71,8 @@ export class Sim {
   readonly persisted: TermVote[];
   /** Vote persisted per (node, term), to check messages against. */
   private readonly votesByTerm: Map<number, VoteId>[];
+  /** True while a node's stored vote was carried over by a term switch (not cast in that term). */
+  private readonly carriedVote: boolean[] = [];
   /** Count of term/vote writes per node. */
   readonly writeCount: number[];
   /** Entries applied by each node, in order. */
@@ -305,11 +309,14 @@ export class Sim {
   private persist(i: number, w: TermVote): void {
     const disk = this.persisted[i] as TermVote;
     const id = this.ids[i] as NodeId;
-    if (w.term === disk.term && w.vote === disk.vote) this.fail(`${id}: redundant term/vote write ${JSON.stringify(w)}`);
+    const carried = this.carriedVote[i] === true;
+    if (w.term > disk.term && w.vote !== '' && w.vote !== disk.vote) this.fail(`${id}: a term switch wrote vote ${w.vote}, neither none nor the previous one`);
+    if (w.term === disk.term && w.vote === disk.vote && !carried) this.fail(`${id}: redundant term/vote write ${JSON.stringify(w)}`);
     if (w.term < disk.term) this.fail(`${id}: term went back ${disk.term} -> ${w.term}`);
-    if (w.term === disk.term && disk.vote !== '') this.fail(`${id}: second vote in term ${w.term}`);
+    if (w.term === disk.term && disk.vote !== '' && !carried) this.fail(`${id}: second vote in term ${w.term}`);
     this.persisted[i] = w;
-    if (w.vote !== '') this.votesByTerm[i]?.set(w.term, w.vote);
+    this.carriedVote[i] = w.term > disk.term && w.vote !== '';
+    if (w.vote !== '' && !this.carriedVote[i]) this.votesByTerm[i]?.set(w.term, w.vote);
     this.writeCount[i] = (this.writeCount[i] as number) + 1;
   }
 
