@@ -9,7 +9,7 @@ import { exploreReport, type ExploreReport } from '../sim/report.js';
 import { replay } from '../sim/run.js';
 import { decodeSchedule, encodeSchedule, ScheduleSyntaxError } from '../sim/schedule-codec.js';
 import { kindsOf } from '../sim/shrink.js';
-import { MemDisk } from '../storage/mem-disk.js';
+import { SimDisk } from '../sim/sim-disk.js';
 import { BadInput } from './bad-input.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
 
@@ -83,7 +83,7 @@ export async function exploreCommand(raw: ExploreFlags, out: NodeJS.WritableStre
     depth: intOf('--depth', raw.depth, 2, 1, 10),
   };
   process.stderr.write(`seed ${o.seed} (replay with --seed ${o.seed})\n`);
-  const report = await exploreReport(cfg, new MemDisk(), o, raw.shrink !== false);
+  const report = await exploreReport(cfg, new SimDisk(), o, raw.shrink !== false);
   out.write(raw.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   if (report.verdict === 'forbidden') return EXIT.forbidden;
   if (report.verdict === 'incomplete') return EXIT.inconclusive;
@@ -100,7 +100,7 @@ async function replayCommand(raw: ExploreFlags, out: NodeJS.WritableStream): Pro
     throw e;
   }
   const { cfg, threads } = parsed;
-  const r = await replay(cfg, new MemDisk(), threads, 'trace');
+  const r = await replay(cfg, new SimDisk(), threads, 'trace');
   const kinds = kindsOf(r.verdict);
   if (raw.json === true) {
     out.write(`${JSON.stringify({ schedule: encodeSchedule(cfg, threads), executed: encodeSchedule(cfg, r.schedule), kinds, verdict: r.verdict, outcome: r.outcome, trace: r.trace }, null, 2)}\n`);

@@ -18,6 +18,24 @@ export const STORE_ROOT = '/sim';
 const REGISTRY_CAPACITY = 16;
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
 
+/** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
+interface CellPaths {
+  readonly dir: string;
+  readonly peers: string;
+  readonly tav: string;
+}
+const cellPaths = new Map<string, CellPaths>();
+function pathsOf(server: number, group: number): CellPaths {
+  const k = `${server}/${group}`;
+  let p = cellPaths.get(k);
+  if (!p) {
+    const s = serverDirName(server);
+    const name = groupNameOf(group);
+    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name) }));
+  }
+  return p;
+}
+
 export interface Instance {
   readonly id: number;
   /** Canonical name, independent of id allocation order: `n<thread>` (+ `.k` for its k-th build). */
@@ -77,7 +95,7 @@ export class SimWorld {
   ) {
     this.roles = threadRoles(cfg);
     this.strategy = STRATEGIES[cfg.strategy];
-    this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t));
+    this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
     this.buffers = mem.servers;
     for (const b of this.buffers) {
@@ -166,14 +184,13 @@ export class SimWorld {
   /** NodeHost.build's window: store dir, peers.idx, tav.idx, start the node; then register (next step). */
   private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
     const name = groupNameOf(r.group);
-    const sdir = serverDirName(r.server);
+    const paths = pathsOf(r.server, r.group);
     const k = ++this.builds[t.id]!;
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
     this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
-    await this.disk.mkdirp(groupDir(STORE_ROOT, sdir, name));
-    const peers = peersPath(STORE_ROOT, sdir, name);
-    if (!(await this.disk.exists(peers))) await this.disk.writeFile(peers, new TextEncoder().encode(name));
-    const tavPath = termVotePath(STORE_ROOT, sdir, name);
+    await this.disk.mkdirp(paths.dir);
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, new TextEncoder().encode(name));
+    const tavPath = paths.tav;
     let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
       restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
@@ -212,7 +229,7 @@ export class SimWorld {
     this.note(`stop ${this.label(id)}`);
     this.strategy.unregister(shm, name, id);
     this.assignments.compareAndSet(cell, id, 0);
-    const dir = groupDir(STORE_ROOT, serverDirName(r.server), name);
+    const dir = pathsOf(r.server, r.group).dir;
     const trash = `${dir}.deleted.${this.label(id)}`;
     try {
       await this.disk.rename(dir, trash);
