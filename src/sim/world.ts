@@ -83,7 +83,8 @@ export class SimWorld {
   split = false;
   /** The meta layer removed the assignment of this cell: its `rg.node` no longer references anything. */
   readonly deleteBegan: boolean[];
-  private readonly firstResolved: number[];
+  /** Per cell: the instance its first caller resolved to before any delete (0: none yet), for the split check. */
+  readonly firstResolved: number[];
   private readonly builds: number[];
   private readonly shms: ServerShm[];
 
