@@ -31,6 +31,7 @@ export interface ExploreFlags {
   readonly shrink?: boolean;
   readonly raftTicks?: string;
   readonly reduction?: string;
+  readonly findPauses?: boolean;
 }
 
 const DEFAULT_BUDGET: Readonly<Record<Mode, number>> = { random: 10_000, pct: 10_000, exhaustive: 200_000 };
@@ -53,6 +54,7 @@ export function addExploreCommand(program: Command): void {
     .addOption(new Option('--groups <n>', `groups (names), 1..${SIM_LIMITS.groups} (default: 1)`))
     .addOption(new Option('--callers <k>', `concurrent createRaftGroup callers per (server, group), 1..${SIM_LIMITS.callers} (default: 2)`))
     .addOption(new Option('--with-delete', 'caller 0 (the meta apply) deletes the group after creating it'))
+    .addOption(new Option('--find-pauses', "pause callers' registry lookups inside find() between key validation and the STATE read, where the delete's unregister and another name's churn may run (random and pct only)"))
     .addOption(new Option('--raft-ticks <n>', `run Raft nodes for n ticks of simulated time (1 tick = 1 NATS s), 0..${SIM_LIMITS.raftTicks}; random and pct only (default: 0)`))
     .addOption(new Option('--mode <mode>', `${MODES.join(' | ')} (default: random)`))
     .addOption(new Option('--reduction <r>', `exhaustive only: ${REDUCTIONS.join(' | ')}; por explores a persistent set of callers per state (every terminal state, fewer executions; counts are then representative schedules, not every interleaving) (default: none)`))
@@ -76,6 +78,7 @@ export async function exploreCommand(raw: ExploreFlags, out: NodeJS.WritableStre
   if (raw.replay !== undefined) return replayCommand(raw, out);
   const cfg = configOf(raw);
   const mode = oneOf('--mode', raw.mode ?? 'random', MODES);
+  if (mode === 'exhaustive' && cfg.findPauses === true) throw new BadInput('--find-pauses', 'off with --mode exhaustive (pause choices are explored by random and pct)', true);
   if (mode === 'exhaustive' && cfg.raftTicks > 0) throw new BadInput('--raft-ticks', '0 with --mode exhaustive (Raft state is not in the state signature)', raw.raftTicks);
   const reduction = oneOf('--reduction', raw.reduction ?? 'none', REDUCTIONS);
   if (reduction !== 'none' && mode !== 'exhaustive') throw new BadInput('--reduction', 'none unless --mode exhaustive', raw.reduction);
@@ -131,6 +134,7 @@ function configOf(raw: ExploreFlags): SimConfig {
     callers: intOf('--callers', raw.callers, 2, 1, SIM_LIMITS.callers),
     withDelete: raw.withDelete === true,
     raftTicks: intOf('--raft-ticks', raw.raftTicks, 0, 0, SIM_LIMITS.raftTicks),
+    ...(raw.findPauses === true ? { findPauses: true } : {}),
   };
   try {
     return validateSimConfig(cfg);

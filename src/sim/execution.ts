@@ -30,6 +30,8 @@ export interface RunResult {
   /** The terminal state, canonical (ids renamed by who built them): equal runs print equal strings. */
   readonly outcome: string;
   readonly trace: TraceStep[];
+  /** Atomic actions that ran nested inside another thread's find pause. */
+  readonly nested: number;
 }
 
 /** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
@@ -153,7 +155,7 @@ export class Execution {
   }
 
   result(): RunResult {
-    return { schedule: [...this.schedule], verdict: this.verdict(), outcome: this.outcome(), trace: this.world.trace };
+    return { schedule: [...this.schedule], verdict: this.verdict(), outcome: this.outcome(), trace: this.world.trace, nested: this.world.sched.nestedActions };
   }
 
   /** Terminal state, canonical: per (server, group) registry, marker, rg.node, live instances, store dir; per caller what it got. */
@@ -193,7 +195,7 @@ export class Execution {
     // flags, each cell's first resolved instance (the split check; moot once split) and whether
     // its delete began.
     const threads = w.sched.threads.map((t) =>
-      t.status === 'done' ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : String(t.error)}` : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
+      t.status === 'done' ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}` : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
     );
     const flags = `${w.duplicates > 0 ? 'D' : ''}${w.split ? 'S' : ''}${w.resurrections > 0 ? 'R' : ''}${w.split ? '' : w.firstResolved.map((id) => w.label(id)).join(',')}/${w.deleteBegan.map((b) => (b ? 1 : 0)).join('')}`;
     const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();

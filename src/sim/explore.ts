@@ -149,6 +149,7 @@ class BudgetSpent extends Error {}
  */
 export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions): Promise<Exploration> {
   if (cfg.raftTicks > 0) throw new RangeError('exhaustive mode needs raftTicks 0: Raft state is not part of the state signature');
+  if (cfg.findPauses === true) throw new RangeError('exhaustive mode needs findPauses off: pause choices are not enumerated (random and pct explore them)');
   const memo = new Map<string, Node>();
   const outcomes = new Set<string>();
   const merge = o.merge !== false;
