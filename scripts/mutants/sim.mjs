@@ -1,6 +1,40 @@
 // Mutants of the deterministic simulation (src/sim) and of the strategies as only the simulation
 // can catch them over every interleaving. Format: see scripts/mutants/create.mjs.
+const I = (n) => ' '.repeat(n);
+const lines = (...ls) => ls.join('\n');
+
 export default [
+  {
+    // The same defect as shm-find-reread-outside-seqlock (issue #7), here killed by the explorer:
+    // only a find pause where the delete's unregister and another name's insert run can reach it.
+    id: 'sim-find-rekey',
+    area: 'sim',
+    description: "registry find(): STATE read after the KEY_GEN validation, so a slot re-keyed to another name in between answers for the validated name; found by the explorer's find pauses",
+    file: 'src/shm/shared-registry.ts',
+    find: lines(
+      `if (hooks !== undefined)`,
+      `${I(20)}hooks.beforeStateReread?.(slot);`,
+      `${I(16)}// The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so`,
+      `${I(16)}// the word belongs to the key just compared (I5). Read after g2, it could belong to a name`,
+      `${I(16)}// that took the slot after the validation (issue #7).`,
+      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
+      `${I(16)}if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
+      `${I(20)}continue;`,
+      `${I(16)}if (!same)`,
+      `${I(20)}break;`,
+    ),
+    replace: lines(
+      `if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
+      `${I(20)}continue;`,
+      `${I(16)}if (!same)`,
+      `${I(20)}break;`,
+      `${I(16)}if (hooks !== undefined)`,
+      `${I(20)}hooks.beforeStateReread?.(slot);`,
+      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
+    ),
+    tests: ['test/sim/find-pause.test.ts'],
+    timeoutMs: 240_000,
+  },
   {
     id: 'sim-lost-wakeup',
     area: 'sim',
@@ -51,4 +85,17 @@ export default [
     tests: ['test/sim/explore.test.ts'],
     timeoutMs: 240_000,
   },
+  {
+    // (A mutant that ignores js.mu in the persistent-set rule survives every world tried: cells that
+    // share only js.mu reach the same terminal states in any cross-cell order. See the NOTE.)
+    id: 'sim-por-one-thread',
+    area: 'sim',
+    description: 'exhaustive --reduction por: only one thread of the chosen cell is explored (threads of one cell are dependent: unsound)',
+    file: 'src/sim/execution.ts',
+    find: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled;',
+    replace: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled.slice(0, 1);',
+    tests: ['test/sim/por.test.ts'],
+    timeoutMs: 240_000,
+  },
+
 ];

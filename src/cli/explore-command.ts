@@ -4,12 +4,12 @@ import { ATOMIC_STRATEGIES } from '../create/index.js';
 import { freshSeed } from '../env/prng.js';
 import { SIM_LIMITS, SimConfigError, validateSimConfig, type SimConfig } from '../sim/config.js';
 import { failed } from '../sim/execution.js';
-import { MODES, type Mode } from '../sim/explore.js';
+import { MODES, REDUCTIONS, type Mode } from '../sim/explore.js';
 import { exploreReport, type ExploreReport } from '../sim/report.js';
 import { replay } from '../sim/run.js';
 import { decodeSchedule, encodeSchedule, ScheduleSyntaxError } from '../sim/schedule-codec.js';
 import { kindsOf } from '../sim/shrink.js';
-import { MemDisk } from '../storage/mem-disk.js';
+import { SimDisk } from '../sim/sim-disk.js';
 import { BadInput } from './bad-input.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
 
@@ -30,6 +30,8 @@ export interface ExploreFlags {
   readonly replay?: string;
   readonly shrink?: boolean;
   readonly raftTicks?: string;
+  readonly reduction?: string;
+  readonly findPauses?: boolean;
 }
 
 const DEFAULT_BUDGET: Readonly<Record<Mode, number>> = { random: 10_000, pct: 10_000, exhaustive: 200_000 };
@@ -52,8 +54,10 @@ export function addExploreCommand(program: Command): void {
     .addOption(new Option('--groups <n>', `groups (names), 1..${SIM_LIMITS.groups} (default: 1)`))
     .addOption(new Option('--callers <k>', `concurrent createRaftGroup callers per (server, group), 1..${SIM_LIMITS.callers} (default: 2)`))
     .addOption(new Option('--with-delete', 'caller 0 (the meta apply) deletes the group after creating it'))
+    .addOption(new Option('--find-pauses', "pause callers' registry lookups inside find() between key validation and the STATE read, where the delete's unregister and another name's churn may run (random and pct only)"))
     .addOption(new Option('--raft-ticks <n>', `run Raft nodes for n ticks of simulated time (1 tick = 1 NATS s), 0..${SIM_LIMITS.raftTicks}; random and pct only (default: 0)`))
     .addOption(new Option('--mode <mode>', `${MODES.join(' | ')} (default: random)`))
+    .addOption(new Option('--reduction <r>', `exhaustive only: ${REDUCTIONS.join(' | ')}; por explores a persistent set of callers per state (every terminal state, fewer executions; counts are then representative schedules, not every interleaving) (default: none)`))
     .addOption(new Option('--budget <n>', 'schedules to run (random, pct) or executions allowed (exhaustive) (default: 10000; exhaustive 200000)'))
     .addOption(new Option('--seconds <s>', 'also stop after this many seconds (default: no limit)'))
     .addOption(new Option('--seed <n>', 'PRNG seed in [0, 4294967295] (default: a fresh one, printed first)'))
@@ -74,16 +78,20 @@ export async function exploreCommand(raw: ExploreFlags, out: NodeJS.WritableStre
   if (raw.replay !== undefined) return replayCommand(raw, out);
   const cfg = configOf(raw);
   const mode = oneOf('--mode', raw.mode ?? 'random', MODES);
+  if (mode === 'exhaustive' && cfg.findPauses === true) throw new BadInput('--find-pauses', 'off with --mode exhaustive (pause choices are explored by random and pct)', true);
   if (mode === 'exhaustive' && cfg.raftTicks > 0) throw new BadInput('--raft-ticks', '0 with --mode exhaustive (Raft state is not in the state signature)', raw.raftTicks);
+  const reduction = oneOf('--reduction', raw.reduction ?? 'none', REDUCTIONS);
+  if (reduction !== 'none' && mode !== 'exhaustive') throw new BadInput('--reduction', 'none unless --mode exhaustive', raw.reduction);
   const o = {
     mode,
+    reduction,
     budget: intOf('--budget', raw.budget, DEFAULT_BUDGET[mode], 1, 100_000_000),
     seconds: numOf('--seconds', raw.seconds, 0, 0, 86_400),
     seed: raw.seed === undefined ? freshSeed() : intOf('--seed', raw.seed, 0, 0, 0xffff_ffff),
     depth: intOf('--depth', raw.depth, 2, 1, 10),
   };
   process.stderr.write(`seed ${o.seed} (replay with --seed ${o.seed})\n`);
-  const report = await exploreReport(cfg, new MemDisk(), o, raw.shrink !== false);
+  const report = await exploreReport(cfg, new SimDisk(), o, raw.shrink !== false);
   out.write(raw.json === true ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   if (report.verdict === 'forbidden') return EXIT.forbidden;
   if (report.verdict === 'incomplete') return EXIT.inconclusive;
@@ -100,7 +108,7 @@ async function replayCommand(raw: ExploreFlags, out: NodeJS.WritableStream): Pro
     throw e;
   }
   const { cfg, threads } = parsed;
-  const r = await replay(cfg, new MemDisk(), threads, 'trace');
+  const r = await replay(cfg, new SimDisk(), threads, 'trace');
   const kinds = kindsOf(r.verdict);
   if (raw.json === true) {
     out.write(`${JSON.stringify({ schedule: encodeSchedule(cfg, threads), executed: encodeSchedule(cfg, r.schedule), kinds, verdict: r.verdict, outcome: r.outcome, trace: r.trace }, null, 2)}\n`);
@@ -126,6 +134,7 @@ function configOf(raw: ExploreFlags): SimConfig {
     callers: intOf('--callers', raw.callers, 2, 1, SIM_LIMITS.callers),
     withDelete: raw.withDelete === true,
     raftTicks: intOf('--raft-ticks', raw.raftTicks, 0, 0, SIM_LIMITS.raftTicks),
+    ...(raw.findPauses === true ? { findPauses: true } : {}),
   };
   try {
     return validateSimConfig(cfg);
@@ -159,7 +168,7 @@ export function renderReport(r: ExploreReport): string {
   const pct = (n: number): string => (r.schedules > 0 ? `${((100 * n) / r.schedules).toFixed(2)}%` : '-');
   const lines = [
     `raftrace explore: ${r.strategy}, ${r.mode}${r.mode === 'pct' ? ` (depth ${r.depth})` : ''}; ${c.servers} server(s), R${c.replicas}, ${c.groups} group(s), ${c.callers} caller(s)${c.withDelete ? ', with delete' : ''}${c.raftTicks > 0 ? `, Raft ${c.raftTicks} ticks` : ''}`,
-    `schedules ${r.schedules}${r.mode === 'exhaustive' ? ` (every interleaving${r.complete ? '' : ': INCOMPLETE, budget spent'}; ${r.executions} executions)` : ''}; distinct terminal states ${r.distinctTerminalStates}; ${r.elapsedMs} ms`,
+    `schedules ${r.schedules}${r.mode === 'exhaustive' ? ` (${r.reduction === 'por' ? 'persistent-set reduction: every terminal state, representative schedules' : 'every interleaving'}${r.complete ? '' : ': INCOMPLETE, budget spent'}; ${r.executions} executions)` : ''}; distinct terminal states ${r.distinctTerminalStates}; ${r.elapsedMs} ms`,
     `with duplicate ${r.withDuplicate} (${pct(r.withDuplicate)}), with leak ${r.withLeak} (${pct(r.withLeak)}), split callers ${r.withSplit}, Raft safety ${r.withSafetyViolation}, deadlock ${r.withDeadlock}, error ${r.withError}; resurrected after delete ${r.withResurrection} (not a failure)`,
   ];
   if (r.firstFailure) {

@@ -14,6 +14,14 @@ export interface SimConfig {
   readonly withDelete: boolean;
   /** Raft: ticks of simulated time (one scheduling step each) the instances run; 0: no Raft nodes. */
   readonly raftTicks: number;
+  /**
+   * Pause every caller's registry lookups inside SharedRegistry.find(), between the key validation
+   * and the STATE read (its `beforeStateReread` hook), where other threads' atomic steps may run:
+   * the delete's unregister, and a churn thread per server that creates and removes another name
+   * whose home slot is a group's (so it can take that group's freed slot: the re-keying window of
+   * registry issue #7). Random and pct only. Default false.
+   */
+  readonly findPauses?: boolean;
 }
 
 /** Limits, checked at construction, each named in its error. */
@@ -71,5 +79,5 @@ export function callerRole(caller: number): string {
   return caller === 0 ? 'meta apply' : caller % 2 === 1 ? 'health check' : 'stream reset';
 }
 
-/** Logical threads of a world: its callers, plus the Raft clock when Raft runs. */
-export const threadCount = (c: SimConfig): number => c.groups * c.replicas * c.callers + (c.raftTicks > 0 ? 1 : 0);
+/** Logical threads of a world, in id order: its callers, one churn thread per server with find pauses, the Raft clock when Raft runs. */
+export const threadCount = (c: SimConfig): number => c.groups * c.replicas * c.callers + (c.findPauses === true ? c.servers : 0) + (c.raftTicks > 0 ? 1 : 0);

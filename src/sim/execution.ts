@@ -30,6 +30,8 @@ export interface RunResult {
   /** The terminal state, canonical (ids renamed by who built them): equal runs print equal strings. */
   readonly outcome: string;
   readonly trace: TraceStep[];
+  /** Atomic actions that ran nested inside another thread's find pause. */
+  readonly nested: number;
 }
 
 /** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
@@ -59,6 +61,49 @@ export class Execution {
   /** Ids of the threads that may run now, ascending. */
   enabled(): number[] {
     return this.world.sched.enabled().map((t) => t.id);
+  }
+
+  /**
+   * A persistent set of the enabled threads (Godefroid 1996): a subset such that, from this state,
+   * no sequence of steps by threads outside it can contain a step dependent on (or enabling or
+   * disabling) a step of a thread inside it. Exploring only these threads still reaches every
+   * terminal state (Godefroid's Theorem 4.3 for acyclic state spaces: ours is acyclic, every step
+   * lengthens some history or ends a thread), and every oracle is a function of the terminal state
+   * (duplicate, split and resurrection are sticky flags; leak, deadlock, error are read at the end).
+   *
+   * Dependency, from what each thread can touch: a thread of cell (server s, group g) touches only
+   * that cell's objects — its name's registry slot and in-flight marker, its store dir, its
+   * assignment word, its instances — plus js.mu of s, which every cell of s shares. Threads of two
+   * different servers share nothing (mkdirp of common ancestors is idempotent, instance ids are
+   * canonicalised by builder). Registry operations on different names commute on the name → entry
+   * map that the state is defined by (their slot positions may differ, which only ever changes
+   * which slot a name's own waiters wait on). So the enabled threads of one cell form a persistent
+   * set when none of the cell's threads can meet js.mu: no enabled one holds it or is about to take
+   * it (next step "lock …" or "woken on js.mu …") and no blocked one waits on it (another cell's
+   * unlock could wake it). Without such a cell, every enabled thread is explored.
+   */
+  persistentSet(): number[] {
+    const w = this.world;
+    const enabled = this.enabled();
+    const cells = new Map<number, { enabled: number[]; lockFree: boolean }>();
+    for (const t of w.sched.threads) {
+      const r = w.roles[t.id];
+      if (!r || t.status === 'done') {
+        if (t.status !== 'done') return enabled; // a thread without a cell (the Raft clock): no reduction
+        continue;
+      }
+      const c = w.cell(r.server, r.group);
+      let e = cells.get(c);
+      if (!e) cells.set(c, (e = { enabled: [], lockFree: true }));
+      if (t.status === 'ready') e.enabled.push(t.id);
+      const lock = w.observer[r.server]!.lock.futex;
+      const holds = lock.isLocked() && lock.holder() === t.id + 2; // thread i attaches as worker i + 1, holder id worker + 1
+      if (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu')) e.lockFree = false;
+    }
+    // The first qualifying cell, in cell order: a cell is then run to its end before the next, so
+    // the states visited grow like the sum over cells, not their product.
+    for (const e of cells.values()) if (e.lockFree && e.enabled.length > 0) return e.enabled;
+    return enabled;
   }
 
   get terminal(): boolean {
@@ -110,7 +155,7 @@ export class Execution {
   }
 
   result(): RunResult {
-    return { schedule: [...this.schedule], verdict: this.verdict(), outcome: this.outcome(), trace: this.world.trace };
+    return { schedule: [...this.schedule], verdict: this.verdict(), outcome: this.outcome(), trace: this.world.trace, nested: this.world.sched.nestedActions };
   }
 
   /** Terminal state, canonical: per (server, group) registry, marker, rg.node, live instances, store dir; per caller what it got. */
@@ -144,9 +189,17 @@ export class Execution {
       const o = w.observer[s]!;
       cells.push(o.lock.futex.isLocked() ? `L${o.lock.futex.holder()}` : 'U', this.entries(o.registry.snapshot(), false), this.entries(o.inflight.snapshot(), true));
     }
-    const threads = w.sched.threads.map((t) => `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`);
+    // A finished thread has no future: only what it left matters (its result or error), not the
+    // history that got it there, so prefixes that differ only in a finished thread's past merge.
+    // What its past could still decide is kept explicitly: the sticky duplicate/split/resurrection
+    // flags, each cell's first resolved instance (the split check; moot once split) and whether
+    // its delete began.
+    const threads = w.sched.threads.map((t) =>
+      t.status === 'done' ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}` : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
+    );
+    const flags = `${w.duplicates > 0 ? 'D' : ''}${w.split ? 'S' : ''}${w.resurrections > 0 ? 'R' : ''}${w.split ? '' : w.firstResolved.map((id) => w.label(id)).join(',')}/${w.deleteBegan.map((b) => (b ? 1 : 0)).join('')}`;
     const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();
-    return `${cells.join(';')}#${[...w.disk.paths].sort().join(',')}#${live.join(',')}#${w.sched.waiterSignature()}#${threads.join('\n')}`;
+    return `${cells.join(';')}#${[...w.disk.paths].sort().join(',')}#${live.join(',')}#${w.sched.waiterSignature()}#${flags}#${threads.join('\n')}`;
   }
 
   private cellView(s: number, g: number): string {

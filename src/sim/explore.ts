@@ -45,6 +45,8 @@ export interface Exploration {
   readonly executions: number;
   /** Distinct canonical terminal states seen. */
   readonly terminalStates: number;
+  /** The canonical terminal states themselves (exhaustive: every reachable one, when complete). */
+  readonly outcomes: ReadonlySet<string>;
   /** Exhaustive only: false if the budget ran out first (then the tally covers what was executed). */
   readonly complete: boolean;
   readonly firstFailure: RunResult | null;
@@ -63,7 +65,16 @@ export interface ExploreOptions {
   readonly depth: number;
   /** Exhaustive: merge equal states (false: plain enumeration, for checking the merge). */
   readonly merge?: boolean;
+  /**
+   * Exhaustive: 'por' expands only a persistent set of threads at each state (see
+   * Execution.persistentSet): every reachable terminal state is still visited, but the tally then
+   * counts the explored representative schedules, not every interleaving. Default 'none'.
+   */
+  readonly reduction?: Reduction;
 }
+
+export const REDUCTIONS = ['none', 'por'] as const;
+export type Reduction = (typeof REDUCTIONS)[number];
 
 /** Runs sampled schedules (random walk or PCT) until the budget or the time cap. */
 export async function sample(cfg: SimConfig, disk: Disk, o: ExploreOptions): Promise<Exploration> {
@@ -85,7 +96,7 @@ export async function sample(cfg: SimConfig, disk: Disk, o: ExploreOptions): Pro
     // The first failure, upgraded once to the first leak: the leak is the bug users ask about.
     if (failed(r.verdict) && (!firstFailure || (r.verdict.leak && !firstFailure.verdict.leak))) firstFailure = r;
   }
-  return { tally, executions: n, terminalStates: outcomes.size, complete: true, firstFailure, firstLeakAt };
+  return { tally, executions: n, terminalStates: outcomes.size, outcomes, complete: true, firstFailure, firstLeakAt };
 }
 
 export function randomChooser(prng: Prng): Chooser {
@@ -138,9 +149,11 @@ class BudgetSpent extends Error {}
  */
 export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions): Promise<Exploration> {
   if (cfg.raftTicks > 0) throw new RangeError('exhaustive mode needs raftTicks 0: Raft state is not part of the state signature');
+  if (cfg.findPauses === true) throw new RangeError('exhaustive mode needs findPauses off: pause choices are not enumerated (random and pct explore them)');
   const memo = new Map<string, Node>();
   const outcomes = new Set<string>();
   const merge = o.merge !== false;
+  const por = o.reduction === 'por';
   const deadline = o.seconds > 0 ? performance.now() + o.seconds * 1000 : Infinity;
   let executions = 1;
   let firstFailure: number[] | null = null;
@@ -165,7 +178,7 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
       ex.close();
       return hit;
     }
-    const enabled = ex.enabled();
+    const enabled = por ? ex.persistentSet() : ex.enabled();
     const tally = emptyTally();
     let fail: number[] | null = null;
     let leak: number[] | null = null;
@@ -185,11 +198,11 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
     const root = await dfs(await Execution.start(cfg, disk, 'history'), []);
     firstFailure = root.leak ?? root.fail;
     const ff = firstFailure ? await replay(cfg, disk, firstFailure, 'none') : null;
-    return { tally: root.tally, executions, terminalStates: outcomes.size, complete: true, firstFailure: ff, firstLeakAt: 0 };
+    return { tally: root.tally, executions, terminalStates: outcomes.size, outcomes, complete: true, firstFailure: ff, firstLeakAt: 0 };
   } catch (e) {
     if (!(e instanceof BudgetSpent)) throw e;
     uninstallFutexHooks();
-    return { tally: emptyTally(), executions: executions - 1, terminalStates: outcomes.size, complete: false, firstFailure: null, firstLeakAt: 0 };
+    return { tally: emptyTally(), executions: executions - 1, terminalStates: outcomes.size, outcomes, complete: false, firstFailure: null, firstLeakAt: 0 };
   }
 }
 

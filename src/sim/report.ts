@@ -16,6 +16,8 @@ export interface ExploreReport {
   readonly seed: number;
   readonly budget: number;
   readonly depth: number;
+  /** Exhaustive: 'por' (persistent sets: every terminal state; `schedules` then counts representative schedules) or 'none'. */
+  readonly reduction: string;
   /** Schedules covered: run (random, pct) or counted exactly (exhaustive, see `executions`). */
   readonly schedules: number;
   readonly executions: number;
@@ -68,6 +70,7 @@ export async function exploreReport(cfg: SimConfig, disk: Disk, o: ExploreOption
     seed: o.seed,
     budget: o.budget,
     depth: o.depth,
+    reduction: o.reduction ?? 'none',
     schedules: t.schedules,
     executions: x.executions,
     complete: x.complete,

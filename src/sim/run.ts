@@ -3,7 +3,10 @@ import type { SimConfig } from './config.js';
 import { Execution, type RunResult } from './execution.js';
 import type { Observe } from './world.js';
 
-/** Picks the next thread among the enabled ones (ascending ids); `step` counts from 0. */
+/**
+ * Picks the next thread among the enabled ones (ascending ids; at a find pause: the running thread
+ * first, meaning continue, then the threads whose atomic action may run there); `step` counts from 0.
+ */
 export type Chooser = (enabled: readonly number[], step: number) => number;
 
 /** A run longer than this is a livelock (a creator retrying forever), reported as an error. */
@@ -12,6 +15,14 @@ export const STEPS_MAX = 5_000;
 /** Runs one schedule to its end. */
 export async function runSchedule(cfg: SimConfig, disk: Disk, choose: Chooser, observe: Observe): Promise<RunResult> {
   const ex = await Execution.start(cfg, disk, observe);
+  if (cfg.findPauses === true) {
+    // A pause's choice is one more entry of the schedule: the running thread's id means "continue".
+    ex.world.sched.pauseChooser = (candidates) => {
+      const pick = choose(candidates, ex.schedule.length);
+      ex.schedule.push(pick);
+      return pick;
+    };
+  }
   try {
     while (!ex.terminal) {
       if (ex.schedule.length >= STEPS_MAX) {

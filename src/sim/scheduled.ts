@@ -38,6 +38,8 @@ export class ScheduledDisk implements Disk {
     private readonly sched: Scheduler,
     /** Called after each operation with its outcome, for traces. */
     private readonly note: (text: string) => void,
+    /** False: nothing is recorded, so no event text is built. */
+    private readonly observed = true,
   ) {
     this.kind = inner.kind;
   }
@@ -46,30 +48,30 @@ export class ScheduledDisk implements Disk {
     await this.gate('mkdir', path);
     await this.inner.mkdirp(path);
     for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf('/')) || '/') this.paths.add(p);
-    this.note(`mkdir ${path}`);
+    if (this.observed) this.note(`mkdir ${path}`);
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {
     await this.gate('write', path);
-    await this.wrap(`write ${path}`, () => this.inner.writeFile(path, data));
+    await (this.observed ? this.wrap(`write ${path}`, () => this.inner.writeFile(path, data)) : this.inner.writeFile(path, data));
     this.paths.add(path);
   }
 
   async readFile(path: string): Promise<Uint8Array> {
     await this.gate('read', path);
-    return this.wrap(`read ${path}`, () => this.inner.readFile(path));
+    return this.observed ? this.wrap(`read ${path}`, () => this.inner.readFile(path)) : this.inner.readFile(path);
   }
 
   async rm(path: string): Promise<void> {
     await this.gate('rm', path);
     await this.inner.rm(path);
     this.drop(path);
-    this.note(`rm ${path}`);
+    if (this.observed) this.note(`rm ${path}`);
   }
 
   async rename(from: string, to: string): Promise<void> {
     await this.gate('rename', from);
-    await this.wrap(`rename ${from} → ${to}`, () => this.inner.rename(from, to));
+    await (this.observed ? this.wrap(`rename ${from} → ${to}`, () => this.inner.rename(from, to)) : this.inner.rename(from, to));
     for (const p of [...this.paths]) {
       if (p === from || p.startsWith(`${from}/`)) {
         this.paths.delete(p);
@@ -81,7 +83,7 @@ export class ScheduledDisk implements Disk {
   async exists(path: string): Promise<boolean> {
     await this.gate('stat', path);
     const r = await this.inner.exists(path);
-    this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
+    if (this.observed) this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
     return r;
   }
 

@@ -20,6 +20,14 @@ export class SimThread {
   error: unknown = undefined;
   resume: (() => void) | null = null;
   waitKey: string | null = null;
+  /**
+   * Set while the thread waits at an `atomic` point whose action has not run yet: the action, a
+   * synchronous closure. A pause inside another thread's step may run it there (nested), after
+   * which the thread's next step only continues past the point.
+   */
+  action: (() => void) | null = null;
+  /** Offered as a step only when no other thread is ready (see Scheduler.enabled). */
+  background = false;
 
   constructor(
     readonly id: number,
@@ -43,11 +51,41 @@ export class Scheduler implements FutexHooks {
   private readonly bufferNames = new WeakMap<ArrayBufferLike, string>();
   /** Called when a notify makes a thread ready (waker is the running thread). */
   onWake: ((waker: SimThread, woken: SimThread) => void) | null = null;
+  /**
+   * Picks, at a pause inside the running thread's step, among [the running thread (= continue),
+   * ...threads with a pending atomic action]. Null: pauses are not explored (always continue).
+   */
+  pauseChooser: ((candidates: readonly number[]) => number) | null = null;
+  /** Atomic actions run nested inside another thread's pause (for traces and tests). */
+  nestedActions = 0;
+  private nesting = false;
 
-  /** A logical thread whose body starts at its first `step`. */
-  spawn(name: string, body: (t: SimThread) => Promise<void>): SimThread {
+  /**
+   * A logical thread whose body starts at its first `step`. With `first`, the thread starts
+   * waiting at an atomic point (see `atomic`): `first` runs before the body, either as its first
+   * step or nested in another thread's pause; a throw from it ends the thread with that error.
+   */
+  spawn(name: string, body: (t: SimThread) => Promise<void>, first?: () => void): SimThread {
     const t = new SimThread(this.threads.length, name);
+    let firstError: unknown = undefined;
+    if (first) {
+      t.action = () => {
+        t.action = null;
+        try {
+          first();
+        } catch (e) {
+          firstError = e ?? new Error('thread failed');
+        }
+      };
+    }
     t.resume = () => {
+      t.action?.();
+      if (firstError !== undefined) {
+        // Ended through a microtask like any other end, so `step` still sees the stop after it awaits.
+        const e = firstError;
+        queueMicrotask(() => this.finish(t, e));
+        return;
+      }
       body(t).then(
         () => this.finish(t, undefined),
         (e: unknown) => this.finish(t, e ?? new Error('thread failed')),
@@ -57,9 +95,16 @@ export class Scheduler implements FutexHooks {
     return t;
   }
 
-  /** Threads that may take a step now, in thread-id order (the order every explorer indexes). */
+  /**
+   * Threads that may take a step now, in thread-id order (the order every explorer indexes). A
+   * background thread is offered only when no other thread is ready (it still runs nested in
+   * pauses at any time): a restriction of the schedules, so every schedule explored is still one a
+   * real machine can produce, but its pending action stays available to the pauses.
+   */
   enabled(): SimThread[] {
-    return this.threads.filter((t) => t.status === 'ready');
+    const ready = this.threads.filter((t) => t.status === 'ready');
+    const fore = ready.filter((t) => !t.background);
+    return fore.length > 0 ? fore : ready;
   }
 
   /** No thread can run: every thread is done (terminal) or some are blocked forever (deadlock). */
@@ -100,6 +145,65 @@ export class Scheduler implements FutexHooks {
       t.resume = resolve;
       this.stop();
     });
+  }
+
+  /**
+   * A scheduling point followed by `fn`, a synchronous action (no await inside). Picked as an
+   * ordinary step, the thread runs `fn` and continues to its next point, as after `yield`. But
+   * while it waits here, a `pause` inside another thread's step may run `fn` right there; the
+   * thread's next step then only continues past this point. Either way `fn` runs exactly once and
+   * its result (or throw) is what this promise settles with.
+   */
+  atomic<T>(next: string, fn: () => T): Promise<T> {
+    const t = this.mustRun('atomic');
+    return new Promise<T>((resolve, reject) => {
+      let settle: () => void = () => undefined;
+      t.action = () => {
+        t.action = null;
+        try {
+          const v = fn();
+          settle = () => resolve(v);
+        } catch (e) {
+          settle = () => reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      };
+      t.status = 'ready';
+      t.next = next;
+      t.resume = () => {
+        t.action?.();
+        settle();
+      };
+      this.stop();
+    });
+  }
+
+  /**
+   * A pause point inside the running thread's synchronous code (e.g. a registry hook). The pause
+   * chooser may run pending atomic actions of other ready threads here, one at a time, until it
+   * picks the running thread. Not re-entrant: a pause reached inside a nested action continues.
+   */
+  pause(): void {
+    const cur = this.current;
+    const choose = this.pauseChooser;
+    if (!cur || !choose || this.nesting) return;
+    for (;;) {
+      const candidates = [cur.id];
+      for (const t of this.threads) if (t !== cur && t.status === 'ready' && t.action) candidates.push(t.id);
+      if (candidates.length === 1) return;
+      const pick = choose(candidates);
+      const t = this.threads[pick];
+      if (!t || t === cur || !t.action) return;
+      this.nesting = true;
+      this.current = t; // the action's notes and wakes are the nested thread's
+      try {
+        t.action();
+      } finally {
+        this.current = cur;
+        this.nesting = false;
+      }
+      this.nestedActions++;
+      t.next = `after ${t.next}`;
+    }
   }
 
   /** Gives a buffer a name for traces, e.g. "js.mu of S0". */

@@ -3,9 +3,10 @@ import { groupNameOf } from '../host/address.js';
 import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
 import { attachServerShm, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
 import { SharedIntTable } from '../shm/shared-int-table.js';
+import { NameCodec } from '../shm/name-codec.js';
 import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
-import { callerRole, threadRoles, type SimConfig, type ThreadRole } from './config.js';
+import { callerRole, threadCount, threadRoles, type SimConfig, type ThreadRole } from './config.js';
 import { BufferPool } from './buffer-pool.js';
 import { RaftClock, type RaftInstance } from './raft-clock.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
@@ -17,6 +18,24 @@ export type Observe = 'none' | 'history' | 'trace';
 export const STORE_ROOT = '/sim';
 const REGISTRY_CAPACITY = 16;
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
+
+/** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
+interface CellPaths {
+  readonly dir: string;
+  readonly peers: string;
+  readonly tav: string;
+}
+const cellPaths = new Map<string, CellPaths>();
+function pathsOf(server: number, group: number): CellPaths {
+  const k = `${server}/${group}`;
+  let p = cellPaths.get(k);
+  if (!p) {
+    const s = serverDirName(server);
+    const name = groupNameOf(group);
+    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name) }));
+  }
+  return p;
+}
 
 export interface Instance {
   readonly id: number;
@@ -65,7 +84,8 @@ export class SimWorld {
   split = false;
   /** The meta layer removed the assignment of this cell: its `rg.node` no longer references anything. */
   readonly deleteBegan: boolean[];
-  private readonly firstResolved: number[];
+  /** Per cell: the instance its first caller resolved to before any delete (0: none yet), for the split check. */
+  readonly firstResolved: number[];
   private readonly builds: number[];
   private readonly shms: ServerShm[];
 
@@ -77,7 +97,7 @@ export class SimWorld {
   ) {
     this.roles = threadRoles(cfg);
     this.strategy = STRATEGIES[cfg.strategy];
-    this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t));
+    this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
     this.buffers = mem.servers;
     for (const b of this.buffers) {
@@ -90,7 +110,7 @@ export class SimWorld {
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
     this.errors = new Array<string | null>(n).fill(null);
-    this.histories = Array.from({ length: n }, () => []);
+    this.histories = Array.from({ length: threadCount(cfg) }, () => []); // callers, churn threads, the clock
     this.builds = new Array<number>(n).fill(0);
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
     this.firstResolved = new Array<number>(cfg.servers * cfg.groups).fill(0);
@@ -103,6 +123,11 @@ export class SimWorld {
     for (const [i, r] of this.roles.entries()) {
       const t = this.sched.spawn(r.name, (th) => this.body(th, r, this.shms[i]!));
       t.next = `createRaftGroup (${callerRole(r.caller)})`;
+    }
+    if (cfg.findPauses === true) {
+      // Every caller's registry lookups pause between key validation and the STATE read (I5's window).
+      for (const shm of this.shms) shm.registry.setTestHooks({ beforeStateReread: () => this.sched.pause() });
+      for (let s = 0; s < cfg.servers; s++) this.spawnChurn(s, attachServerShm(this.buffers[s]!, this.roles.length + 1 + s));
     }
     const clock = this.clock;
     if (clock) {
@@ -151,6 +176,12 @@ export class SimWorld {
       });
       this.resolved[t.id] = out.instanceId;
       this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
+      const inst = this.instances.get(out.instanceId);
+      if (!inst || inst.server !== r.server || inst.group !== r.group) {
+        // Not an instance of this (server, group) at all, e.g. another name's: the caller would drive a stranger's node.
+        this.split = true;
+        this.note(`${this.label(out.instanceId)} is not an instance of ${name} on S${r.server}`);
+      }
       if (!this.deleteBegan[cell]) {
         const first = this.firstResolved[cell]!;
         if (first === 0) this.firstResolved[cell] = out.instanceId;
@@ -166,14 +197,13 @@ export class SimWorld {
   /** NodeHost.build's window: store dir, peers.idx, tav.idx, start the node; then register (next step). */
   private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
     const name = groupNameOf(r.group);
-    const sdir = serverDirName(r.server);
+    const paths = pathsOf(r.server, r.group);
     const k = ++this.builds[t.id]!;
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
     this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
-    await this.disk.mkdirp(groupDir(STORE_ROOT, sdir, name));
-    const peers = peersPath(STORE_ROOT, sdir, name);
-    if (!(await this.disk.exists(peers))) await this.disk.writeFile(peers, new TextEncoder().encode(name));
-    const tavPath = termVotePath(STORE_ROOT, sdir, name);
+    await this.disk.mkdirp(paths.dir);
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, new TextEncoder().encode(name));
+    const tavPath = paths.tav;
     let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
       restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
@@ -191,6 +221,37 @@ export class SimWorld {
   }
 
   /**
+   * Another group's life on server `s` as the registry sees it — inserted (reserve + publish under
+   * cas, a blind register otherwise) and removed by the strategy's own rule — as two atomic
+   * actions. Its name shares the home slot of the first group hosted on `s`, so after that group's
+   * unregister the churn name can take the very slot a paused find() just validated.
+   */
+  private spawnChurn(s: number, shm: ServerShm): void {
+    const home = this.roles.find((r) => r.server === s);
+    const name = home ? churnNameFor(groupNameOf(home.group), shm.registry.capacity) : 'churn';
+    let id = 0;
+    // The insert is pending from the start, so any pause of the run may take it. Under cas it is
+    // reserve + publish in one action: a creation whose whole build falls inside the pause.
+    const insert = (): void => {
+      if (this.cfg.strategy === 'cas') {
+        const r = shm.registry.reserve(name);
+        if (r.kind === 'won') shm.registry.publish(name, (id = r.instanceId));
+      } else shm.registry.register(name, (id = shm.registry.allocateInstanceId()));
+      if (id !== 0) this.labels.set(id, `churn${s}`);
+      this.note(`insert ${name} = ${this.label(id)}`);
+    };
+    const t = this.sched.spawn(
+      `S${s}/churn`,
+      async () => {
+        if (id !== 0) await this.sched.atomic(`unregister ${name}`, () => this.strategy.unregister(shm, name, id));
+      },
+      insert,
+    );
+    t.next = `insert ${name}`;
+    t.background = true; // left pending for the pauses as long as a caller can run
+  }
+
+  /**
    * The delete path of src/cluster + NodeHost.delete: read `rg.node`; on the hosting worker stop
    * that instance only, unregister it by the strategy's rule, clear the assignment if it still
    * points at it, rename the store dir aside and remove it. Duplicates are not looked for.
@@ -203,16 +264,18 @@ export class SimWorld {
     const id = this.assignments.get(cell);
     this.note(`delete ${name}: rg.node = ${this.label(id)}`);
     if (id === 0) return;
-    await this.sched.yield(`Delete() ${this.label(id)}`);
-    const inst = this.instances.get(id);
-    if (inst) {
-      inst.live = false;
-      if (inst.raft) inst.raft.live = false;
-    }
-    this.note(`stop ${this.label(id)}`);
-    this.strategy.unregister(shm, name, id);
-    this.assignments.compareAndSet(cell, id, 0);
-    const dir = groupDir(STORE_ROOT, serverDirName(r.server), name);
+    // One atomic action (no await inside), so a find pause of another caller may run it nested.
+    await this.sched.atomic(`Delete() ${this.label(id)}`, () => {
+      const inst = this.instances.get(id);
+      if (inst) {
+        inst.live = false;
+        if (inst.raft) inst.raft.live = false;
+      }
+      this.note(`stop ${this.label(id)}`);
+      this.strategy.unregister(shm, name, id);
+      this.assignments.compareAndSet(cell, id, 0);
+    });
+    const dir = pathsOf(r.server, r.group).dir;
     const trash = `${dir}.deleted.${this.label(id)}`;
     try {
       await this.disk.rename(dir, trash);
@@ -221,6 +284,17 @@ export class SimWorld {
       throw e;
     }
     await this.disk.rm(trash);
+  }
+}
+
+/** The first name `churn-<k>` whose home slot (hash & (capacity - 1)) is the home slot of `group`. */
+function churnNameFor(group: string, capacity: number): string {
+  const codec = new NameCodec(64);
+  codec.encode(group);
+  const home = codec.hash & (capacity - 1);
+  for (let k = 0; ; k++) {
+    codec.encode(`churn-${k}`);
+    if ((codec.hash & (capacity - 1)) === home) return `churn-${k}`;
   }
 }
 

@@ -7,9 +7,9 @@ import { replay, runSchedule } from '../../src/sim/run.js';
 import { decodeSchedule, encodeSchedule } from '../../src/sim/schedule-codec.js';
 import { shrink } from '../../src/sim/shrink.js';
 import { Prng } from '../../src/env/prng.js';
-import { MemDisk } from '../../src/storage/mem-disk.js';
+import { SimDisk } from '../../src/sim/sim-disk.js';
 
-const disk = new MemDisk();
+const disk = new SimDisk();
 const world = (strategy: SimConfig['strategy'], callers: number, withDelete = true, groups = 1, servers = 1): SimConfig => ({
   strategy, servers, replicas: servers, groups, callers, withDelete, raftTicks: 0,
 });

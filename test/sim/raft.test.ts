@@ -4,9 +4,9 @@ import type { SimConfig } from '../../src/sim/config.js';
 import { sample } from '../../src/sim/explore.js';
 import { replay } from '../../src/sim/run.js';
 import { decodeSchedule, encodeSchedule } from '../../src/sim/schedule-codec.js';
-import { MemDisk } from '../../src/storage/mem-disk.js';
+import { SimDisk } from '../../src/sim/sim-disk.js';
 
-const disk = new MemDisk();
+const disk = new SimDisk();
 const world = (strategy: SimConfig['strategy']): SimConfig => ({ strategy, servers: 3, replicas: 3, groups: 1, callers: 2, withDelete: false, raftTicks: 60 });
 const o = { mode: 'random' as const, budget: 60, seconds: 0, seed: 2, depth: 2 };
 

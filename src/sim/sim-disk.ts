@@ -1,0 +1,152 @@
+import { makeErrnoError, sortNames, type Disk, type DiskError, type KnownErrnoCode } from '../storage/disk.js';
+
+type Entry = { readonly kind: 'dir' } | { readonly kind: 'file'; readonly data: Uint8Array };
+
+const DIR: Entry = Object.freeze({ kind: 'dir' });
+
+/**
+ * The simulator's disk: a Map of absolute path → directory or file bytes, with the Disk contract
+ * and the errors memfs (and node:fs) give for every op the simulation uses — ENOENT when a parent
+ * directory is gone (the #5824 symptom), ENOTDIR/EISDIR on kind mismatches. Checked against
+ * MemDisk by a differential test over random op sequences (test/sim/sim-disk.test.ts).
+ *
+ * Why not memfs: an op costs about 10 µs there (path resolution, permission checks, error objects),
+ * which made it half of a random-mode schedule. Here an op is a few Map operations.
+ *
+ * Invariant: every entry's parent is in the map as a directory; "/" is always a directory.
+ * Paths must be normalised absolute paths ("/a/b", no trailing "/", no "." or ".." segments,
+ * no empty segment); anything else is a caller bug and throws a RangeError.
+ */
+export class SimDisk implements Disk {
+  readonly kind = 'memfs' as const;
+  private readonly entries = new Map<string, Entry>([['/', DIR]]);
+
+  mkdirp(path: string): Promise<void> {
+    checkPath(path);
+    // Walk down from the root: every existing component must be a directory.
+    let i = 0;
+    for (;;) {
+      i = path.indexOf('/', i + 1);
+      const p = i === -1 ? path : path.slice(0, i);
+      const e = this.entries.get(p);
+      if (e === undefined) this.entries.set(p, DIR);
+      // memfs: an existing FILE at the path itself is accepted silently; a file above it is ENOTDIR.
+      else if (e.kind === 'file' && i !== -1) return Promise.reject(errnoError('ENOTDIR', 'mkdir', path));
+      if (i === -1) return Promise.resolve();
+    }
+  }
+
+  writeFile(path: string, data: Uint8Array): Promise<void> {
+    checkPath(path);
+    const bad = this.parentProblem(path) ?? (this.entries.get(path)?.kind === 'dir' ? 'EISDIR' : null);
+    if (bad) return Promise.reject(errnoError(bad, 'open', path));
+    this.entries.set(path, { kind: 'file', data: data.slice() });
+    return Promise.resolve();
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    checkPath(path);
+    const e = this.entries.get(path);
+    if (e === undefined) return Promise.reject(errnoError(this.parentProblem(path) ?? 'ENOENT', 'open', path));
+    if (e.kind === 'dir') return Promise.reject(errnoError('EISDIR', 'read', path));
+    return Promise.resolve(e.data.slice());
+  }
+
+  rm(path: string): Promise<void> {
+    checkPath(path);
+    if (path === '/') {
+      this.entries.clear();
+      this.entries.set('/', DIR);
+    } else if (this.entries.has(path)) this.removeTree(path);
+    else if (this.parentProblem(path) === 'ENOTDIR') return Promise.reject(errnoError('ENOTDIR', 'lstat', path)); // force ignores ENOENT only
+    return Promise.resolve();
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    checkPath(from);
+    checkPath(to);
+    const src = this.entries.get(from);
+    const bad = src === undefined ? (this.parentProblem(from) ?? 'ENOENT') : this.parentProblem(to);
+    if (bad) return Promise.reject(errnoError(bad, 'rename', from, to));
+    // rename(2) says EINVAL; nothing in the simulation does it, so it is refused as a caller bug.
+    if (src!.kind === 'dir' && to.startsWith(`${from}/`)) throw new RangeError(`sim disk: cannot rename ${from} into itself (${to})`);
+    if (from === to) return Promise.resolve();
+    // memfs replaces whatever is at the target, a non-empty directory or one of another kind included
+    // (rename(2) would refuse those with ENOTEMPTY / EISDIR / ENOTDIR); the simulation only renames
+    // onto fresh names, and this disk follows memfs so that both explore the same states.
+    if (this.entries.has(to)) this.removeTree(to);
+    if (src!.kind === 'file') {
+      this.entries.delete(from);
+      this.entries.set(to, src!);
+      return Promise.resolve();
+    }
+    const prefix = `${from}/`;
+    const moved: [string, Entry][] = [];
+    for (const [p, e] of this.entries) if (p === from || p.startsWith(prefix)) moved.push([p, e]);
+    for (const [p] of moved) this.entries.delete(p);
+    for (const [p, e] of moved) this.entries.set(to + p.slice(from.length), e);
+    return Promise.resolve();
+  }
+
+  exists(path: string): Promise<boolean> {
+    checkPath(path);
+    return Promise.resolve(this.entries.has(path));
+  }
+
+  readdir(path: string): Promise<string[]> {
+    checkPath(path);
+    const e = this.entries.get(path);
+    if (e === undefined) return Promise.reject(errnoError(this.parentProblem(path) ?? 'ENOENT', 'scandir', path));
+    if (e.kind === 'file') return Promise.reject(errnoError('ENOTDIR', 'scandir', path));
+    const prefix = path === '/' ? '/' : `${path}/`;
+    const names: string[] = [];
+    for (const p of this.entries.keys()) if (p !== '/' && p.startsWith(prefix) && p.indexOf('/', prefix.length) === -1) names.push(p.slice(prefix.length));
+    return Promise.resolve(sortNames(names));
+  }
+
+  /** ENOENT if some ancestor is missing, ENOTDIR if the nearest existing one is a file, null if the parent is a directory. */
+  private parentProblem(path: string): 'ENOENT' | 'ENOTDIR' | null {
+    const parent = parentOf(path);
+    const e = this.entries.get(parent);
+    if (e?.kind === 'dir') return null;
+    if (e?.kind === 'file') return 'ENOTDIR';
+    // The parent is missing: node reports ENOTDIR if a file sits higher up the path, else ENOENT.
+    for (let p = parentOf(parent); ; p = parentOf(p)) {
+      const a = this.entries.get(p);
+      if (a !== undefined) return a.kind === 'file' ? 'ENOTDIR' : 'ENOENT';
+    }
+  }
+
+  private removeTree(path: string): void {
+    this.entries.delete(path);
+    const prefix = `${path}/`;
+    for (const p of this.entries.keys()) if (p.startsWith(prefix)) this.entries.delete(p);
+  }
+}
+
+/**
+ * makeErrnoError without a stack trace: the simulation raises ENOENT on every build (tav.idx does
+ * not exist yet), and capturing a stack was the costliest part of that. Nobody reads these stacks:
+ * the code, syscall and path say everything.
+ */
+function errnoError(code: KnownErrnoCode, syscall: string, path: string, dest?: string): DiskError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return makeErrnoError(code, syscall, path, dest);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function checkPath(path: string): void {
+  if (path === '/') return;
+  if (path[0] !== '/' || path.endsWith('/') || path.includes('//') || /\/\.\.?(\/|$)/.test(path)) {
+    throw new RangeError(`sim disk: path must be a normalised absolute path, got ${JSON.stringify(path)}`);
+  }
+}
