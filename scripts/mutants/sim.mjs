@@ -55,16 +55,11 @@ export default [
     tests: ['test/sim/explore.test.ts'],
     timeoutMs: 240_000,
   },
-  {
-    id: 'sim-signature-forgets-threads',
-    area: 'sim',
-    description: "exhaustive: state signatures omit each thread's history, so unequal states are merged and counts go wrong",
-    file: 'src/sim/execution.ts',
-    find: "${w.histories[t.id].join('|')}",
-    replace: '-',
-    tests: ['test/sim/explore.test.ts'],
-    timeoutMs: 240_000,
-  },
+  // Retired in wave 2: 'sim-signature-forgets-threads' (drop live threads' histories from the state
+  // signature) survives every world the tests explore since the signature carries the sticky
+  // outcome flags and finished threads' results explicitly: merge == plain enumeration still holds
+  // with it. A live caller's locals are then fixed by its id, its next step and the shared state,
+  // in every world built so far; a world where they are not would bring it back (see the s2-sim note).
   {
     id: 'cas-loser-does-not-park',
     area: 'sim',
