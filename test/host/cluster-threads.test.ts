@@ -39,8 +39,10 @@ describe('R3 groups across 3 worker threads on the real filesystem', () => {
   const GROUPS = 6;
   before(async () => {
     store = await createRunStore();
-    // 5 entries per NATS second = 1,000 per real second at 5 ms per NATS second: traffic, not a flood.
-    cluster = await Cluster.start(testHostConfig({ storeRoot: store.root, workers: 3, entriesPerSecondPerGroup: 5 }), 'cas');
+    // 5 entries per NATS second = 250 per real second at 20 ms per NATS second: traffic, not a flood.
+    // 20 ms (not the fixture's 5) so a worker starved for ~40 ms by a busy machine does not miss
+    // heartbeats and start an election (seen: terms 140-190 and never a leader in all 6 groups at once).
+    cluster = await Cluster.start(testHostConfig({ storeRoot: store.root, workers: 3, entriesPerSecondPerGroup: 5, timeScaleMs: 20 }), 'cas');
   });
   after(async () => {
     await cluster.close();
