@@ -8,15 +8,19 @@
 //
 // After the run it prints the files and tests that took longest (from each test's duration_ms),
 // so a slow test is seen when it is added. `--timings FILE` keeps every duration as JSON lines.
+// A full run also leaves each file's time in .tmp/test-file-ms.json: the next run starts the
+// longest files first.
 //
 // Usage: node scripts/run-tests.mjs [--concurrency N] [--timings FILE] [--slowest N] [file.test.js ...]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPORTER = fileURLToPath(new URL('./test-timings-reporter.mjs', import.meta.url));
+/** Per-file seconds of the last complete run (ignored by git), for the order of the next one. */
+const LAST_TIMINGS = '.tmp/test-file-ms.json';
 
 function find(dir) {
   const out = [];
@@ -49,13 +53,30 @@ for (let i = 0; i < args.length; i++) {
   else opt.files.push(a);
 }
 
-const files = (opt.files.length > 0 ? opt.files : find('dist/test')).sort();
+const files = longestFirst((opt.files.length > 0 ? opt.files : find('dist/test')).sort());
 if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did the build run?)');
   process.exit(1);
 }
 const scratch = mkdtempSync(join(tmpdir(), 'raftrace-run-tests-'));
 const timingsFile = opt.timings !== null ? resolve(opt.timings) : join(scratch, 'timings.jsonl');
+
+/**
+ * Two lanes finish together when the longest files start first (a 20 s file started last leaves
+ * one core idle for 20 s). Uses the per-file times the previous run left in LAST_TIMINGS; files it
+ * does not know start first (they may be slow); without it the order stays alphabetical. The order
+ * changes only when files run, never what they check.
+ */
+function longestFirst(list) {
+  let last;
+  try {
+    last = JSON.parse(readFileSync(LAST_TIMINGS, 'utf8'));
+  } catch {
+    return list;
+  }
+  const ms = (f) => last[relative(process.cwd(), resolve(f))] ?? Infinity;
+  return [...list].sort((a, b) => ms(b) - ms(a));
+}
 const started = performance.now();
 let tests = -1;
 let buf = '';
@@ -98,6 +119,10 @@ function report(text, wallSeconds) {
   const byFile = new Map();
   for (const r of rows) if (r.nesting === 0) byFile.set(r.file, (byFile.get(r.file) ?? 0) + r.ms);
   const testSeconds = [...byFile.values()].reduce((a, b) => a + b, 0) / 1000;
+  if (opt.files.length === 0) {
+    mkdirSync(dirname(LAST_TIMINGS), { recursive: true });
+    writeFileSync(LAST_TIMINGS, `${JSON.stringify(Object.fromEntries([...byFile].map(([f, ms]) => [relative(process.cwd(), f), Math.round(ms)])), null, 1)}\n`);
+  }
   const name = (f) => (f === null ? '?' : relative(process.cwd(), f));
   const s = (ms) => `${(ms / 1000).toFixed(1).padStart(6)} s`;
   const lines = [`run-tests: ${files.length} files, wall ${wallSeconds.toFixed(1)} s, test time ${testSeconds.toFixed(1)} s (sum of every file's tests), concurrency ${opt.concurrency}`];
