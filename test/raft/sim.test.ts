@@ -22,8 +22,11 @@ function chaos(seed: number): SimOptions {
   };
 }
 
+// 150 seeds by default (RAFT_SEEDS=3000 for a long sweep): the first seed that catches a leader
+// committing an earlier term's entry by counting (sim-sees-commit-earlier-term-by-count) is 78;
+// the other two sim-sees-* mutants fail at seed 2 or 3.
 test('safety under loss, delay, reordering, duplicates and partitions; convergence after heal', () => {
-  for (const seed of seedsFor(300)) {
+  for (const seed of seedsFor(150)) {
     const sim = new Sim(chaos(seed));
     sim.run(4000);
     // Heal everything, stop proposing: every node must end with the same applied sequence.

@@ -4,26 +4,14 @@ import { ShmError, type ShmErrorCode } from '../../src/shm/errors.js';
 import { FUTEX_WORDS, FutexMutex } from '../../src/shm/futex-mutex.js';
 import { INSTANCE_ID_MAX } from '../../src/shm/registry-layout.js';
 import { newIdSource, SharedRegistry } from '../../src/shm/shared-registry.js';
+import { churnDistinctNames } from '../fixtures/registry-churn.js';
 
 const is = (code: ShmErrorCode, re: RegExp) => (e: unknown) => e instanceof ShmError && e.code === code && re.test(e.message);
 
 test('tombstones never saturate the table: distinct-name churn at 50% live load keeps occupancy bounded', () => {
   const capacity = 256;
   const reg = SharedRegistry.create({ capacity });
-  const live: [string, number][] = [];
-  let usedMax = 0;
-  for (let i = 0; i < 100_000; i++) {
-    const name = `C-R3F-${i}`;
-    const r = reg.reserve(name);
-    assert.equal(r.kind, 'won');
-    reg.publish(name, r.instanceId);
-    live.push([name, r.instanceId]);
-    if (live.length > capacity / 2) {
-      const [old, id] = live.shift()!;
-      assert.ok(reg.unregisterInstance(old, id));
-    }
-    if (i % 500 === 0) usedMax = Math.max(usedMax, reg.stats().used);
-  }
+  const usedMax = churnDistinctNames(reg, { names: 100_000, live: capacity / 2, sampleEvery: 500 });
   // Saturation (the defect): every slot non-EMPTY, every miss and every insert scans the whole table.
   // Tombstones that a live key's probe chain crosses must stay, so the bound is not live + slack;
   // the miss cost this leaves is benchmarked (bench/micro/tombstone-churn.ts).

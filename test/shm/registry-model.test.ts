@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ShmError } from '../../src/shm/errors.js';
 import { NameCodec } from '../../src/shm/name-codec.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
+import { churnDistinctNames } from '../fixtures/registry-churn.js';
 
 /** The dumb reference: what the registry must behave like, one thread at a time. */
 type Ref = Map<string, { state: 'reserved' | 'running'; id: number }>;
@@ -241,20 +242,7 @@ test('instance ids are unique and never reused, across attachments of one buffer
 
 test('under long churn of distinct names, tombstones are compacted by inserts: occupancy stays bounded', () => {
   const reg = SharedRegistry.create({ capacity: 1024 });
-  const live: [string, number][] = [];
-  let usedMax = 0;
-  for (let i = 0; i < 100_000; i++) {
-    const name = `C-R3F-${i}`;
-    const r = reg.reserve(name);
-    assert.equal(r.kind, 'won');
-    reg.publish(name, r.instanceId);
-    live.push([name, r.instanceId]);
-    if (live.length > 100) {
-      const [old, id] = live.shift()!;
-      assert.ok(reg.unregisterInstance(old, id));
-    }
-    if (i % 1000 === 0) usedMax = Math.max(usedMax, reg.stats().used);
-  }
+  const usedMax = churnDistinctNames(reg, { names: 100_000, live: 100, sampleEvery: 1000 });
   // Without compaction every slot would end up a tombstone and every miss would scan the table.
   assert.ok(usedMax < 0.75 * 1024, `used peaked at ${usedMax} of 1024 slots with 100 live`);
   assert.equal(reg.stats().live, 100);
