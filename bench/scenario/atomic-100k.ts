@@ -1,8 +1,9 @@
 // Leak-freedom of the atomic strategies over many creation requests, cheaply, for one workload:
-//   node dist/bench/scenario/atomic-100k.js <synthetic|restart> <requests> <minutes> <out.json> [groupsPerRun]
+//   node dist/bench/scenario/atomic-100k.js <synthetic|restart> <requests> <minutes> <out.json> [groupsPerRun] [seedBase]
 // First a racy control run on the same configuration (it must leak, or the configuration does not
 // exercise the race and the atomic count proves nothing), then locked, inflight and cas in turn
-// (seeds 3000, 3001, ...) until <requests> creation requests were made or <minutes> passed. The
+// (seeds seedBase, seedBase+1, ...; default 3000, the control seedBase-1; a second command with
+// another seedBase adds runs that are not repeats of the first) until <requests> creation requests were made or <minutes> passed. The
 // JSON is rewritten after every run, so a bounded or interrupted run keeps its partial count.
 // Exit 3 if any atomic run had a duplicate, a leak, a Raft safety violation or a forbidden verdict;
 // 4 if the racy control did not leak or a run was a harness failure; 0 otherwise.
@@ -21,7 +22,9 @@ import { buildConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
 import { runScenario } from '../../src/scenario/run.js';
 
-const [workloadArg, requestsArg, minutesArg, outPath, groupsArg] = process.argv.slice(2);
+const [workloadArg, requestsArg, minutesArg, outPath, groupsArg, seedBaseArg] = process.argv.slice(2);
+const seedBase = seedBaseArg === undefined ? 3000 : Number(seedBaseArg);
+if (!Number.isInteger(seedBase) || seedBase < 1 || seedBase > 1e9) fail('seedBase: must be an integer in 1..1e9');
 function fail(msg: string): never {
   console.error(`raftrace: ${msg}`);
   process.exit(2);
@@ -87,15 +90,15 @@ function write(done: boolean): Record<string, unknown> {
   return out;
 }
 
-const controlResult = await runScenario(config('racy', 2999));
+const controlResult = await runScenario(config('racy', seedBase - 1));
 control = line(controlResult);
 runs.push(control);
-console.log(`racy control (seed 2999): ${control.requests} requests, ${control.duplicates} duplicates, ${control.orphansAtEnd} orphans at end, ${control.wallSeconds.toFixed(1)} s`);
+console.log(`racy control (seed ${seedBase - 1}): ${control.requests} requests, ${control.duplicates} duplicates, ${control.orphansAtEnd} orphans at end, ${control.wallSeconds.toFixed(1)} s`);
 write(false);
 let requests = 0;
 for (let i = 0; requests < requestsTarget && Date.now() - t0 < minutes * 60_000; i++) {
   const strategy = ATOMIC_STRATEGIES[i % ATOMIC_STRATEGIES.length]!;
-  const l = line(await runScenario(config(strategy, 3000 + i)));
+  const l = line(await runScenario(config(strategy, seedBase + i)));
   runs.push(l);
   requests += l.requests;
   console.log(`${strategy.padEnd(8)} seed ${l.seed}: ${l.requests} requests (${requests} in all), dup ${l.duplicates}, orphans ${l.orphansAtEnd}/${l.orphansSeenDuringRun}, safety ${l.raftSafetyViolations}, ${l.verdict}${l.harnessFailure ? ` — ${l.harnessFailure}` : ''}, ${l.wallSeconds.toFixed(1)} s`);

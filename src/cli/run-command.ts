@@ -1,7 +1,5 @@
 import { tmpdir } from 'node:os';
 import type { ScenarioResult } from '../scenario/result.js';
-import { runScenario } from '../scenario/run.js';
-import { natsTargetOf, runOnTarget } from './target-run.js';
 import { BadInput } from './bad-input.js';
 import { colorEnabled, paint } from './color.js';
 import { crashAfterOf, resolveConfig, type RawFlags } from './config-input.js';
@@ -30,6 +28,10 @@ interface RunFlags {
  */
 export async function runCommand(raw: RawFlags & RunFlags): Promise<ExitCode> {
   const resolved = await resolveConfig(raw);
+  // Loaded only once the flags are valid: bad input (most CLI calls in the tests, and a user's typo)
+  // should not pay for the scenario, worker pool and NATS client modules.
+  const { natsTargetOf, runOnTarget } = await import('./target-run.js');
+  const { runScenario } = await import('../scenario/run.js');
   const nats = await natsTargetOf(resolved.config, raw);
   const config = nats?.config ?? resolved.config;
   const crashWorkerAfterGroups = crashAfterOf(raw.injectCrashAfter);
