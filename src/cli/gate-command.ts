@@ -122,7 +122,7 @@ export async function gateCommand(raw: Record<string, unknown>): Promise<ExitCod
   const { signal } = onInterrupt({
     first: () => err.write('raftrace: interrupted: stopping after the current process, removing the base worktree, writing partial outputs (Ctrl-C again to exit now)\n'),
     second: () => {
-      err.write('raftrace: interrupted twice: exiting now (a temp worktree may remain; `git worktree prune` removes it)\n');
+      err.write('raftrace: interrupted twice: exiting now (the temp worktree is removed on the way out; partial outputs are not written)\n');
       process.exit(EXIT.interrupted);
     },
   });

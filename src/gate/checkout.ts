@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rename, rm, symlink, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,9 +62,21 @@ export async function prepareCommit(repo: string, commit: string, reuseFrom: str
   const dir = await mkdtemp(join(tmpdir(), `raftrace-gate-${label}-`));
   const root = join(dir, 'tree');
   let removed = false;
+  // A second Ctrl-C (or SIGTERM) exits at once, without the async cleanup: remove the temp tree and
+  // prune the worktree synchronously on the way out, so no exit path leaves them behind.
+  const onExit = (): void => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      execFileSync('git', ['worktree', 'prune'], { cwd: repo, stdio: 'ignore' });
+    } catch {
+      // exiting: nothing more can be done; the dir's name says what it was
+    }
+  };
+  process.once('exit', onExit);
   const cleanup = async (): Promise<void> => {
     if (removed) return;
     removed = true;
+    process.removeListener('exit', onExit);
     await git(repo, ['worktree', 'remove', '--force', root]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
     await git(repo, ['worktree', 'prune']).catch(() => undefined);
