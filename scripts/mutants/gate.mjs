@@ -1,6 +1,15 @@
 // Mutants of the performance gate: realistic one-line slips in the statistics and the decision.
 export default [
   {
+    id: 'gate-second-signal-leaves-worktree',
+    area: 'gate',
+    description: 'no synchronous exit hook: a second Ctrl-C leaves the base worktree and its temp tree behind',
+    file: 'src/gate/checkout.ts',
+    find: "process.once('exit', onExit);",
+    replace: '',
+    tests: ['test/gate/interrupt.test.ts'],
+  },
+  {
     id: 'gate-head-only-correctness-skipped',
     area: 'gate',
     description: 'a benchmark the base cannot run (new in the head) is skipped entirely, so a duplicate it finds in the head passes the gate',

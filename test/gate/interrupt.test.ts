@@ -1,57 +1,48 @@
 /**
- * Ctrl-C twice during a real `raftrace gate` (after the base worktree exists): exit 130 at once, and
- * still no temp tree and no registered worktree left behind. The second signal skips the async
- * cleanup, so this is the path where only the synchronous exit hook can clean up.
- *
- * Needs this project as a git checkout (CI's clean clone is one); skipped elsewhere with the reason.
+ * A second Ctrl-C (or SIGTERM) makes the gate call process.exit at once, skipping the async cleanup
+ * of its base worktree. This drives that exit path deterministically: a child process prepares a
+ * base side in a throwaway repository (real `git worktree add`, real build script) and then exits
+ * with 130 without cleaning up, as the second-signal handler does. Nothing may remain: no temp tree
+ * under TMPDIR and no worktree registered in the repository.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { EXIT } from '../../src/cli/exit-codes.js';
 
-const MAIN = resolve('dist', 'src', 'cli', 'main.js');
+const CHECKOUT = pathToFileURL(resolve('dist', 'src', 'gate', 'checkout.js')).href;
 
-function gitRoot(): string | null {
+test('a gate that exits without its async cleanup (second Ctrl-C) leaves no temp tree and no registered worktree', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'gate-exit-'));
+  const repo = join(tmp, 'repo');
+  const temps = join(tmp, 'tmpdir');
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-const worktrees = (root: string): string[] => execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: root, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree '));
-
-const root = gitRoot();
-test('raftrace gate: Ctrl-C twice after the base worktree exists exits 130 and leaves no worktree or temp tree', { skip: root === null || resolve(root) !== resolve('.') ? 'not run from the root of a git checkout of raftrace' : false, timeout: 240_000 }, async () => {
-  const tmp = await mkdtemp(join(tmpdir(), 'gate-interrupt-'));
-  const out = join(tmp, 'out');
-  try {
-    const before = worktrees(root!);
-    const child = spawn(process.execPath, [MAIN, 'gate', '--base', 'HEAD', '--only', 'registry.lookup-hit', '--out-dir', out], {
-      cwd: root!, env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const done = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
-    await new Promise<void>((res, rej) => {
-      const killer = setTimeout(() => rej(new Error(`the gate never reached its rounds; stderr:\n${stderr}`)), 200_000);
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-        if (/suite quick: 1 benchmarks/.test(stderr)) {
-          clearTimeout(killer);
-          res();
-        }
-      });
-    });
-    assert.equal((await readdir(tmp)).filter((n) => n.startsWith('raftrace-gate-base-')).length, 1, 'the base worktree exists under TMPDIR before the signals');
-    child.kill('SIGINT');
-    child.kill('SIGINT');
-    assert.equal(await done, EXIT.interrupted, stderr);
-    assert.match(stderr, /interrupted twice/);
-    assert.deepEqual((await readdir(tmp)).filter((n) => n.startsWith('raftrace-gate-')), [], 'no temp tree left');
-    assert.deepEqual(worktrees(root!), before, 'no worktree left registered');
+    await mkdir(join(repo, 'node_modules'), { recursive: true });
+    await mkdir(temps);
+    await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', private: true, scripts: { build: 'node -e "require(\'fs\').mkdirSync(\'dist\',{recursive:true})"' } }));
+    await writeFile(join(repo, 'package-lock.json'), '{"lockfileVersion":3}\n');
+    await writeFile(join(repo, '.gitignore'), 'node_modules/\ndist/\n');
+    const git = (args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid' } });
+    git(['init', '-q', '-b', 'main']);
+    git(['add', '.']);
+    git(['commit', '-qm', 'base']);
+    const script = `
+      const { prepareCommit } = await import(${JSON.stringify(CHECKOUT)});
+      const side = await prepareCommit(${JSON.stringify(repo)}, 'HEAD', ${JSON.stringify(repo)}, 'base');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(side.root)) { console.error('no worktree was made'); process.exit(9); }
+      console.log('prepared ' + side.root);
+      process.exit(130); // what the second-signal handler does: no await of side.cleanup()
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: temps }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 130, `child: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /^prepared .*raftrace-gate-base-/m);
+    assert.deepEqual(await readdir(temps), [], 'the temp tree was removed on the way out');
+    const registered = git(['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree '));
+    assert.equal(registered.length, 1, `only the main worktree is registered: ${registered.join(', ')}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
