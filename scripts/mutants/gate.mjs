@@ -6,7 +6,7 @@ export default [
     description: 'no synchronous exit hook: a second Ctrl-C leaves the base worktree and its temp tree behind',
     file: 'src/gate/checkout.ts',
     find: "process.once('exit', onExit);",
-    replace: '',
+    replace: "void onExit;",
     tests: ['test/gate/interrupt.test.ts'],
   },
   {
