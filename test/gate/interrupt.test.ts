@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
-const CHECKOUT = pathToFileURL(resolve('dist', 'src', 'gate', 'checkout.js')).href;
+// Relative to this compiled test, so a mutated copy of dist/ is the one exercised.
+const CHECKOUT = new URL('../../src/gate/checkout.js', import.meta.url).href;
 
 test('a gate that exits without its async cleanup (second Ctrl-C) leaves no temp tree and no registered worktree', async () => {
   const tmp = await mkdtemp(join(tmpdir(), 'gate-exit-'));
