@@ -1,7 +1,4 @@
-import type { Clock } from '../env/clock.js';
-import { RaftInvariantError } from '../raft/errors.js';
 import type { RaftMessage } from '../raft/types.js';
-import { serverOfNodeId } from './address.js';
 import { compactIfDue } from './compaction.js';
 import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
@@ -9,51 +6,13 @@ import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
 import { LocalQueue } from './local-queue.js';
 import type { Wire } from './wire.js';
+import { isReply, noteSafetyViolation, proposeLoad, route, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
 import { BufferPool, fromAt, groupAt, messageAt, serverAt, toAt, WireBatchWriter, type WireBatch } from './wire-batch.js';
+
+export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
 
 /** Local deliveries processed per flush before yielding; bounds a message storm inside one worker. */
 const LOCAL_ROUNDS_MAX = 64;
-
-/** Which workers host live instances of an address (the shared hosting directory, read only). */
-export interface DirectoryView {
-  liveOn(server: number, group: number, worker: number): number;
-}
-
-export interface HostCoreDeps {
-  readonly workerId: number;
-  readonly servers: number;
-  readonly workers: number;
-  /** Entries proposed per tick to every group whose leader this worker hosts (fractions accumulate). */
-  readonly entriesPerTick: number;
-  readonly directory: DirectoryView;
-  /** Outgoing-message budget; a message without a token is shed (counted). */
-  readonly budget: { take(): boolean };
-  /** Only for tick timing statistics; nothing the core decides depends on it. */
-  readonly clock: Clock;
-  /**
-   * 'due' (default): a tick touches only the nodes whose timer (or proposal) is due, from a timer
-   * wheel. 'every': the former loop over every started node, kept so benches and tests can compare
-   * the two on the same code (same seed, same trace).
-   */
-  readonly tickMode?: 'due' | 'every';
-}
-
-export interface CoreCounters {
-  ticks: number;
-  /** Node ticks run: due timers fired (and, in 'every' mode, every started node each tick). */
-  nodesTicked: number;
-  tickMsMax: number;
-  tickMsTotal: number;
-  messagesSent: number;
-  messagesDelivered: number;
-  messagesDropped: number;
-  messagesShed: number;
-  entriesProposed: number;
-  entriesCommitted: number;
-  raftSafetyViolations: number;
-}
-
-const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.type === 'append-response';
 
 /**
  * The synchronous core of one worker's host (etcd-raft's RawNode to the driver's node.go): it owns
@@ -204,17 +163,8 @@ export class HostCore {
     return fx;
   }
 
-  /**
-   * A Raft invariant broke inside one node. With unique node ids that is a bug; with duplicated
-   * instances sharing an id (the race) it is a consequence of the bug. Either way it is counted
-   * and reported, never allowed to kill the worker and every other node it hosts.
-   */
   private noteSafetyViolation(n: HostedNode, e: unknown): void {
-    if (!(e instanceof RaftInvariantError)) throw e;
-    if (n.broken) return;
-    n.broken = true;
-    this.counters.raftSafetyViolations++;
-    if (this.safetySamples.length < 3) this.safetySamples.push(`instance ${n.instanceId} (S${n.server}, g${n.group}): ${e.message}`);
+    noteSafetyViolation(n, e, this.counters, this.safetySamples);
   }
 
   private tickOne(n: HostedNode, now: number, fx: Effects): void {
@@ -223,21 +173,12 @@ export class HostCore {
       if (!this.every) this.due.bringUp(n, now - 1);
       this.due.synced(n, now); // before tick(): a tick that throws was still applied
       n.raft.tick();
-      if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') this.proposeLoad(n);
+      if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') proposeLoad(n, this.deps.entriesPerTick, this.counters);
       if (n.raft.hasReady()) this.handleReady(n, fx);
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
     if (!this.every) this.due.reschedule(n, now);
-  }
-
-  private proposeLoad(n: HostedNode): void {
-    n.proposalDebt += this.deps.entriesPerTick;
-    while (n.proposalDebt >= 1) {
-      n.proposalDebt -= 1;
-      if (!n.raft.propose('x')) break;
-      this.counters.entriesProposed++;
-    }
   }
 
   private handleReady(n: HostedNode, fx: Effects): void {
@@ -256,27 +197,7 @@ export class HostCore {
   }
 
   private routeAll(n: HostedNode, msgs: readonly RaftMessage[]): void {
-    for (let i = 0; i < msgs.length; i++) this.route(n, msgs[i]!);
-  }
-
-  /** To every worker hosting a live instance of the addressed (server, group); none: dropped. */
-  private route(n: HostedNode, m: RaftMessage): void {
-    if (!this.deps.budget.take()) {
-      this.counters.messagesShed++;
-      return;
-    }
-    const s = serverOfNodeId(m.to);
-    const { workers, workerId, directory } = this.deps;
-    const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
-    let sent = false;
-    for (let w = 0; w < workers; w++) {
-      if (directory.liveOn(s, n.group, w) <= 0) continue;
-      if (w === workerId) this.localInbox.push(m, n.group * this.deps.servers + s, n.instanceId, t);
-      else this.outboxes[w]!.push(n.group, s, m, n.instanceId, t);
-      sent = true;
-    }
-    if (sent) this.counters.messagesSent++;
-    else this.counters.messagesDropped++;
+    for (let i = 0; i < msgs.length; i++) route(n, msgs[i]!, this.deps, this.counters, this.localInbox, this.outboxes);
   }
 
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */

@@ -1,0 +1,99 @@
+import type { Clock } from '../env/clock.js';
+import { RaftInvariantError } from '../raft/errors.js';
+import type { RaftMessage } from '../raft/types.js';
+import { serverOfNodeId } from './address.js';
+import type { HostedNode } from './hosted-node.js';
+import type { LocalQueue } from './local-queue.js';
+import type { WireBatchWriter } from './wire-batch.js';
+
+// The host core's contracts and the two per-node steps that need no core state (split out of
+// host-core.ts, which keeps ticking, routing and delivery).
+
+/** Which workers host live instances of an address (the shared hosting directory, read only). */
+export interface DirectoryView {
+  liveOn(server: number, group: number, worker: number): number;
+}
+
+export interface HostCoreDeps {
+  readonly workerId: number;
+  readonly servers: number;
+  readonly workers: number;
+  /** Entries proposed per tick to every group whose leader this worker hosts (fractions accumulate). */
+  readonly entriesPerTick: number;
+  readonly directory: DirectoryView;
+  /** Outgoing-message budget; a message without a token is shed (counted). */
+  readonly budget: { take(): boolean };
+  /** Only for tick timing statistics; nothing the core decides depends on it. */
+  readonly clock: Clock;
+  /**
+   * 'due' (default): a tick touches only the nodes whose timer (or proposal) is due, from a timer
+   * wheel. 'every': the former loop over every started node, kept so benches and tests can compare
+   * the two on the same code (same seed, same trace).
+   */
+  readonly tickMode?: 'due' | 'every';
+}
+
+export interface CoreCounters {
+  ticks: number;
+  /** Node ticks run: due timers fired (and, in 'every' mode, every started node each tick). */
+  nodesTicked: number;
+  tickMsMax: number;
+  tickMsTotal: number;
+  messagesSent: number;
+  messagesDelivered: number;
+  messagesDropped: number;
+  messagesShed: number;
+  entriesProposed: number;
+  entriesCommitted: number;
+  raftSafetyViolations: number;
+}
+
+export const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.type === 'append-response';
+
+
+/** A leader's share of the offered load: whole entries proposed per tick, fractions carried over. */
+export function proposeLoad(n: HostedNode, entriesPerTick: number, counters: CoreCounters): void {
+  n.proposalDebt += entriesPerTick;
+  while (n.proposalDebt >= 1) {
+    n.proposalDebt -= 1;
+    if (!n.raft.propose('x')) break;
+    counters.entriesProposed++;
+  }
+}
+
+/**
+ * A Raft invariant broke inside one node. With unique node ids that is a bug; with duplicated
+ * instances sharing an id (the race) it is a consequence of the bug. Either way it is counted
+ * and reported, never allowed to kill the worker and every other node it hosts.
+ */
+export function noteSafetyViolation(n: HostedNode, e: unknown, counters: CoreCounters, samples: string[]): void {
+  if (!(e instanceof RaftInvariantError)) throw e;
+  if (n.broken) return;
+  n.broken = true;
+  counters.raftSafetyViolations++;
+  if (samples.length < 3) samples.push(`instance ${n.instanceId} (S${n.server}, g${n.group}): ${e.message}`);
+}
+
+/**
+ * Routes one outgoing message to every worker hosting a live instance of the addressed (server,
+ * group): this worker's local queue, other workers' outboxes. None hosting it: dropped. A reply goes
+ * to the one instance that asked (NATS replies on the asker's inbox), everything else to all twins.
+ */
+export function route(n: HostedNode, m: RaftMessage, deps: HostCoreDeps, counters: CoreCounters, localInbox: LocalQueue, outboxes: readonly WireBatchWriter[]): void {
+  if (!deps.budget.take()) {
+    counters.messagesShed++;
+    return;
+  }
+  const s = serverOfNodeId(m.to);
+  const { workers, workerId, directory } = deps;
+  const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
+  let sent = false;
+  for (let w = 0; w < workers; w++) {
+    if (directory.liveOn(s, n.group, w) <= 0) continue;
+    if (w === workerId) localInbox.push(m, n.group * deps.servers + s, n.instanceId, t);
+    else outboxes[w]!.push(n.group, s, m, n.instanceId, t);
+    sent = true;
+  }
+  if (sent) counters.messagesSent++;
+  else counters.messagesDropped++;
+}
