@@ -9,6 +9,32 @@ const MODEL = 'test/shm/registry-model.test.ts';
 const LINCHECK_RUN = 'test/lincheck/lincheck-run.test.ts';
 const CHECKER = 'test/lincheck/checker.test.ts';
 
+/** The #7 find() patch, shared with the explorer's catalog (sim.mjs), which finds the same bug its own way. */
+export const FIND_REREAD_OUTSIDE_SEQLOCK = {
+  file: 'src/shm/shared-registry.ts',
+  find: lines(
+    `if (hooks !== undefined)`,
+    `${I(20)}hooks.beforeStateReread?.(slot);`,
+    `${I(16)}// The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so`,
+    `${I(16)}// the word belongs to the key just compared (I5). Read after g2, it could belong to a name`,
+    `${I(16)}// that took the slot after the validation (issue #7).`,
+    `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
+    `${I(16)}if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
+    `${I(20)}continue;`,
+    `${I(16)}if (!same)`,
+    `${I(20)}break;`,
+  ),
+  replace: lines(
+    `if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
+    `${I(20)}continue;`,
+    `${I(16)}if (!same)`,
+    `${I(20)}break;`,
+    `${I(16)}if (hooks !== undefined)`,
+    `${I(20)}hooks.beforeStateReread?.(slot);`,
+    `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
+  ),
+};
+
 export default [
   {
     id: 'shm-key-words-plain-loads',
@@ -95,28 +121,7 @@ export default [
     id: 'shm-find-reread-outside-seqlock',
     area: 'shm',
     description: 'registry find(): STATE re-read after the KEY_GEN validation, checking only liveness, not that it is the word of the validated key (the #7 bug)',
-    file: 'src/shm/shared-registry.ts',
-    find: lines(
-      `if (hooks !== undefined)`,
-      `${I(20)}hooks.beforeStateReread?.(slot);`,
-      `${I(16)}// The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so`,
-      `${I(16)}// the word belongs to the key just compared (I5). Read after g2, it could belong to a name`,
-      `${I(16)}// that took the slot after the validation (issue #7).`,
-      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
-      `${I(16)}if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
-      `${I(20)}continue;`,
-      `${I(16)}if (!same)`,
-      `${I(20)}break;`,
-    ),
-    replace: lines(
-      `if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
-      `${I(20)}continue;`,
-      `${I(16)}if (!same)`,
-      `${I(20)}break;`,
-      `${I(16)}if (hooks !== undefined)`,
-      `${I(20)}hooks.beforeStateReread?.(slot);`,
-      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
-    ),
+    ...FIND_REREAD_OUTSIDE_SEQLOCK,
     tests: [INTERLEAVINGS, CHECKER],
   },
   {

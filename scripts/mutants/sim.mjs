@@ -1,5 +1,6 @@
 // Mutants of the deterministic simulation (src/sim) and of the strategies as only the simulation
 // can catch them over every interleaving. Format: see scripts/mutants/create.mjs.
+import { FIND_REREAD_OUTSIDE_SEQLOCK } from './shm.mjs';
 const I = (n) => ' '.repeat(n);
 const lines = (...ls) => ls.join('\n');
 
@@ -10,28 +11,7 @@ export default [
     id: 'sim-find-rekey',
     area: 'sim',
     description: "registry find(): STATE read after the KEY_GEN validation, so a slot re-keyed to another name in between answers for the validated name; found by the explorer's find pauses",
-    file: 'src/shm/shared-registry.ts',
-    find: lines(
-      `if (hooks !== undefined)`,
-      `${I(20)}hooks.beforeStateReread?.(slot);`,
-      `${I(16)}// The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so`,
-      `${I(16)}// the word belongs to the key just compared (I5). Read after g2, it could belong to a name`,
-      `${I(16)}// that took the slot after the validation (issue #7).`,
-      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
-      `${I(16)}if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
-      `${I(20)}continue;`,
-      `${I(16)}if (!same)`,
-      `${I(20)}break;`,
-    ),
-    replace: lines(
-      `if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1)`,
-      `${I(20)}continue;`,
-      `${I(16)}if (!same)`,
-      `${I(20)}break;`,
-      `${I(16)}if (hooks !== undefined)`,
-      `${I(20)}hooks.beforeStateReread?.(slot);`,
-      `${I(16)}const w = Atomics.load(i32, b + L.S_STATE);`,
-    ),
+    ...FIND_REREAD_OUTSIDE_SEQLOCK,
     tests: ['test/sim/find-pause.test.ts'],
     timeoutMs: 240_000,
   },
