@@ -15,12 +15,13 @@ export interface BenchmarkSpec {
 const STRATEGIES = ['racy', 'locked', 'inflight', 'cas'] as const;
 
 export const CATALOG: readonly BenchmarkSpec[] = [
-  { name: 'registry.lookup-hit', unit: 'ns/op', suites: ['quick', 'full'], description: 'SharedRegistry lookup of a running name, one thread (CPU ns per op)' },
+  { name: 'registry.lookup-hit', unit: 'ns/op', suites: ['quick', 'full'], description: 'SharedRegistry lookup of a running name, one thread (CPU ns per op, lowest of 32 trials on fresh tables)' },
   { name: 'registry.reserve-publish-unregister', unit: 'ns/op', suites: ['full'], description: 'a full reserve → publish → unregisterInstance cycle, one thread' },
   { name: 'futex.lock-unlock', unit: 'ns/op', suites: ['full'], description: 'uncontended futex mutex lock + unlock' },
   { name: 'host.tick-due-3k-idle', unit: 'µs/tick', suites: ['full'], description: 'one host tick over 3,000 idle nodes (1,000 R3 groups, one worker, null disk, due-only ticking): median wall µs of 60 ticks' },
   { name: 'host.heap-per-idle-node-3k', unit: 'bytes/node', suites: ['full'], description: 'heap bytes per idle hosted node (3,000 nodes, one worker, null disk), after two full GCs' },
-  ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.2t-shared`, unit: 'ns/op', suites: ['quick', 'full'], description: `${s}: get-or-create of the same fresh names from 2 threads (CPU ns per call, median of 9 reps); a name resolved to two instances under an atomic strategy is forbidden` })),
+  ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.1t-create`, unit: 'ns/op', suites: ['quick', 'full'], description: `${s}: the creation path alone — get-or-create of a name nobody holds, then its unregister, one thread (CPU ns per cycle, lowest of 16 trials on fresh server memory); the process also runs 2 threads on shared fresh names, and a name resolved to two instances under an atomic strategy is forbidden` })),
+  ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.2t-shared`, unit: 'ns/op', suites: ['full'], description: `${s}: get-or-create of the same fresh names from 2 threads (CPU ns per call, median of 9 reps; contention makes it swing with park/wake luck, 20–35% A/A noise, so only the full suite judges it); a name resolved to two instances under an atomic strategy is forbidden` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({ name: `goc.${s}.4t-disjoint`, unit: 'ns/op', suites: ['full'], description: `${s}: create + unregister of per-thread names from 4 threads (creation throughput)` })),
   ...STRATEGIES.map((s): BenchmarkSpec => ({
     name: `churn.${s}`, unit: 'ms/group', suites: ['full'],

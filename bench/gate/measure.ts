@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ATOMIC_STRATEGIES, STRATEGIES, type StrategyName } from '../../src/create/index.js';
 import { FUTEX_WORDS, FutexMutex } from '../../src/shm/futex-mutex.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
-import { createServerShmBuffers } from '../../src/shm/server-shm.js';
+import { attachServerShm, createServerShmBuffers } from '../../src/shm/server-shm.js';
 import { SharedCounters } from '../../src/shm/sync-primitives.js';
 import { REPS_COUNTERS, type GocRepsPlan, type GocRepsResult } from './goc-reps.js';
 
@@ -20,10 +20,9 @@ export function cpuNs(): number {
 }
 
 /**
- * CPU ns per op of `op` run in batches of ~0.2–1 ms: warm-up batches first (JIT), then the median of
- * the timed batches. CPU time, not wall time: on a shared 2-core runner wall time mostly measures
- * the neighbours (a process preempted for 30 ms looks 30 ms slower), CPU time only the code
- * (cache and SMT effects remain, which is what the A/A check measures).
+ * CPU ns per op of `op` run in batches: `warm` warm-up batches first (JIT), then the median of the
+ * `timed` batches. CPU time, not wall time: on a shared 2-core runner wall time mostly measures
+ * the neighbours (a process preempted for 30 ms looks 30 ms slower), CPU time only the code.
  */
 function batchedCpuNs(op: (i: number) => void, batch: number, warm: number, timed: number): number {
   const per: number[] = [];
@@ -34,41 +33,103 @@ function batchedCpuNs(op: (i: number) => void, batch: number, warm: number, time
     const ns = (cpuNs() - t0) / batch;
     if (b >= warm) per.push(ns);
   }
-  per.sort((a, b) => a - b);
-  return per[per.length >> 1]!;
+  return medianOf(per);
+}
+
+/** batchedCpuNs for an async op (each op awaited before the next: the creation paths are async). */
+async function batchedCpuNsAsync(op: (i: number) => Promise<void>, batch: number, warm: number, timed: number): Promise<number> {
+  const per: number[] = [];
+  let k = 0;
+  for (let b = 0; b < warm + timed; b++) {
+    const t0 = cpuNs();
+    for (let i = 0; i < batch; i++) await op(k++);
+    const ns = (cpuNs() - t0) / batch;
+    if (b >= warm) per.push(ns);
+  }
+  return medianOf(per);
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * The gate's estimator for a one-thread benchmark: `trials` independent trials, each on fresh state
+ * (a new table or server memory, so a new placement in memory), and the LOWEST trial value.
+ * Why: the same code measured in one trial is bimodal (one lookup-hit process gave trials of 44 and
+ * 62 ns, alternating; a `cas` cycle 670 vs 1,300 ns in whole processes), and which mode a trial or a
+ * process lands in is placement luck, not code. Noise on a shared runner only ever adds time, so the
+ * lowest of many trials is the code's own speed; measured on the quiet machine, 10 fresh processes:
+ * the coefficient of variation across processes fell from 20–30% (one trial, median) to 2–5%.
+ */
+async function minOverTrials(trials: number, trial: () => number | Promise<number>): Promise<number> {
+  let best = Infinity;
+  for (let t = 0; t < trials; t++) best = Math.min(best, await trial());
+  return best;
 }
 
 const names = Array.from({ length: 1024 }, (_, i) => `C-R3F-${i.toString(36).padStart(8, 'x')}`);
 
-function lookupHit(): number {
-  const reg = SharedRegistry.create({ capacity: 4096 });
-  for (const n of names) reg.register(n, reg.allocateInstanceId());
-  let sink = 0;
-  const ns = batchedCpuNs((k) => {
-    const e = reg.lookup(names[k & 1023]!);
-    if (e.state === 'running') sink += e.instanceId;
-  }, 3_000, 20, 41);
-  if (sink < 0) throw new Error('unreachable');
-  return ns;
+function lookupHit(): Promise<number> {
+  return minOverTrials(32, () => {
+    const reg = SharedRegistry.create({ capacity: 4096 });
+    for (const n of names) reg.register(n, reg.allocateInstanceId());
+    let sink = 0;
+    const ns = batchedCpuNs((k) => {
+      const e = reg.lookup(names[k & 1023]!);
+      if (e.state === 'running') sink += e.instanceId;
+    }, 3_000, 10, 20);
+    if (sink < 0) throw new Error('unreachable');
+    return ns;
+  });
 }
 
-function reserveCycle(): number {
-  const reg = SharedRegistry.create({ capacity: 4096 });
-  return batchedCpuNs((k) => {
-    const n = names[k & 1023]!;
-    const r = reg.reserve(n);
-    if (r.kind !== 'won') throw new Error('bench: reserve lost on an uncontended table');
-    reg.publish(n, r.instanceId);
-    reg.unregisterInstance(n, r.instanceId);
-  }, 1_000, 20, 41);
+function reserveCycle(): Promise<number> {
+  return minOverTrials(16, () => {
+    const reg = SharedRegistry.create({ capacity: 4096 });
+    return batchedCpuNs((k) => {
+      const n = names[k & 1023]!;
+      const r = reg.reserve(n);
+      if (r.kind !== 'won') throw new Error('bench: reserve lost on an uncontended table');
+      reg.publish(n, r.instanceId);
+      reg.unregisterInstance(n, r.instanceId);
+    }, 1_000, 10, 20);
+  });
 }
 
-function futexLockUnlock(): number {
-  const futex = new FutexMutex(new Int32Array(new SharedArrayBuffer(FUTEX_WORDS * 4)), 0, 1);
-  return batchedCpuNs(() => {
-    futex.lock();
-    futex.unlock();
-  }, 3_000, 20, 41);
+function futexLockUnlock(): Promise<number> {
+  return minOverTrials(16, () => {
+    const futex = new FutexMutex(new Int32Array(new SharedArrayBuffer(FUTEX_WORDS * 4)), 0, 1);
+    return batchedCpuNs(() => {
+      futex.lock();
+      futex.unlock();
+    }, 3_000, 10, 20);
+  });
+}
+
+const noBuild = async (): Promise<void> => undefined;
+
+/**
+ * One strategy's creation path on one thread: get-or-create of a name nobody holds, then its
+ * unregister (64 names cycled, so every call really creates), in CPU ns per cycle, lowest of 16
+ * trials on fresh server memory. No contention, so no park/wake luck: this is the number a change
+ * to a creation path moves. Correctness is still checked under contention: the same process then
+ * runs the two-thread shared-name pass (timings discarded), and a name resolved to two instances
+ * under an atomic strategy is forbidden.
+ */
+async function gocOneThread(strategy: StrategyName): Promise<Measurement> {
+  const s = STRATEGIES[strategy];
+  const value = await minOverTrials(16, () => {
+    const shm = attachServerShm(createServerShmBuffers('S1', { capacity: 1024 }), 0);
+    return batchedCpuNsAsync(async (k) => {
+      const group = names[k & 63]!;
+      const out = await s.create(shm, { group, build: noBuild, assign: () => undefined });
+      s.unregister(shm, group, out.instanceId);
+    }, 300, 4, 8);
+  });
+  const contended = await goc(strategy, 2, 'shared', 400, 3);
+  return { value, correctness: contended.correctness };
 }
 
 /**
@@ -159,11 +220,12 @@ export function benchmarkRunner(name: string): (() => Promise<Measurement>) | nu
   if (name === 'futex.lock-unlock') return () => plain(futexLockUnlock);
   if (name === 'host.tick-due-3k-idle') return () => plain(() => hosting('tick'));
   if (name === 'host.heap-per-idle-node-3k') return () => plain(() => hosting('heap'));
-  const m = /^(goc|churn)\.([a-z-]+)(?:\.(2t-shared|4t-disjoint))?$/.exec(name);
+  const m = /^(goc|churn)\.([a-z-]+)(?:\.(1t-create|2t-shared|4t-disjoint))?$/.exec(name);
   const strategy = m?.[2];
   if (m && strategy !== undefined && strategy in STRATEGIES) {
     const s = strategy as StrategyName;
     if (m[1] === 'churn' && m[3] === undefined) return () => churn(s);
+    if (m[1] === 'goc' && m[3] === '1t-create') return () => gocOneThread(s);
     if (m[1] === 'goc' && m[3] === '2t-shared') return () => goc(s, 2, 'shared', 400, 9);
     if (m[1] === 'goc' && m[3] === '4t-disjoint') return () => goc(s, 4, 'disjoint', 400, 9);
   }
