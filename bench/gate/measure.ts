@@ -126,9 +126,9 @@ async function gocOneThread(strategy: StrategyName): Promise<Measurement> {
       const group = names[k & 63]!;
       const out = await s.create(shm, { group, build: noBuild, assign: () => undefined });
       s.unregister(shm, group, out.instanceId);
-    }, 300, 4, 8);
+    }, 300, 3, 6);
   });
-  const contended = await goc(strategy, 2, 'shared', 400, 3);
+  const contended = await goc(strategy, 2, 'shared', 400, 3, 0); // no warm-up: only its answers count
   return { value, correctness: contended.correctness };
 }
 
@@ -140,12 +140,12 @@ async function gocOneThread(strategy: StrategyName): Promise<Measurement> {
  * Shared pattern: under an atomic strategy every thread must resolve every name to the same
  * instance; a disagreement is a duplicate, reported as a forbidden outcome.
  */
-async function goc(strategy: StrategyName, threads: number, pattern: 'shared' | 'disjoint', opsPerRep: number, reps: number): Promise<Measurement> {
+async function goc(strategy: StrategyName, threads: number, pattern: 'shared' | 'disjoint', opsPerRep: number, reps: number, warmupOps = 2_000): Promise<Measurement> {
   const ctl = new SharedCounters(REPS_COUNTERS);
   const server = createServerShmBuffers('S1', { capacity: 2 ** Math.ceil(Math.log2(2 * reps * opsPerRep + 4096)) });
   const url = new URL('./goc-worker.js', import.meta.url);
   const workers = Array.from({ length: threads }, (_, workerId) => {
-    const plan: GocRepsPlan = { server, ctl: ctl.buffer, strategy, workerId, pattern, reps, opsPerRep, warmupOps: 2_000 };
+    const plan: GocRepsPlan = { server, ctl: ctl.buffer, strategy, workerId, pattern, reps, opsPerRep, warmupOps };
     return new Worker(url, { workerData: plan });
   });
   const finished = Promise.all(

@@ -1,7 +1,8 @@
 // The gate's proof: repeated gate runs of the quick suite on this machine, each in a temp clone of
 // this repository, against (a) the same code (A/A: base = HEAD, head = the clean working tree) and
 // (b) a planted regression: a throwaway commit that makes every `cas` get-or-create call do a fixed
-// amount of extra CPU work, sized at setup to a known fraction of that call's own CPU cost.
+// amount of extra CPU work, sized at setup to a known fraction of the CPU cost of the benchmark that
+// measures that path (goc.cas.1t-create: one cas get-or-create of a fresh name plus its unregister).
 //
 //   node scripts/gate/proof.mjs --kinds aa,p25,p10 --runs 20 --until 07:50 --out .tmp/gate-proof [--only a,b]
 //
@@ -29,7 +30,7 @@ const [uh, um] = (args.until ?? '23:59').split(':').map(Number);
 const outRoot = resolve(args.out ?? '.tmp/gate-proof');
 const src = resolve(args.repo ?? '.');
 const clonesRoot = resolve(args.clones ?? '/tmp/raftrace-gate-proof');
-const PLANTED = 'goc.cas.2t-shared';
+const PLANTED = 'goc.cas.1t-create';
 const sh = (cwd, cmd, a) => execFileSync(cmd, a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -38,6 +39,11 @@ function nsPerIteration() {
   const code = `let x = 1; const u0 = process.cpuUsage(); for (let i = 0; i < 50_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
     const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 50_000_000, x === 42 ? '' : '');`;
   return median(Array.from({ length: 5 }, () => Number(sh('/', process.execPath, ['-e', code]).split(' ')[0])));
+}
+
+/** The node flags the gate gives every benchmark process (read from the clone's build, so sizing runs what the gate runs). */
+function benchFlags(clone) {
+  return JSON.parse(sh(clone, process.execPath, ['--input-type=module', '-e', "import { BENCH_NODE_FLAGS } from './dist/src/gate/process.js'; console.log(JSON.stringify(BENCH_NODE_FLAGS));"]));
 }
 
 function setup(kind) {
@@ -55,7 +61,7 @@ function setup(kind) {
   sh(clone, 'npm', ['run', 'build', '--silent']);
   let plant = { kind, fraction, base, planted: null };
   if (fraction > 0) {
-    const values = Array.from({ length: 5 }, () => JSON.parse(sh(clone, process.execPath, ['dist/bench/gate/run-one.js', PLANTED])).value);
+    const values = Array.from({ length: 5 }, () => JSON.parse(sh(clone, process.execPath, [...benchFlags(clone), 'dist/bench/gate/run-one.js', PLANTED])).value);
     const v = median(values);
     const c = nsPerIteration();
     const iterations = Math.max(1, Math.round((fraction * v) / c));
