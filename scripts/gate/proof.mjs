@@ -34,10 +34,17 @@ const PLANTED = 'goc.cas.1t-create';
 const sh = (cwd, cmd, a) => execFileSync(cmd, a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-/** CPU ns per iteration of the plant's loop, in a fresh process (the same loop the plant runs). */
+/**
+ * CPU ns per iteration of the plant's loop, in a fresh process, in the plant's own shape (a loop of
+ * a few dozen iterations inside a function called once per get-or-create): a long top-level loop
+ * measured 5.3 ns per iteration, the loop in place about 1–3 ns. Only a first guess: setup then
+ * measures the planted build and corrects the count (see setup).
+ */
 function nsPerIteration() {
-  const code = `let x = 1; const u0 = process.cpuUsage(); for (let i = 0; i < 50_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
-    const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 50_000_000, x === 42 ? '' : '');`;
+  const code = `let s = 1; function plant(n) { let x = s; for (let i = 0; i < n; i++) x = (Math.imul(x, 1103515245) + 12345) | 0; s = x; }
+    for (let i = 0; i < 100_000; i++) plant(40);
+    const u0 = process.cpuUsage(); for (let i = 0; i < 1_000_000; i++) plant(40);
+    const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 40_000_000, s === 42 ? '' : '');`;
   return median(Array.from({ length: 5 }, () => Number(sh('/', process.execPath, ['-e', code]).split(' ')[0])));
 }
 
@@ -61,26 +68,43 @@ function setup(kind) {
   sh(clone, 'npm', ['run', 'build', '--silent']);
   let plant = { kind, fraction, base, planted: null };
   if (fraction > 0) {
-    const values = Array.from({ length: 5 }, () => JSON.parse(sh(clone, process.execPath, [...benchFlags(clone), 'dist/bench/gate/run-one.js', PLANTED])).value);
+    const measureN = (n) => Array.from({ length: n }, () => JSON.parse(sh(clone, process.execPath, [...benchFlags(clone), 'dist/bench/gate/run-one.js', PLANTED])).value);
+    const values = measureN(7);
     const v = median(values);
     const c = nsPerIteration();
-    const iterations = Math.max(1, Math.round((fraction * v) / c));
     const f = join(clone, 'src/create/cas.ts');
-    writeFileSync(f, `${readFileSync(f, 'utf8')}
+    const original = readFileSync(f, 'utf8');
+    // The plant returns the inner call's promise itself (no extra async layer, whose own cost would
+    // add to the loop's). Its real size is then MEASURED on the planted build (7 fresh processes)
+    // and the count corrected, up to 4 times, until the realized slowdown is within ±20% of the
+    // target (relative): the size quoted in the report is the realized one, not the guess.
+    const plantText = (iterations) => `
 // PLANTED REGRESSION (gate proof, throwaway commit): every cas get-or-create call first runs
-// ${iterations} iterations of an LCG, about ${fraction * 100}% of the call's own CPU cost (${v.toFixed(0)} ns) at setup.
+// ${iterations} iterations of an LCG, sized to about ${fraction * 100}% of ${PLANTED} (${v.toFixed(0)} ns unplanted).
 const plantedInner = cas.create.bind(cas);
 let plantedSink = 0;
-cas.create = async (server, req) => {
+cas.create = (server, req) => {
   let x = plantedSink;
   for (let i = 0; i < ${iterations}; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
   plantedSink = x;
   return plantedInner(server, req);
 };
-`);
+`;
+    let iterations = Math.max(1, Math.round((fraction * v) / c));
+    const steps = [];
+    for (let step = 0; step < 4; step++) {
+      writeFileSync(f, original + plantText(iterations));
+      sh(clone, 'npm', ['run', 'build', '--silent']);
+      const plantedValues = measureN(7);
+      const realized = median(plantedValues) / v - 1;
+      steps.push({ iterations, plantedValuesNs: plantedValues, realized });
+      console.log(`${kind}: ${iterations} iterations → realized ${(100 * realized).toFixed(1)}% (target ${fraction * 100}%)`);
+      if (Math.abs(realized - fraction) <= 0.2 * fraction) break;
+      iterations = Math.max(1, Math.round((iterations * fraction) / Math.max(realized, 0.01)));
+    }
     sh(clone, 'git', ['commit', '-qam', `plant: cas get-or-create +${fraction * 100}% CPU`]);
-    sh(clone, 'npm', ['run', 'build', '--silent']);
-    plant = { ...plant, planted: { benchmark: PLANTED, unplantedValuesNs: values, unplantedMedianNs: v, nsPerIteration: c, iterations, addedNsPerCall: iterations * c } };
+    const last = steps[steps.length - 1];
+    plant = { ...plant, planted: { benchmark: PLANTED, unplantedValuesNs: values, unplantedMedianNs: v, nsPerIterationGuess: c, iterations: last.iterations, realizedFraction: last.realized, calibration: steps } };
   }
   mkdirSync(join(outRoot, kind), { recursive: true });
   writeFileSync(planFile, `${JSON.stringify(plant, null, 2)}\n`);
