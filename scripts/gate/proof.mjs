@@ -11,7 +11,7 @@
 // <out>/<kind>/<i>/; one line per run is appended to <out>/<kind>/runs.jsonl; the plant's sizing to
 // <out>/<kind>/plant.json. Bounded: stops after --runs runs per kind or at --until (UTC, HH:MM).
 //
-// The plant is deterministic CPU work (an LCG loop of N iterations per call), not a wall-clock spin:
+// The plant is deterministic CPU work (N Atomics.add calls on a private word per call: a builtin call the JIT can neither remove nor fold), not a wall-clock spin:
 // a spin on a clock stretches when the process is preempted, so its cost in the gate's CPU metric
 // would depend on the machine's load (the first proof's "10%" plant measured +34%).
 // N = fraction × V ÷ c, with V the median CPU ns per call of the unplanted benchmark (5 fresh
@@ -41,10 +41,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
  * measures the planted build and corrects the count (see setup).
  */
 function nsPerIteration() {
-  const code = `let s = 1; function plant(n) { let x = s; for (let i = 0; i < n; i++) x = (Math.imul(x, 1103515245) + 12345) | 0; s = x; }
+  const code = `const w = new Int32Array(new SharedArrayBuffer(4)); function plant(n) { for (let i = 0; i < n; i++) Atomics.add(w, 0, 1); }
     for (let i = 0; i < 100_000; i++) plant(40);
-    const u0 = process.cpuUsage(); for (let i = 0; i < 1_000_000; i++) plant(40);
-    const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 40_000_000, s === 42 ? '' : '');`;
+    const u0 = process.cpuUsage(); for (let i = 0; i < 250_000; i++) plant(40);
+    const u = process.cpuUsage(u0); console.log(((u.user + u.system) * 1000) / 10_000_000);`;
   return median(Array.from({ length: 5 }, () => Number(sh('/', process.execPath, ['-e', code]).split(' ')[0])));
 }
 
@@ -80,13 +80,11 @@ function setup(kind) {
     // target (relative): the size quoted in the report is the realized one, not the guess.
     const plantText = (iterations) => `
 // PLANTED REGRESSION (gate proof, throwaway commit): every cas get-or-create call first runs
-// ${iterations} iterations of an LCG, sized to about ${fraction * 100}% of ${PLANTED} (${v.toFixed(0)} ns unplanted).
+// ${iterations} Atomics.add on a private word, sized to about ${fraction * 100}% of ${PLANTED} (${v.toFixed(0)} ns unplanted).
 const plantedInner = cas.create.bind(cas);
-let plantedSink = 0;
+const plantedWord = new Int32Array(new SharedArrayBuffer(4));
 cas.create = (server, req) => {
-  let x = plantedSink;
-  for (let i = 0; i < ${iterations}; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
-  plantedSink = x;
+  for (let i = 0; i < ${iterations}; i++) Atomics.add(plantedWord, 0, 1);
   return plantedInner(server, req);
 };
 `;
