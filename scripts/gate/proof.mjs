@@ -31,6 +31,8 @@ const outRoot = resolve(args.out ?? '.tmp/gate-proof');
 const src = resolve(args.repo ?? '.');
 const clonesRoot = resolve(args.clones ?? '/tmp/raftrace-gate-proof');
 const PLANTED = 'goc.cas.1t-create';
+/** Fresh processes per side when the plant's realized size is measured (median; ~5% noise per process → ~2% on the median). */
+const CALIBRATION_PROCESSES = 11;
 const sh = (cwd, cmd, a) => execFileSync(cmd, a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -69,40 +71,43 @@ function setup(kind) {
   let plant = { kind, fraction, base, planted: null };
   if (fraction > 0) {
     const measureN = (n) => Array.from({ length: n }, () => JSON.parse(sh(clone, process.execPath, [...benchFlags(clone), 'dist/bench/gate/run-one.js', PLANTED])).value);
-    const values = measureN(7);
+    const values = measureN(CALIBRATION_PROCESSES);
     const v = median(values);
     const c = nsPerIteration();
     const f = join(clone, 'src/create/cas.ts');
     const original = readFileSync(f, 'utf8');
     // The plant returns the inner call's promise itself (no extra async layer, whose own cost would
-    // add to the loop's). Its real size is then MEASURED on the planted build (7 fresh processes)
-    // and the count corrected, up to 4 times, until the realized slowdown is within ±20% of the
-    // target (relative): the size quoted in the report is the realized one, not the guess.
-    const plantText = (iterations) => `
-// PLANTED REGRESSION (gate proof, throwaway commit): every cas get-or-create call first runs
-// ${iterations} Atomics.add on a private word, sized to about ${fraction * 100}% of ${PLANTED} (${v.toFixed(0)} ns unplanted).
-const plantedInner = cas.create.bind(cas);
-const plantedWord = new Int32Array(new SharedArrayBuffer(4));
-cas.create = (server, req) => {
-  for (let i = 0; i < ${iterations}; i++) Atomics.add(plantedWord, 0, 1);
-  return plantedInner(server, req);
-};
-`;
+    // add to the loop's). Its real size is then MEASURED on the planted build (11 fresh processes)
+    // and the count corrected, up to 4 times, until the realized slowdown is within ±25% of the
+    // target (relative); the closest step is kept: the size quoted in the report is the realized one, not the guess.
+    // The loop goes INTO cas.create's body, as a real slower commit would: replacing the method
+    // on the strategy object instead changed the object's shape, and the JIT's reaction to that
+    // (not the loop) dominated (+77% for 6 iterations, +52% for 10).
+    const HEAD_LINE = '  async create(server: ServerShm, req: CreateRequest): Promise<CreateOutcome> {\n';
+    if (!original.includes(HEAD_LINE)) throw new Error(`plant: ${f} no longer has the line ${JSON.stringify(HEAD_LINE)}`);
+    const plantText = (iterations) => original.replace(HEAD_LINE, `${HEAD_LINE}    // PLANTED REGRESSION (gate proof, throwaway commit): ${iterations} Atomics.add on a private word, sized to about ${fraction * 100}% of ${PLANTED} (${v.toFixed(0)} ns unplanted).
+    for (let i = 0; i < ${iterations}; i++) Atomics.add(PLANTED_WORD, 0, 1);
+`) + '\nconst PLANTED_WORD = new Int32Array(new SharedArrayBuffer(4));\n';
     let iterations = Math.max(1, Math.round((fraction * v) / c));
     const steps = [];
-    for (let step = 0; step < 4; step++) {
-      writeFileSync(f, original + plantText(iterations));
+    const build = (n) => {
+      writeFileSync(f, plantText(n));
       sh(clone, 'npm', ['run', 'build', '--silent']);
-      const plantedValues = measureN(7);
+    };
+    for (let step = 0; step < 4; step++) {
+      build(iterations);
+      const plantedValues = measureN(CALIBRATION_PROCESSES);
       const realized = median(plantedValues) / v - 1;
       steps.push({ iterations, plantedValuesNs: plantedValues, realized });
       console.log(`${kind}: ${iterations} iterations → realized ${(100 * realized).toFixed(1)}% (target ${fraction * 100}%)`);
-      if (Math.abs(realized - fraction) <= 0.2 * fraction) break;
+      if (Math.abs(realized - fraction) <= 0.25 * fraction) break;
       iterations = Math.max(1, Math.round((iterations * fraction) / Math.max(realized, 0.01)));
     }
+    // The step closest to the target is the plant (rebuilt if a later step moved away from it).
+    const best = steps.reduce((a, b) => (Math.abs(b.realized - fraction) < Math.abs(a.realized - fraction) ? b : a));
+    if (best !== steps[steps.length - 1]) build(best.iterations);
     sh(clone, 'git', ['commit', '-qam', `plant: cas get-or-create +${fraction * 100}% CPU`]);
-    const last = steps[steps.length - 1];
-    plant = { ...plant, planted: { benchmark: PLANTED, unplantedValuesNs: values, unplantedMedianNs: v, nsPerIterationGuess: c, iterations: last.iterations, realizedFraction: last.realized, calibration: steps } };
+    plant = { ...plant, planted: { benchmark: PLANTED, unplantedValuesNs: values, unplantedMedianNs: v, nsPerIterationGuess: c, iterations: best.iterations, realizedFraction: best.realized, calibration: steps } };
   }
   mkdirSync(join(outRoot, kind), { recursive: true });
   writeFileSync(planFile, `${JSON.stringify(plant, null, 2)}\n`);
