@@ -1,0 +1,106 @@
+import type { NameCodec } from './name-codec.js';
+import * as L from './registry-layout.js';
+
+export const NOT_FOUND = -1;
+
+/**
+ * Test-only pause points. Unset in production (one field load and a compare per use); tests set
+ * them with `SharedRegistry.setTestHooks` to run another caller's steps at an exact point of this
+ * caller's operation, which turns a rare interleaving into a certain one.
+ */
+export interface RegistryTestHooks {
+  /** find(): the key of `slot` was compared under the seqlock; the STATE word is read next. */
+  beforeStateReread?(slot: number): void;
+  /** transition(): between the STATE exchange and the waiter-count check. */
+  betweenExchangeAndWaiterCheck?(slot: number): void;
+  /** insert(): the lock-free probe missed; the name's stripe lock is taken next. */
+  beforeInsertLock?(): void;
+  /** insert(): under the stripe lock the probe chose free `slot`; its claiming compareExchange is next. */
+  beforeClaim?(slot: number): void;
+  /** awaitReservation(Sync): a wait returned `result`; the state is examined next. */
+  afterWait?(result: string): void;
+  /**
+   * Deadlock guard of the stripe locks (FutexMutex timeoutMs) while these hooks are installed: a
+   * test that makes a caller of its own thread wait for a lock it holds gets RT_WAIT_TIMEOUT after
+   * this long instead of the 30 s default.
+   */
+  readonly insertLockTimeoutMs?: number;
+}
+
+/** Key words are read with Atomics.load so that they are ordered between the two KEY_GEN loads (plain loads are not). */
+export function keyEquals(i32: Int32Array, b: number, k: NameCodec): boolean {
+  const words = k.words;
+  const n = k.wordCount;
+  if (Atomics.load(i32, b + L.S_HASH) >>> 0 !== k.hash || Atomics.load(i32, b + L.S_NAME_LEN) !== k.length) return false;
+  const start = b + L.SLOT_FIXED_WORDS;
+  for (let i = 0; i < n; i++) if (Atomics.load(i32, start + i) !== words[i]) return false;
+  return true;
+}
+
+/** Live slots, counted by a scan: O(capacity), for stats and error messages only. */
+export function countLive(i32: Int32Array, capacity: number, slotWords: number): number {
+  let n = 0;
+  for (let slot = 0; slot < capacity; slot++) if (L.isLive(Atomics.load(i32, L.HEADER_WORDS + slot * slotWords + L.S_STATE))) n++;
+  return n;
+}
+
+/** The lock-free probe of one attachment: finds the live slot of the name its codec holds encoded. */
+export class RegistryProbe {
+  private readonly mask: number;
+  /** STATE word of the last successful `find` (valid until the next call in this isolate). */
+  foundWord = 0;
+  /** KEY_GEN value under which the last successful `find` validated the key. */
+  foundGen = 0;
+  hooks: RegistryTestHooks | undefined;
+
+  constructor(
+    private readonly i32: Int32Array,
+    private readonly capacity: number,
+    private readonly slotWords: number,
+    /** Scratch for the name of the operation in progress; the registry encodes into it first. */
+    readonly key: NameCodec,
+  ) {
+    this.mask = capacity - 1;
+  }
+
+  /**
+   * Lock-free probe for a live slot holding exactly the encoded key; NOT_FOUND if none. On a hit,
+   * `foundWord` is the slot's live STATE word read after the key was validated. A slot that dies
+   * or is re-keyed while being compared is compared again (I5). CLAIMING and TOMBSTONE slots are
+   * passed over; only EMPTY ends the probe (I4).
+   */
+  find(): number {
+    // Fields are read into locals once: every Atomics operation is a compiler barrier, after which
+    // V8 would otherwise reload them (this cost a third of a lookup).
+    const i32 = this.i32;
+    const mask = this.mask;
+    const slotWords = this.slotWords;
+    const hooks = this.hooks;
+    const key = this.key;
+    let slot = key.hash & mask;
+    for (let probes = 0; probes < this.capacity; probes++) {
+      const b = L.HEADER_WORDS + slot * slotWords;
+      for (;;) {
+        const tag = L.tagOf(Atomics.load(i32, b + L.S_STATE));
+        if (tag === L.TAG_EMPTY) return NOT_FOUND;
+        if (tag < L.TAG_RESERVED) break; // CLAIMING or TOMBSTONE: not (yet) a match
+        const g1 = Atomics.load(i32, b + L.S_KEY_GEN);
+        if ((g1 & 1) === 1) continue;
+        const same = keyEquals(i32, b, key);
+        if (hooks !== undefined) hooks.beforeStateReread?.(slot);
+        // The STATE word is read INSIDE the seqlock window [g1, g2]: no key write overlapped it, so
+        // the word belongs to the key just compared (I5). Read after g2, it could belong to a name
+        // that took the slot after the validation (issue #7).
+        const w = Atomics.load(i32, b + L.S_STATE);
+        if (Atomics.load(i32, b + L.S_KEY_GEN) !== g1) continue;
+        if (!same) break;
+        if (!L.isLive(w)) break; // it was our name but died meanwhile: keep probing
+        this.foundWord = w;
+        this.foundGen = g1;
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return NOT_FOUND;
+  }
+}
