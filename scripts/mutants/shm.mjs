@@ -194,7 +194,7 @@ export default [
     id: 'shm-slot-cache-trusted-without-revalidation',
     area: 'shm',
     description: 'registry: a slot-cache hit is trusted without re-reading KEY_GEN after the STATE load (the slot may have been re-keyed in between)',
-    file: REG,
+    file: PROBE,
     find: 'if (Atomics.load(i32, b + L.S_KEY_GEN) === g1 && L.isLive(w)) {',
     replace: 'if (L.isLive(w)) {',
     tests: [INTERLEAVINGS],

@@ -39,7 +39,6 @@ export interface RegistrySnapshotEntry {
 
 const ABSENT: RegistryEntry = Object.freeze({ state: 'absent' });
 const decoder = new TextDecoder();
-const CACHE_MAX = 1 << 14;
 
 /**
  * An open-addressing (linear probing) hash table of group name → Raft node instance id, living in
@@ -91,15 +90,6 @@ export class SharedRegistry {
   private readonly ids: IdAllocator;
   /** Scratch for the name of the operation in progress (the probe's codec); every public method encodes first. */
   private readonly key: NameCodec;
-  /** The name `key` holds encoded, if any (encoding is skipped when the slot cache answers). */
-  private encodedName: string | undefined;
-  /**
-   * This isolate's memory of where a name was last found: name → { slot, KEY_GEN then }. Only a
-   * hint: a hit is trusted only if the slot's KEY_GEN still equals the remembered value around the
-   * STATE load (the key has not been rewritten since, see findName). Cleared when it grows past
-   * CACHE_MAX names.
-   */
-  private readonly slotCache = new Map<string, { slot: number; gen: number }>();
   private hooks: RegistryTestHooks | undefined;
   /** Waits by this attachment on reservations: parks, and waits that ran to their timeout. */
   readonly waitStats: WaitStats = { parked: 0, timedOut: 0 };
@@ -185,17 +175,17 @@ export class SharedRegistry {
   }
 
   lookup(name: string): RegistryEntry {
-    return this.findName(name) === NOT_FOUND ? ABSENT : entryOf(this.probe.foundWord);
+    return this.probe.findName(name, true) === NOT_FOUND ? ABSENT : entryOf(this.probe.foundWord);
   }
 
   // ---- the NATS v2.10.18 family: blind overwrite, delete by name --------------------------------
 
   /** Registers `instanceId` under `name`, overwriting whatever was there (NATS `registerRaftNode`). Returns the overwritten id, 0 if none. */
   register(name: string, instanceId: number): number {
-    let slot = this.findName(name); // validates the name first: a bad name is reported before a bad id
+    let slot = this.probe.findName(name, true); // validates the name first: a bad name is reported before a bad id
     const running = L.wordOf(L.TAG_RUNNING, this.ids.checkHandedOut(instanceId));
     for (let first = true; ; first = false) {
-      if (!first) slot = this.findName(name);
+      if (!first) slot = this.probe.findName(name, true);
       if (slot === NOT_FOUND) {
         if (this.inserter.insert(this.key, running, this.hooks)) return 0;
         continue; // someone inserted it meanwhile: overwrite theirs
@@ -208,7 +198,7 @@ export class SharedRegistry {
   /** Removes whatever is registered under `name` (NATS `unregisterRaftNode`: by name, not identity). Returns the removed id, 0 if none. */
   unregisterByName(name: string): number {
     for (;;) {
-      const slot = this.findName(name);
+      const slot = this.probe.findName(name, true);
       if (slot === NOT_FOUND) return 0;
       const w = this.probe.foundWord;
       if (this.kill(slot, w)) return L.payloadOf(w);
@@ -224,7 +214,7 @@ export class SharedRegistry {
    */
   reserve(name: string): ReserveResult {
     for (;;) {
-      const slot = this.findName(name);
+      const slot = this.probe.findName(name, true);
       if (slot !== NOT_FOUND) {
         const w = this.probe.foundWord; // live by find's contract
         if (L.tagOf(w) === L.TAG_RESERVED) return { kind: 'reserved', instanceId: L.payloadOf(w), slot };
@@ -237,7 +227,7 @@ export class SharedRegistry {
 
   /** RESERVED(id) → RUNNING(id) and wake every waiter. Throws if `name` is not reserved by `instanceId`. */
   publish(name: string, instanceId: number): void {
-    const slot = this.findLive(name);
+    const slot = this.probe.findName(name, false);
     const expected = L.wordOf(L.TAG_RESERVED, checkId(instanceId));
     if (slot === NOT_FOUND || !this.transition(slot, expected, L.wordOf(L.TAG_RUNNING, instanceId))) {
       throw new ShmError('RT_LOCK_MISUSE', `publish(${JSON.stringify(name)}, ${instanceId}): the name is not reserved by that instance`);
@@ -246,13 +236,13 @@ export class SharedRegistry {
 
   /** RESERVED(id) → removed, waking waiters so they retry. False if `instanceId` no longer holds it. */
   cancelReservation(name: string, instanceId: number): boolean {
-    const slot = this.findLive(name);
+    const slot = this.probe.findName(name, false);
     return slot !== NOT_FOUND && this.kill(slot, L.wordOf(L.TAG_RESERVED, checkId(instanceId)));
   }
 
   /** Compare-and-clear: removes `name` only if it maps to RUNNING(instanceId). Never removes a successor. */
   unregisterInstance(name: string, instanceId: number): boolean {
-    const slot = this.findLive(name);
+    const slot = this.probe.findName(name, false);
     return slot !== NOT_FOUND && this.kill(slot, L.wordOf(L.TAG_RUNNING, checkId(instanceId)));
   }
 
@@ -316,54 +306,6 @@ export class SharedRegistry {
 
   private base(slot: number): number {
     return L.HEADER_WORDS + slot * this.slotWords;
-  }
-
-  /** For the by-instance operations: uses the slot cache but adds no entry (a create's publish and delete would fill it with names nobody looks up again). */
-  private findLive(name: string): number {
-    return this.findName(name, false);
-  }
-
-  /**
-   * find() for `name`, first through the slot cache: if this isolate found `name` in slot s under
-   * KEY_GEN g, and KEY_GEN is still g before and after a STATE load, the key was not rewritten since
-   * (a rewrite adds 2 to KEY_GEN), so a live word read there is `name`'s (I5 again, with the key
-   * compared when g was cached). Anything else — no entry, another KEY_GEN, a dead slot — takes the
-   * full probe, which also validates and encodes the name. Saves the name encoding and the
-   * word-by-word key comparison (each Atomics.load is a builtin call in Node 20, ~8 ns).
-   * (KEY_GEN is 32 bits: a stale hint would need exactly 2^31 rewrites of one slot between two
-   * lookups of this isolate to be mistaken for a current one.)
-   */
-  private findName(name: string, remember = true): number {
-    const c = this.slotCache.get(name);
-    if (c !== undefined) {
-      const i32 = this.i32;
-      const b = L.HEADER_WORDS + c.slot * this.slotWords;
-      const g1 = Atomics.load(i32, b + L.S_KEY_GEN);
-      if (g1 === c.gen) {
-        if (this.hooks !== undefined) this.hooks.beforeStateReread?.(c.slot);
-        const w = Atomics.load(i32, b + L.S_STATE);
-        if (Atomics.load(i32, b + L.S_KEY_GEN) === g1 && L.isLive(w)) {
-          this.probe.foundWord = w;
-          return c.slot;
-        }
-      }
-    }
-    if (this.encodedName !== name) {
-      this.encodedName = undefined;
-      this.key.encode(name);
-      this.encodedName = name;
-    }
-    const slot = this.probe.find();
-    if (slot !== NOT_FOUND && (remember || c !== undefined)) {
-      if (c !== undefined) {
-        c.slot = slot;
-        c.gen = this.probe.foundGen;
-      } else {
-        if (this.slotCache.size >= CACHE_MAX) this.slotCache.clear();
-        this.slotCache.set(name, { slot, gen: this.probe.foundGen });
-      }
-    }
-    return slot;
   }
 
   /**
