@@ -203,7 +203,7 @@ export default [
     id: 'shm-id-source-unchecked-on-attach',
     area: 'shm',
     description: 'registry: attach does not check that the id source is the one the table was created with (two id sources, duplicate ids)',
-    file: REG,
+    file: 'src/shm/registry-open.ts',
     find: 'checkSameIdSource(h, ids);',
     replace: '/* mutant: any id source */',
     tests: [DEFECTS],

@@ -1,8 +1,9 @@
 import { ShmError } from './errors.js';
 import { DEFAULT_NAME_BYTES_MAX, NameCodec } from './name-codec.js';
-import { checkId, checkIdSource, checkSameIdSource, IdAllocator, recordIdSource } from './registry-ids.js';
-import { StripedInserter, sweepAt } from './registry-insert.js';
+import { checkId, IdAllocator } from './registry-ids.js';
+import { StripedInserter } from './registry-insert.js';
 import * as L from './registry-layout.js';
+import { checkTableBuffer, newTableBuffer } from './registry-open.js';
 import { countLive, NOT_FOUND, RegistryProbe, type RegistryTestHooks } from './registry-probe.js';
 import { type ParkOn, parkWhileReserved, parkWhileReservedSync, type WaitStats } from './registry-waits.js';
 import { notifyAll } from './wait.js';
@@ -116,50 +117,14 @@ export class SharedRegistry {
    * instance-id counter among several registries, e.g. all servers of a run.
    */
   static create(opts: RegistryOptions, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
-    const g = L.geometry(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX);
-    const ids = checkIdSource(idSource);
-    let sab: SharedArrayBuffer;
-    try {
-      sab = new SharedArrayBuffer(g.byteLength);
-    } catch (e) {
-      throw new ShmError('RT_CAPACITY_INVALID', `could not allocate a ${g.byteLength}-byte registry (capacity ${g.capacity}, nameBytesMax ${g.nameBytesMax}): lower them`, { cause: e });
-    }
-    const h = new Int32Array(sab, 0, L.HEADER_WORDS);
-    h[L.H_VERSION] = L.LAYOUT_VERSION;
-    h[L.H_CAPACITY] = g.capacity;
-    h[L.H_NAME_BYTES_MAX] = g.nameBytesMax;
-    h[L.H_SLOT_WORDS] = g.slotWords;
-    h[L.H_NEXT_ID] = 1;
-    h[L.H_SWEEP_AT] = sweepAt(g.capacity, 0);
-    recordIdSource(h, ids);
-    // Magic last: a buffer whose magic is set is fully initialised (the buffer is handed to other
-    // threads only after this returns, and postMessage orders it anyway).
-    Atomics.store(h, L.H_MAGIC, L.MAGIC);
+    const { sab, ids } = newTableBuffer(opts.capacity, opts.nameBytesMax ?? DEFAULT_NAME_BYTES_MAX, idSource);
     return new SharedRegistry(sab, workerId, ids);
   }
 
   /** Attaches a buffer made by `create` (in this or another thread), checking layout and size. */
   static attach(buffer: unknown, workerId = 0, idSource?: SharedArrayBuffer): SharedRegistry {
-    if (!(buffer instanceof SharedArrayBuffer)) {
-      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer must be a SharedArrayBuffer, got ${describe(buffer)}`);
-    }
-    if (buffer.byteLength < L.HEADER_WORDS * 4) {
-      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes, smaller than its ${L.HEADER_WORDS * 4}-byte header`);
-    }
-    const h = new Int32Array(buffer, 0, L.HEADER_WORDS);
-    if (Atomics.load(h, L.H_MAGIC) !== L.MAGIC) {
-      throw new ShmError('RT_LAYOUT_MISMATCH', 'registry buffer has no raftrace registry magic (not made by SharedRegistry.create)');
-    }
-    if (h[L.H_VERSION] !== L.LAYOUT_VERSION) {
-      throw new ShmError('RT_LAYOUT_MISMATCH', `registry layout version ${String(h[L.H_VERSION])}, this build reads ${L.LAYOUT_VERSION}`);
-    }
-    const g = L.geometry(h[L.H_CAPACITY], h[L.H_NAME_BYTES_MAX]);
-    if (g.slotWords !== h[L.H_SLOT_WORDS] || g.byteLength !== buffer.byteLength) {
-      throw new ShmError('RT_LAYOUT_MISMATCH', `registry buffer is ${buffer.byteLength} bytes; its header implies ${g.byteLength}`);
-    }
-    const ids = checkIdSource(idSource);
-    checkSameIdSource(h, ids);
-    return new SharedRegistry(buffer, workerId, ids);
+    const ids = checkTableBuffer(buffer, idSource);
+    return new SharedRegistry(buffer as SharedArrayBuffer, workerId, ids);
   }
 
   /** A fresh instance id, unique for the life of the id source; ids are never reused (see IdAllocator). */
@@ -349,10 +314,4 @@ function entryOf(w: number): RegistryEntry {
   if (tag === L.TAG_RESERVED) return { state: 'reserved', instanceId: L.payloadOf(w) };
   if (tag === L.TAG_RUNNING) return { state: 'running', instanceId: L.payloadOf(w) };
   return ABSENT;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v).constructor.name;
-  return typeof v;
 }
