@@ -7,7 +7,7 @@ import { NAME_BYTES_LIMIT } from './name-codec.js';
  * words rounded up to whole cache lines. A buffer is attached only if magic, layout version and size all match.
  */
 export const MAGIC = 0x52465452; // 'RFTR'
-export const LAYOUT_VERSION = 4;
+export const LAYOUT_VERSION = 5;
 
 /**
  * Words per 64-byte cache line. Every word that several threads write lives on its own line, and
@@ -28,17 +28,35 @@ export const H_ID_TOKEN_LO = 6;
 export const H_ID_TOKEN_HI = 7;
 /** Line 1: next instance id to hand out (Atomics.add); ids start at 1 and are never reused. */
 export const H_NEXT_ID = LINE_WORDS;
-/** Line 2: futex word of the insert lock (plus its holder word at H_INSERT_LOCK + 1). */
-export const H_INSERT_LOCK = 2 * LINE_WORDS;
-/** Line 3: slots that are not EMPTY (CLAIMING, TOMBSTONE or live). Changed only under the insert lock. */
-export const H_USED = 3 * LINE_WORDS;
-/** Same line: a full tombstone sweep runs when H_USED exceeds this (see SharedRegistry.sweep). Under the insert lock. */
-export const H_SWEEP_AT = 3 * LINE_WORDS + 1;
-export const HEADER_WORDS = 4 * LINE_WORDS;
+/**
+ * Line 2: slots that are not EMPTY (CLAIMING, TOMBSTONE or live). Added to only by an insert that
+ * claims an EMPTY slot (rare once names and their tombstones are reused), lowered only by a sweep.
+ */
+export const H_USED = 2 * LINE_WORDS;
+/** Same line: a full tombstone sweep runs when H_USED exceeds this (see registry-insert.ts sweep). Written under all stripe locks. */
+export const H_SWEEP_AT = 2 * LINE_WORDS + 1;
+/**
+ * Lines 3 … 3 + STRIPES_MAX - 1: the insert locks, one futex (FUTEX_WORDS words) at the start of
+ * its own line each, so inserters of different stripes never write one cache line. A table uses
+ * stripeCount(capacity) of them; the rest of the lines are unused.
+ */
+export const H_STRIPE_LOCKS = 3 * LINE_WORDS;
+export const STRIPES_MAX = 64;
+export const HEADER_WORDS = (3 + STRIPES_MAX) * LINE_WORDS;
+
+/**
+ * Insert-lock stripes of a table: min(STRIPES_MAX, capacity / 16), at least 1 (a power of two).
+ * Stripe s covers the home slots [s << shift, (s + 1) << shift): a name's stripe is a function of
+ * its home slot, so one name always takes one lock (I3).
+ */
+export function stripeCount(capacity: number): number {
+  return Math.max(1, Math.min(STRIPES_MAX, capacity >>> 4));
+}
+export const stripeWord = (stripe: number): number => H_STRIPE_LOCKS + stripe * LINE_WORDS;
 
 /** Slot fields. STATE is the one word whose transitions are the registry's truth. */
 export const S_STATE = 0;
-/** Seqlock counter for the key bytes: odd while the key is being written (under the insert lock). */
+/** Seqlock counter for the key bytes: odd while the key is being written (by the slot's claimer). */
 export const S_KEY_GEN = 1;
 /** Bumped after every successful STATE transition; diagnostic, never used for correctness. */
 export const S_VERSION = 2;
@@ -58,9 +76,9 @@ export const SLOT_FIXED_WORDS = 7;
  * STATE word = payload * 8 + tag. The payload is an instance id for the live tags. Every live word
  * therefore carries a run-unique id, so compare-and-exchange on a live word cannot suffer ABA.
  */
-export const TAG_EMPTY = 0; // never used since the slot was last compacted; ends every probe
-export const TAG_CLAIMING = 1; // key bytes being written; exists only while the insert lock is held
-export const TAG_TOMBSTONE = 2; // dead key; probes continue past it; reused only under the insert lock
+export const TAG_EMPTY = 0; // never used since the slot was last swept; ends every probe
+export const TAG_CLAIMING = 1; // key bytes being written; exists only while its claimer holds its stripe lock
+export const TAG_TOMBSTONE = 2; // dead key; probes continue past it; reused by a claiming compareExchange under a stripe lock
 export const TAG_RESERVED = 3; // RESERVED(id): a creator claimed the name and is building instance id
 export const TAG_RUNNING = 4; // RUNNING(id): instance id is registered
 export const TAG_BITS = 3;

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ShmError } from '../../src/shm/errors.js';
+import { H_SWEEP_AT, stripeCount } from '../../src/shm/registry-layout.js';
+import { SharedRegistry } from '../../src/shm/shared-registry.js';
+import { namesWithHome } from '../fixtures/colliding-names.js';
+
+/**
+ * Forced interleavings of the striped insert path (issue #7 scaling), in one thread: caller A is
+ * paused under its stripe lock just before its claiming compareExchange (RegistryTestHooks
+ * beforeClaim) and other callers run there. Capacity 32 has 2 stripes: homes 0–15 and 16–31.
+ * A caller that needs a lock A holds cannot wait for A in one thread: it is given a 50 ms deadlock
+ * guard (insertLockTimeoutMs) and its RT_WAIT_TIMEOUT is the expected, certain outcome — proof that
+ * it was shut out — not a timing assumption.
+ */
+const CAP = 32;
+const GUARD = { insertLockTimeoutMs: 50 };
+
+function callers(...workerIds: number[]): SharedRegistry[] {
+  const first = SharedRegistry.create({ capacity: CAP }, workerIds[0]);
+  return [first, ...workerIds.slice(1).map((w) => SharedRegistry.attach(first.buffer, w))];
+}
+
+const timedOut = (f: () => unknown): boolean => {
+  try {
+    f();
+    return false;
+  } catch (e) {
+    if (e instanceof ShmError && e.code === 'RT_WAIT_TIMEOUT') return true;
+    throw e;
+  }
+};
+
+const copies = (r: SharedRegistry, name: string) => r.snapshot().filter((e) => e.name === name).length;
+
+test('stripes: capacity 32 has two insert-lock stripes (the fixtures below rely on it)', () => {
+  assert.equal(stripeCount(CAP), 2);
+  assert.equal(stripeCount(4), 1);
+  assert.equal(stripeCount(1 << 20), 64);
+});
+
+test('claim race across stripes: two inserters whose chains meet at one EMPTY slot — one claims it, the other re-probes and lands on the next', () => {
+  const [a, b] = callers(0, 1) as [SharedRegistry, SharedRegistry];
+  const [x, ka] = namesWithHome(CAP, 31, 2) as [string, string]; // stripe 1; chain 31 → 0 → 1
+  const [kb] = namesWithHome(CAP, 0, 1, 'B-') as [string]; // stripe 0, home 0
+  assert.equal(b.reserve(x).kind, 'won'); // slot 31 live: ka's probe goes on to slot 0
+  const claims: number[] = [];
+  let idB = 0;
+  a.setTestHooks({
+    beforeClaim: (slot) => {
+      claims.push(slot);
+      if (idB !== 0) return;
+      const r = b.reserve(kb); // stripe 0: not blocked by A's stripe 1
+      assert.equal(r.kind, 'won');
+      idB = r.instanceId;
+    },
+  });
+  const ra = a.reserve(ka);
+  a.setTestHooks(undefined);
+  assert.deepEqual(claims, [0, 1], "A chose slot 0, lost it to B's claim, probed again and chose slot 1");
+  assert.equal(ra.kind, 'won');
+  assert.deepEqual(b.reserve(kb), { kind: 'reserved', instanceId: idB, slot: 0 });
+  assert.deepEqual(b.reserve(ka), { kind: 'reserved', instanceId: ra.instanceId, slot: 1 });
+  assert.equal(copies(a, ka) + copies(a, kb), 2, 'both keys live once');
+});
+
+test('one name, one stripe lock: a second inserter of the name is shut out while the first is between probe and claim (no duplicate, even across a TOMBSTONE ABA)', () => {
+  // A inserts k (home 16, stripe 1) and chooses the TOMBSTONE at 16. Meanwhile C (stripe 0, home
+  // 15) takes slot 16 and gives it back (TOMBSTONE again: A's claim will succeed), and B tries to
+  // insert k too. If B could run (a lock not chosen by the home slot), it would put k at 17 past
+  // C's entry and A would then claim 16: k live twice.
+  const [a, b, c] = callers(0, 1, 3) as [SharedRegistry, SharedRegistry, SharedRegistry];
+  const [z, k] = namesWithHome(CAP, 16, 2) as [string, string];
+  const [y, cName] = namesWithHome(CAP, 15, 2, 'C-') as [string, string];
+  const rz = c.reserve(z);
+  assert.ok(rz.kind === 'won' && c.cancelReservation(z, rz.instanceId)); // slot 16: TOMBSTONE
+  assert.equal(c.reserve(y).kind, 'won'); // slot 15 live: C's chain goes on to 16
+  b.setTestHooks(GUARD);
+  let bShutOut: boolean | undefined;
+  a.setTestHooks({
+    beforeClaim: (slot) => {
+      if (bShutOut !== undefined) return;
+      assert.equal(slot, 16);
+      const rc = c.reserve(cName);
+      assert.deepEqual(c.reserve(cName), { kind: 'reserved', instanceId: rc.instanceId, slot: 16 });
+      bShutOut = timedOut(() => b.reserve(k));
+      assert.ok(c.cancelReservation(cName, rc.instanceId)); // slot 16 is a TOMBSTONE again
+    },
+  });
+  const ra = a.reserve(k);
+  a.setTestHooks(undefined);
+  assert.equal(bShutOut, true, "B's insert of the same name was refused its stripe lock while A held it");
+  assert.equal(ra.kind, 'won');
+  assert.equal(copies(a, k), 1, 'k is live in one slot');
+  assert.deepEqual(b.reserve(k), { kind: 'reserved', instanceId: ra.instanceId, slot: 16 });
+});
+
+test('a sweep waits for every stripe: a tombstone on the chain of a key being inserted is not emptied under it (I4)', () => {
+  // A inserts k (home 16) and chooses the EMPTY at 17 past y (live at 16). Meanwhile y dies (16 is
+  // a TOMBSTONE no live chain crosses: k is not live yet) and C, in stripe 0, triggers a sweep. A
+  // sweep that did not wait for A's stripe would empty 16, and k at 17 would be unreachable.
+  const [a, c] = callers(0, 3) as [SharedRegistry, SharedRegistry];
+  const [y, k] = namesWithHome(CAP, 16, 2) as [string, string];
+  const [c1, c2] = namesWithHome(CAP, 0, 2, 'C-') as [string, string];
+  const ry = c.reserve(y);
+  assert.equal(ry.kind, 'won');
+  c.setTestHooks(GUARD);
+  let sweepShutOut: boolean | undefined;
+  a.setTestHooks({
+    beforeClaim: (slot) => {
+      if (sweepShutOut !== undefined) return;
+      assert.equal(slot, 17);
+      assert.ok(c.cancelReservation(y, ry.instanceId));
+      Atomics.store(new Int32Array(a.buffer), H_SWEEP_AT, 0); // the next EMPTY-claiming insert sweeps
+      sweepShutOut = timedOut(() => c.reserve(c1)); // c1 is inserted; its sweep cannot take stripe 1
+    },
+  });
+  const ra = a.reserve(k);
+  a.setTestHooks(undefined);
+  c.setTestHooks(undefined);
+  assert.equal(sweepShutOut, true, "C's sweep was refused A's stripe lock");
+  assert.equal(ra.kind, 'won');
+  assert.deepEqual(c.lookup(k), { state: 'reserved', instanceId: ra.instanceId }, 'k is reachable: its chain 16 → 17 has no EMPTY');
+  // Now the sweep can run: it must keep 16 (crossed by k's chain) and k findable.
+  Atomics.store(new Int32Array(a.buffer), H_SWEEP_AT, 0);
+  assert.equal(c.reserve(c2).kind, 'won');
+  assert.deepEqual(c.lookup(k), { state: 'reserved', instanceId: ra.instanceId });
+  assert.equal(c.lookup(c1).state, 'reserved');
+});
