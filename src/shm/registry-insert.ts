@@ -159,9 +159,20 @@ export class StripedInserter {
     Atomics.add(i32, b + L.S_KEY_GEN, 1); // even: key stable
   }
 
-  /** Sweeps under every stripe lock, unless another thread swept since we looked. */
+  /**
+   * Sweeps under every stripe lock, unless another thread swept since we looked. The insert that
+   * triggered it is already done and must be reported: if a stripe lock cannot be had (a holder
+   * stuck past the deadlock guard), the sweep is skipped, not thrown out of reserve/register (whose
+   * caller would then hold a RESERVED it never heard of). H_SWEEP_AT is unchanged, so the next
+   * EMPTY-claiming insert tries again; the stuck holder surfaces to whoever needs its stripe.
+   */
   private sweepAll(): void {
-    this.lockAll();
+    try {
+      this.lockAll();
+    } catch (e) {
+      if (e instanceof ShmError && e.code === 'RT_WAIT_TIMEOUT') return;
+      throw e;
+    }
     try {
       if (Atomics.load(this.i32, L.H_USED) > Atomics.load(this.i32, L.H_SWEEP_AT)) this.sweep();
     } finally {

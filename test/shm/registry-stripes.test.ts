@@ -112,7 +112,11 @@ test('a sweep waits for every stripe: a tombstone on the chain of a key being in
       assert.equal(slot, 17);
       assert.ok(c.cancelReservation(y, ry.instanceId));
       Atomics.store(new Int32Array(a.buffer), H_SWEEP_AT, 0); // the next EMPTY-claiming insert sweeps
-      sweepShutOut = timedOut(() => c.reserve(c1)); // c1 is inserted; its sweep cannot take stripe 1
+      // c1 is inserted and reported won; its sweep cannot take stripe 1, so it is skipped (not
+      // thrown out of reserve after the insert) and left for a later insert: H_SWEEP_AT unchanged.
+      const r1 = c.reserve(c1);
+      assert.equal(r1.kind, 'won', 'the insert that triggered the refused sweep is reported');
+      sweepShutOut = Atomics.load(new Int32Array(a.buffer), H_SWEEP_AT) === 0;
     },
   });
   const ra = a.reserve(k);
