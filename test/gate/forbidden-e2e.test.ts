@@ -28,13 +28,18 @@ function gitRoot(): string | null {
   }
 }
 
-const worktrees = (root: string): string[] => execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: root, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree '));
+// Only the gate's own base worktrees (prepareCommit's `raftrace-gate-<label>-` temp dirs): a developer
+// or another tool adding a worktree of this repository meanwhile is not the gate's doing.
+const gateWorktrees = (root: string): string[] =>
+  execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith('worktree ') && l.includes('raftrace-gate-'));
 
 const root = gitRoot();
 test('raftrace gate: a forbidden outcome (broken-cas under the test hook) exits 3 in every output, timings aside', { skip: root === null || resolve(root) !== resolve('.') ? 'not run from the root of a git checkout of raftrace' : false, timeout: 240_000 }, async () => {
   const out = await mkdtemp(join(tmpdir(), 'gate-forbidden-'));
   try {
-    const before = worktrees(root!);
+    const before = gateWorktrees(root!);
     const r = spawnSync(process.execPath, [MAIN, 'gate', '--base', 'HEAD', '--only', 'churn.broken-cas', '--rounds', '4', '--max-rounds', '4', '--out-dir', out], {
       cwd: root!, encoding: 'utf8', timeout: 230_000, env: { ...process.env, [TEST_HOOKS_ENV]: '1', NO_COLOR: '1' },
     });
@@ -49,7 +54,7 @@ test('raftrace gate: a forbidden outcome (broken-cas under the test hook) exits 
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
     assert.match(junit, /name="no forbidden outcome in base or head" time="0"><failure type="forbidden"/);
     assert.match(await readFile(join(out, 'gate.md'), 'utf8'), /forbidden/i);
-    assert.deepEqual(worktrees(root!), before, 'the base worktree was removed');
+    assert.deepEqual(gateWorktrees(root!), before, 'the base worktree was removed');
   } finally {
     await rm(out, { recursive: true, force: true });
   }
