@@ -1,9 +1,10 @@
 import { groupNameOf } from '../host/address.js';
 import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
 import type { Disk } from '../storage/disk.js';
-import { BufferPool } from './buffer-pool.js';
 import type { SimConfig } from './config.js';
+import type { SimThread } from './scheduler.js';
 import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
+import { WorldMemory } from './world-memory.js';
 
 /** The checks on one finished schedule. */
 export interface Verdict {
@@ -34,8 +35,21 @@ export interface RunResult {
   readonly nested: number;
 }
 
-/** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
-const pools = new WeakMap<Disk, BufferPool>();
+/**
+ * Shared memory and its attachments are reused per disk and world shape (restored before each
+ * execution, see WorldMemory): an explorer runs its executions one after another on one disk.
+ */
+const memories = new WeakMap<Disk, Map<string, WorldMemory>>();
+
+function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
+  let byShape = memories.get(disk);
+  if (!byShape) memories.set(disk, (byShape = new Map()));
+  const shape = WorldMemory.shapeOf(cfg);
+  let mem = byShape.get(shape);
+  if (!mem) byShape.set(shape, (mem = new WorldMemory(cfg)));
+  else mem.restore();
+  return mem;
+}
 
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
@@ -51,11 +65,10 @@ export class Execution {
     this.uninstall = world.sched.install();
   }
 
-  static async start(cfg: SimConfig, disk: Disk, observe: Observe): Promise<Execution> {
+  /** `reuse` false: fresh memory for this execution (for checking that reuse changes nothing). */
+  static async start(cfg: SimConfig, disk: Disk, observe: Observe, reuse = true): Promise<Execution> {
     await disk.rm(STORE_ROOT);
-    let pool = pools.get(disk);
-    if (!pool) pools.set(disk, (pool = new BufferPool()));
-    return new Execution(new SimWorld(cfg, disk, observe, pool));
+    return new Execution(new SimWorld(cfg, disk, observe, reuse ? memoryFor(cfg, disk) : new WorldMemory(cfg)));
   }
 
   /** Ids of the threads that may run now, ascending. */
@@ -111,6 +124,36 @@ export class Execution {
   }
 
   async step(tid: number): Promise<void> {
+    const t = this.beforeStep(tid);
+    await this.world.sched.step(t);
+    this.afterStep();
+  }
+
+  /**
+   * Steps the thread `choose` picks until the world is terminal or `maxSteps` threads were picked
+   * (then false: a livelock). The same bookkeeping as `step`, through Scheduler.drive: no promise
+   * per step.
+   */
+  async run(choose: (enabled: readonly number[], step: number) => number, maxSteps: number): Promise<boolean> {
+    let ended = true;
+    let first = true;
+    await this.world.sched.drive(() => {
+      if (!first) this.afterStep();
+      first = false;
+      if (this.terminal) return null;
+      if (this.schedule.length >= maxSteps) {
+        ended = false;
+        return null;
+      }
+      return this.beforeStep(choose(this.enabled(), this.schedule.length));
+    });
+    return ended;
+  }
+
+  /** What the step about to run is recorded as: the thread's cell view before it (for afterStep), its trace entry. */
+  private pending: { tid: number; before: string } | null = null;
+
+  private beforeStep(tid: number): SimThread {
     const w = this.world;
     const t = w.sched.threads[tid];
     if (!t) throw new Error(`sim: no thread ${tid}`);
@@ -118,15 +161,23 @@ export class Execution {
     const before = w.observe === 'none' || !r ? '' : this.cellView(r.server, r.group);
     if (w.observe === 'trace') w.trace.push({ step: this.schedule.length + 1, thread: t.name, began: t.next, events: [] });
     this.schedule.push(tid);
-    await w.sched.step(t);
-    if (w.observe !== 'none' && r) {
-      const after = this.cellView(r.server, r.group);
-      if (after !== before) {
-        const h = w.histories[tid]!;
-        const line = `S${r.server} ${after}`;
-        h.push(line);
-        if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
-      }
+    this.pending = { tid, before };
+    return t;
+  }
+
+  private afterStep(): void {
+    const w = this.world;
+    const p = this.pending;
+    this.pending = null;
+    if (!p || w.observe === 'none') return;
+    const r = w.roles[p.tid];
+    if (!r) return;
+    const after = this.cellView(r.server, r.group);
+    if (after !== p.before) {
+      const h = w.histories[p.tid]!;
+      const line = `S${r.server} ${after}`;
+      h.push(line);
+      if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
     }
   }
 

@@ -1,22 +1,21 @@
 import { STRATEGIES, type CreationStrategy } from '../create/index.js';
 import { groupNameOf } from '../host/address.js';
 import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
-import { attachServerShm, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
+import type { ServerShm, ServerShmBuffers } from '../shm/server-shm.js';
 import { SharedIntTable } from '../shm/shared-int-table.js';
 import { NameCodec } from '../shm/name-codec.js';
 import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
 import { callerRole, threadCount, threadRoles, type SimConfig, type ThreadRole } from './config.js';
-import { BufferPool } from './buffer-pool.js';
 import { RaftClock, type RaftInstance } from './raft-clock.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
 import { Scheduler, type SimThread } from './scheduler.js';
+import { WorldMemory } from './world-memory.js';
 
 /** How much a world records: nothing beyond the verdict, each thread's history, or a full trace. */
 export type Observe = 'none' | 'history' | 'trace';
 
 export const STORE_ROOT = '/sim';
-const REGISTRY_CAPACITY = 16;
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
 
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
@@ -93,19 +92,19 @@ export class SimWorld {
     readonly cfg: SimConfig,
     disk: import('../storage/disk.js').Disk,
     readonly observe: Observe,
-    pool: BufferPool = new BufferPool(),
+    /** Restored shared memory and attachments (see WorldMemory); a fresh one by default. */
+    mem: WorldMemory = new WorldMemory(cfg),
   ) {
     this.roles = threadRoles(cfg);
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
-    const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
-    this.buffers = mem.servers;
+    this.buffers = mem.buffers;
     for (const b of this.buffers) {
       this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
       this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
       this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
     }
-    this.observer = this.buffers.map((b) => attachServerShm(b, 0));
+    this.observer = mem.observer;
     this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
@@ -115,7 +114,7 @@ export class SimWorld {
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
     this.firstResolved = new Array<number>(cfg.servers * cfg.groups).fill(0);
     this.shms = this.roles.map((r, i) => {
-      const shm = attachServerShm(this.buffers[r.server]!, i + 1);
+      const shm = mem.callers[i]!;
       return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
     });
     this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
@@ -127,7 +126,7 @@ export class SimWorld {
     if (cfg.findPauses === true) {
       // Every caller's registry lookups pause between key validation and the STATE read (I5's window).
       for (const shm of this.shms) shm.registry.setTestHooks({ beforeStateReread: () => this.sched.pause() });
-      for (let s = 0; s < cfg.servers; s++) this.spawnChurn(s, attachServerShm(this.buffers[s]!, this.roles.length + 1 + s));
+      for (let s = 0; s < cfg.servers; s++) this.spawnChurn(s, mem.churn[s]!);
     }
     const clock = this.clock;
     if (clock) {
