@@ -43,7 +43,7 @@ const memories = new WeakMap<Disk, Map<string, WorldMemory>>();
 
 function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
   let byShape = memories.get(disk);
-  if (!byShape) memories.set(disk, (byShape = new Map()));
+  if (!byShape) memories.set(disk, (byShape = new Map<string, WorldMemory>()));
   const shape = WorldMemory.shapeOf(cfg);
   let mem = byShape.get(shape);
   if (!mem) byShape.set(shape, (mem = new WorldMemory(cfg)));
