@@ -22,7 +22,7 @@ export default [
     area: 'sim',
     description: 'SharedRegistry.reset(): the slot cache is kept across a restore of the table, so a hint from the previous execution answers for another name',
     file: 'src/shm/registry-probe.ts',
-    find: 'forget() {\n        this.slotCache.clear();',
+    find: 'forget() {\n        if (this.slotCache.size !== 0)\n            this.slotCache.clear();',
     replace: 'forget() {\n        /* mutant: slot cache kept */',
     tests: ['test/sim/world-reuse.test.ts'],
     timeoutMs: 240_000,

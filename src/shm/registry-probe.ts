@@ -80,7 +80,7 @@ export class RegistryProbe {
    * wrong name.
    */
   forget(): void {
-    this.slotCache.clear();
+    if (this.slotCache.size !== 0) this.slotCache.clear(); // clearing an empty Map still reallocates it
     this.encodedName = undefined;
     this.foundWord = 0;
     this.foundGen = 0;

@@ -148,6 +148,7 @@ export class Scheduler implements FutexHooks {
   drive(next: () => SimThread | null): Promise<void> {
     if (this.current !== null || this.driver !== null) throw new Error('sim: drive while a step runs');
     return new Promise<void>((resolve, reject) => {
+      const settled = Promise.resolve();
       const go = (): void => {
         let t: SimThread | null;
         try {
@@ -172,7 +173,7 @@ export class Scheduler implements FutexHooks {
       this.driver = () => {
         this.current = null;
         this.steps++;
-        queueMicrotask(go);
+        void settled.then(go); // a V8 microtask; Node's queueMicrotask adds async-context bookkeeping per call
       };
       go();
     });

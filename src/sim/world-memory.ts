@@ -1,6 +1,6 @@
 import { attachServerShm, createServerShmBuffers, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
 import { newIdSource } from '../shm/shared-registry.js';
-import { threadRoles, type SimConfig } from './config.js';
+import { threadRoles, type SimConfig, type ThreadRole } from './config.js';
 
 export const REGISTRY_CAPACITY = 16;
 
@@ -25,6 +25,8 @@ export const REGISTRY_CAPACITY = 16;
 export class WorldMemory {
   readonly buffers: ServerShmBuffers[];
   readonly assignments: SharedArrayBuffer;
+  /** The logical threads' roles, in id order (threadRoles of the shape). */
+  readonly roles: readonly ThreadRole[];
   /** Worker 0's view of each server, used only by the checks between steps. */
   readonly observer: ServerShm[];
   /** Thread i's view of its server (worker i + 1), in thread-role order. */
@@ -41,7 +43,7 @@ export class WorldMemory {
     const all = [ids, this.assignments, ...this.buffers.flatMap((b) => [b.registry, b.inflight, b.lock])];
     this.views = all.map((b) => new Uint8Array(b));
     this.pristine = this.views.map((v) => v.slice());
-    const roles = threadRoles(cfg);
+    const roles = (this.roles = threadRoles(cfg));
     this.observer = this.buffers.map((b) => attachServerShm(b, 0));
     this.callers = roles.map((r, i) => attachServerShm(this.buffers[r.server]!, i + 1));
     this.churn = cfg.findPauses === true ? this.buffers.map((b, s) => attachServerShm(b, roles.length + 1 + s)) : [];

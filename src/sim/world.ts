@@ -6,7 +6,7 @@ import { SharedIntTable } from '../shm/shared-int-table.js';
 import { NameCodec } from '../shm/name-codec.js';
 import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
-import { callerRole, threadCount, threadRoles, type SimConfig, type ThreadRole } from './config.js';
+import { callerRole, threadCount, type SimConfig, type ThreadRole } from './config.js';
 import { RaftClock, type RaftInstance } from './raft-clock.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
 import { Scheduler, type SimThread } from './scheduler.js';
@@ -16,6 +16,7 @@ import { WorldMemory } from './world-memory.js';
 export type Observe = 'none' | 'history' | 'trace';
 
 export const STORE_ROOT = '/sim';
+const utf8 = new TextEncoder();
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
 
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
@@ -62,7 +63,7 @@ export interface TraceStep {
  */
 export class SimWorld {
   readonly sched = new Scheduler();
-  readonly roles: ThreadRole[];
+  readonly roles: readonly ThreadRole[];
   readonly strategy: CreationStrategy;
   readonly disk: ScheduledDisk;
   readonly buffers: ServerShmBuffers[];
@@ -95,7 +96,7 @@ export class SimWorld {
     /** Restored shared memory and attachments (see WorldMemory); a fresh one by default. */
     mem: WorldMemory = new WorldMemory(cfg),
   ) {
-    this.roles = threadRoles(cfg);
+    this.roles = mem.roles;
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     this.buffers = mem.buffers;
@@ -201,7 +202,7 @@ export class SimWorld {
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
     this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(paths.dir);
-    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, new TextEncoder().encode(name));
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, utf8.encode(name));
     const tavPath = paths.tav;
     let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
