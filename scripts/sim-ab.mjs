@@ -5,6 +5,7 @@
 //
 // Usage: node scripts/sim-ab.mjs <beforeRoot> <afterRoot> [--strategies cas,racy] [--chunks 10] [--per 500]
 //                                 [--exhaustive locked:1500]   (exhaustive 3 callers × 2 names, por, executions)
+//                                 [--bare]   (the scheduler alone: 9 threads × 5 yields, CPU ns per step, step loop vs drive)
 // A before-root: git archive <commit> | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/ && (cd /tmp/before && npx tsc -p tsconfig.json)
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -17,6 +18,7 @@ const { values, positionals } = parseArgs({
     chunks: { type: 'string', default: '10' },
     per: { type: 'string', default: '500' },
     exhaustive: { type: 'string' },
+    bare: { type: 'boolean', default: false },
   },
 });
 if (positionals.length !== 2) throw new Error('usage: sim-ab.mjs <beforeRoot> <afterRoot> [options]');
@@ -65,4 +67,25 @@ if (values.exhaustive) {
     const x = await m.exhaustive(cfg, disk, { mode: 'exhaustive', budget: c < 0 ? 200 : Number(budget), seconds: 0, seed: 1, depth: 2, reduction: 'por' });
     return x.executions;
   });
+}
+
+if (values.bare) {
+  // What a step costs the scheduler itself, without any production code: the floor under the figures above.
+  const { Scheduler } = await import(`${roots.after}/dist/src/sim/scheduler.js`);
+  for (const mode of ['step', 'drive']) {
+    const one = async () => {
+      const s = new Scheduler();
+      for (let i = 0; i < 9; i++) s.spawn(`t${i}`, async () => { for (let k = 0; k < 5; k++) await s.yield('y'); });
+      let x = 1;
+      const pick = () => { const e = s.enabled(); if (e.length === 0) return null; x = (x * 1103515245 + 12345) & 0x7fffffff; return e[x % e.length]; };
+      if (mode === 'drive') await s.drive(pick);
+      else for (let t = pick(); t !== null; t = pick()) await s.step(t);
+      return s.steps;
+    };
+    for (let i = 0; i < 2000; i++) await one();
+    const c0 = process.cpuUsage();
+    let steps = 0;
+    for (let i = 0; i < 10000; i++) steps += await one();
+    console.log(`scheduler alone (${mode}): ${((cpuSeconds(c0) * 1e9) / steps).toFixed(0)} CPU ns per step; load ${loadavg()[0].toFixed(1)}`);
+  }
 }

@@ -51,6 +51,14 @@ function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
   return mem;
 }
 
+/**
+ * Labels of steps that touch only their own cell's objects and reach the next scheduling point
+ * without a lock operation, whatever the state. Not `write`: writing peers.idx into a store dir the
+ * delete renamed away fails (ENOENT), and under `locked` that error unwinds through js.mu's release.
+ * (`read` of tav.idx fails only with ENOENT, which the build catches; mkdir and stat do not fail.)
+ */
+const CELL_LOCAL_STEP = /^(?:mkdir|stat|read|rename|rm) |^delete assignment: read rg\.node$|^Delete\(\) /;
+
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
 /**
@@ -94,11 +102,22 @@ export class Execution {
    * set when none of the cell's threads can meet js.mu: no enabled one holds it or is about to take
    * it (next step "lock …" or "woken on js.mu …") and no blocked one waits on it (another cell's
    * unlock could wake it). Without such a cell, every enabled thread is explored.
+   *
+   * Also persistent: the enabled threads of the cell whose thread HOLDS js.mu, when every one of
+   * them is about to take a cell-local step (CELL_LOCAL_STEP: a disk operation, the delete's read
+   * of rg.node or its unregister). Such a step runs to the thread's next scheduling point without
+   * touching js.mu (each of these points is followed by another one of them, by `register` /
+   * `publish`, or by the thread's end, never by a lock operation), so no step of the cell in the
+   * set releases js.mu; outside it, js.mu then stays held, so another cell's thread can only block
+   * on it (futex word and waiter list, which no step in the set touches) or take steps on its own
+   * cell, and the cell's own threads blocked on js.mu can only be woken by the holder. (This is
+   * what lets `locked` shrink: its holder does all its disk I/O under js.mu while every other
+   * caller queues.) Checked against full enumeration by test/sim/por.test.ts.
    */
   persistentSet(): number[] {
     const w = this.world;
     const enabled = this.enabled();
-    const cells = new Map<number, { enabled: number[]; lockFree: boolean }>();
+    const cells = new Map<number, { enabled: number[]; lockFree: boolean; holds: boolean; local: boolean }>();
     for (const t of w.sched.threads) {
       const r = w.roles[t.id];
       if (!r || t.status === 'done') {
@@ -107,15 +126,19 @@ export class Execution {
       }
       const c = w.cell(r.server, r.group);
       let e = cells.get(c);
-      if (!e) cells.set(c, (e = { enabled: [], lockFree: true }));
-      if (t.status === 'ready') e.enabled.push(t.id);
+      if (!e) cells.set(c, (e = { enabled: [], lockFree: true, holds: false, local: true }));
+      if (t.status === 'ready') {
+        e.enabled.push(t.id);
+        if (!CELL_LOCAL_STEP.test(t.next)) e.local = false;
+      }
       const lock = w.observer[r.server]!.lock.futex;
       const holds = lock.isLocked() && lock.holder() === t.id + 2; // thread i attaches as worker i + 1, holder id worker + 1
+      if (holds) e.holds = true;
       if (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu')) e.lockFree = false;
     }
     // The first qualifying cell, in cell order: a cell is then run to its end before the next, so
     // the states visited grow like the sum over cells, not their product.
-    for (const e of cells.values()) if (e.lockFree && e.enabled.length > 0) return e.enabled;
+    for (const e of cells.values()) if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local))) return e.enabled;
     return enabled;
   }
 
