@@ -89,10 +89,9 @@ export default [
     area: 'sim',
     description: 'exhaustive --reduction por: only one thread of the chosen cell is explored (threads of one cell are dependent: unsound)',
     file: 'src/sim/execution.ts',
-    find: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled;',
-    replace: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled.slice(0, 1);',
+    find: 'if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local)))\n                return e.enabled;',
+    replace: 'if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local)))\n                return e.enabled.slice(0, 1);',
     tests: ['test/sim/por.test.ts'],
     timeoutMs: 240_000,
   },
-
 ];
