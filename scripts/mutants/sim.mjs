@@ -16,6 +16,28 @@ export default [
     timeoutMs: 240_000,
   },
   {
+    // World reuse (#11): a restored registry's KEY_GENs recur, so a (slot, KEY_GEN) hint kept from
+    // the last execution can match another name's key in this one and be trusted for it.
+    id: 'sim-reset-keeps-slot-cache',
+    area: 'sim',
+    description: 'SharedRegistry.reset(): the slot cache is kept across a restore of the table, so a hint from the previous execution answers for another name',
+    file: 'src/shm/registry-probe.ts',
+    find: 'forget() {\n        if (this.slotCache.size !== 0)\n            this.slotCache.clear();',
+    replace: 'forget() {\n        /* mutant: slot cache kept */',
+    tests: ['test/sim/world-reuse.test.ts'],
+    timeoutMs: 240_000,
+  },
+  {
+    id: 'sim-reset-keeps-id-block',
+    area: 'sim',
+    description: "SharedRegistry.reset(): an attachment keeps its block of instance ids across a restore of the id counter, so ids another attachment is handed out again",
+    file: 'src/shm/registry-ids.ts',
+    find: 'dropBlock() {\n        this.idNext = 0;\n        this.idEnd = 0;',
+    replace: 'dropBlock() {\n        /* mutant: id block kept */',
+    tests: ['test/sim/world-reuse.test.ts'],
+    timeoutMs: 240_000,
+  },
+  {
     id: 'sim-lost-wakeup',
     area: 'sim',
     description: 'scheduler: a futex notify leaves the waiter parked (a lost wake-up in the simulated futex)',
@@ -67,10 +89,9 @@ export default [
     area: 'sim',
     description: 'exhaustive --reduction por: only one thread of the chosen cell is explored (threads of one cell are dependent: unsound)',
     file: 'src/sim/execution.ts',
-    find: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled;',
-    replace: 'if (e.lockFree && e.enabled.length > 0)\n                return e.enabled.slice(0, 1);',
+    find: 'if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local)))\n                return e.enabled;',
+    replace: 'if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local)))\n                return e.enabled.slice(0, 1);',
     tests: ['test/sim/por.test.ts'],
     timeoutMs: 240_000,
   },
-
 ];

@@ -102,6 +102,12 @@ export class IdAllocator {
     return this.idNext++;
   }
 
+  /** Drops this isolate's block (see SharedRegistry.reset): a restored counter hands its ids out again. */
+  dropBlock(): void {
+    this.idNext = 0;
+    this.idEnd = 0;
+  }
+
   /** The next id the shared counter would hand out (ids below it were handed out to some isolate). */
   next(): number {
     return Atomics.load(this.ids, this.idIndex);

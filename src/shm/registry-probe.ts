@@ -74,6 +74,19 @@ export class RegistryProbe {
   }
 
   /**
+   * Forgets every hint about the table (see SharedRegistry.reset): a (slot, KEY_GEN) remembered
+   * from contents that were overwritten wholesale can match another name in the new contents (a
+   * restored table restarts KEY_GEN, so gen values recur), and a hit is then trusted for the
+   * wrong name.
+   */
+  forget(): void {
+    if (this.slotCache.size !== 0) this.slotCache.clear(); // clearing an empty Map still reallocates it
+    this.encodedName = undefined;
+    this.foundWord = 0;
+    this.foundGen = 0;
+  }
+
+  /**
    * Lock-free probe for a live slot holding exactly the encoded key; NOT_FOUND if none. On a hit,
    * `foundWord` is the slot's live STATE word read after the key was validated. A slot that dies
    * or is re-keyed while being compared is compared again (I5). CLAIMING and TOMBSTONE slots are

@@ -139,6 +139,22 @@ export class SharedRegistry {
     this.inserter.setLockTimeout(hooks?.insertLockTimeoutMs);
   }
 
+  /**
+   * For a simulator that reuses attachments: call after the table's bytes and its id source's were
+   * overwritten wholesale (e.g. restored to a copy taken right after `create`), while no operation
+   * runs on them. This attachment then behaves as a fresh `attach` of the restored buffers: it
+   * forgets its slot-cache hints (a remembered (slot, KEY_GEN) can match another name in the new
+   * contents, since a restored table's KEY_GEN values recur) and its block of instance ids (the
+   * restored counter hands them out again: two attachments would hold the same ids, breaking I2),
+   * and zeroes its wait counters. Test hooks stay as set (setTestHooks).
+   */
+  reset(): void {
+    this.probe.forget();
+    this.ids.dropBlock();
+    this.waitStats.parked = 0;
+    this.waitStats.timedOut = 0;
+  }
+
   lookup(name: string): RegistryEntry {
     return this.probe.findName(name, true) === NOT_FOUND ? ABSENT : entryOf(this.probe.foundWord);
   }

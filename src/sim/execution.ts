@@ -1,9 +1,10 @@
 import { groupNameOf } from '../host/address.js';
 import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
 import type { Disk } from '../storage/disk.js';
-import { BufferPool } from './buffer-pool.js';
 import type { SimConfig } from './config.js';
+import type { SimThread } from './scheduler.js';
 import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
+import { WorldMemory } from './world-memory.js';
 
 /** The checks on one finished schedule. */
 export interface Verdict {
@@ -34,8 +35,29 @@ export interface RunResult {
   readonly nested: number;
 }
 
-/** Buffers are reused per disk: an explorer runs its executions one after another on one disk. */
-const pools = new WeakMap<Disk, BufferPool>();
+/**
+ * Shared memory and its attachments are reused per disk and world shape (restored before each
+ * execution, see WorldMemory): an explorer runs its executions one after another on one disk.
+ */
+const memories = new WeakMap<Disk, Map<string, WorldMemory>>();
+
+function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
+  let byShape = memories.get(disk);
+  if (!byShape) memories.set(disk, (byShape = new Map<string, WorldMemory>()));
+  const shape = WorldMemory.shapeOf(cfg);
+  let mem = byShape.get(shape);
+  if (!mem) byShape.set(shape, (mem = new WorldMemory(cfg)));
+  else mem.restore();
+  return mem;
+}
+
+/**
+ * Labels of steps that touch only their own cell's objects and reach the next scheduling point
+ * without a lock operation, whatever the state. Not `write`: writing peers.idx into a store dir the
+ * delete renamed away fails (ENOENT), and under `locked` that error unwinds through js.mu's release.
+ * (`read` of tav.idx fails only with ENOENT, which the build catches; mkdir and stat do not fail.)
+ */
+const CELL_LOCAL_STEP = /^(?:mkdir|stat|read|rename|rm) |^delete assignment: read rg\.node$|^Delete\(\) /;
 
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
@@ -51,11 +73,10 @@ export class Execution {
     this.uninstall = world.sched.install();
   }
 
-  static async start(cfg: SimConfig, disk: Disk, observe: Observe): Promise<Execution> {
+  /** `reuse` false: fresh memory for this execution (for checking that reuse changes nothing). */
+  static async start(cfg: SimConfig, disk: Disk, observe: Observe, reuse = true): Promise<Execution> {
     await disk.rm(STORE_ROOT);
-    let pool = pools.get(disk);
-    if (!pool) pools.set(disk, (pool = new BufferPool()));
-    return new Execution(new SimWorld(cfg, disk, observe, pool));
+    return new Execution(new SimWorld(cfg, disk, observe, reuse ? memoryFor(cfg, disk) : new WorldMemory(cfg)));
   }
 
   /** Ids of the threads that may run now, ascending. */
@@ -81,11 +102,22 @@ export class Execution {
    * set when none of the cell's threads can meet js.mu: no enabled one holds it or is about to take
    * it (next step "lock …" or "woken on js.mu …") and no blocked one waits on it (another cell's
    * unlock could wake it). Without such a cell, every enabled thread is explored.
+   *
+   * Also persistent: the enabled threads of the cell whose thread HOLDS js.mu, when every one of
+   * them is about to take a cell-local step (CELL_LOCAL_STEP: a disk operation, the delete's read
+   * of rg.node or its unregister). Such a step runs to the thread's next scheduling point without
+   * touching js.mu (each of these points is followed by another one of them, by `register` /
+   * `publish`, or by the thread's end, never by a lock operation), so no step of the cell in the
+   * set releases js.mu; outside it, js.mu then stays held, so another cell's thread can only block
+   * on it (futex word and waiter list, which no step in the set touches) or take steps on its own
+   * cell, and the cell's own threads blocked on js.mu can only be woken by the holder. (This is
+   * what lets `locked` shrink: its holder does all its disk I/O under js.mu while every other
+   * caller queues.) Checked against full enumeration by test/sim/por.test.ts.
    */
   persistentSet(): number[] {
     const w = this.world;
     const enabled = this.enabled();
-    const cells = new Map<number, { enabled: number[]; lockFree: boolean }>();
+    const cells = new Map<number, { enabled: number[]; lockFree: boolean; holds: boolean; local: boolean }>();
     for (const t of w.sched.threads) {
       const r = w.roles[t.id];
       if (!r || t.status === 'done') {
@@ -94,15 +126,19 @@ export class Execution {
       }
       const c = w.cell(r.server, r.group);
       let e = cells.get(c);
-      if (!e) cells.set(c, (e = { enabled: [], lockFree: true }));
-      if (t.status === 'ready') e.enabled.push(t.id);
+      if (!e) cells.set(c, (e = { enabled: [], lockFree: true, holds: false, local: true }));
+      if (t.status === 'ready') {
+        e.enabled.push(t.id);
+        if (!CELL_LOCAL_STEP.test(t.next)) e.local = false;
+      }
       const lock = w.observer[r.server]!.lock.futex;
       const holds = lock.isLocked() && lock.holder() === t.id + 2; // thread i attaches as worker i + 1, holder id worker + 1
+      if (holds) e.holds = true;
       if (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu')) e.lockFree = false;
     }
     // The first qualifying cell, in cell order: a cell is then run to its end before the next, so
     // the states visited grow like the sum over cells, not their product.
-    for (const e of cells.values()) if (e.lockFree && e.enabled.length > 0) return e.enabled;
+    for (const e of cells.values()) if (e.enabled.length > 0 && (e.lockFree || (e.holds && e.local))) return e.enabled;
     return enabled;
   }
 
@@ -111,6 +147,36 @@ export class Execution {
   }
 
   async step(tid: number): Promise<void> {
+    const t = this.beforeStep(tid);
+    await this.world.sched.step(t);
+    this.afterStep();
+  }
+
+  /**
+   * Steps the thread `choose` picks until the world is terminal or `maxSteps` threads were picked
+   * (then false: a livelock). The same bookkeeping as `step`, through Scheduler.drive: no promise
+   * per step.
+   */
+  async run(choose: (enabled: readonly number[], step: number) => number, maxSteps: number): Promise<boolean> {
+    let ended = true;
+    let first = true;
+    await this.world.sched.drive(() => {
+      if (!first) this.afterStep();
+      first = false;
+      if (this.terminal) return null;
+      if (this.schedule.length >= maxSteps) {
+        ended = false;
+        return null;
+      }
+      return this.beforeStep(choose(this.enabled(), this.schedule.length));
+    });
+    return ended;
+  }
+
+  /** What the step about to run is recorded as: the thread's cell view before it (for afterStep), its trace entry. */
+  private pending: { tid: number; before: string } | null = null;
+
+  private beforeStep(tid: number): SimThread {
     const w = this.world;
     const t = w.sched.threads[tid];
     if (!t) throw new Error(`sim: no thread ${tid}`);
@@ -118,15 +184,23 @@ export class Execution {
     const before = w.observe === 'none' || !r ? '' : this.cellView(r.server, r.group);
     if (w.observe === 'trace') w.trace.push({ step: this.schedule.length + 1, thread: t.name, began: t.next, events: [] });
     this.schedule.push(tid);
-    await w.sched.step(t);
-    if (w.observe !== 'none' && r) {
-      const after = this.cellView(r.server, r.group);
-      if (after !== before) {
-        const h = w.histories[tid]!;
-        const line = `S${r.server} ${after}`;
-        h.push(line);
-        if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
-      }
+    this.pending = { tid, before };
+    return t;
+  }
+
+  private afterStep(): void {
+    const w = this.world;
+    const p = this.pending;
+    this.pending = null;
+    if (!p || w.observe === 'none') return;
+    const r = w.roles[p.tid];
+    if (!r) return;
+    const after = this.cellView(r.server, r.group);
+    if (after !== p.before) {
+      const h = w.histories[p.tid]!;
+      const line = `S${r.server} ${after}`;
+      h.push(line);
+      if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
     }
   }
 

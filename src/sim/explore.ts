@@ -160,7 +160,8 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
   const fresh = async (prefix: readonly number[]): Promise<Execution> => {
     if (++executions > o.budget || performance.now() > deadline) throw new BudgetSpent();
     const ex = await Execution.start(cfg, disk, 'history');
-    for (const t of prefix) await ex.step(t);
+    let i = 0;
+    await ex.run(() => prefix[i++]!, prefix.length); // the prefix again, driven (no promise per step)
     return ex;
   };
   const dfs = async (ex: Execution, prefix: number[]): Promise<Node> => {

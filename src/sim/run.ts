@@ -24,12 +24,9 @@ export async function runSchedule(cfg: SimConfig, disk: Disk, choose: Chooser, o
     };
   }
   try {
-    while (!ex.terminal) {
-      if (ex.schedule.length >= STEPS_MAX) {
-        const r = ex.result();
-        return { ...r, verdict: { ...r.verdict, error: `no end after ${STEPS_MAX} steps (livelock)` } };
-      }
-      await ex.step(choose(ex.enabled(), ex.schedule.length));
+    if (!(await ex.run(choose, STEPS_MAX))) {
+      const r = ex.result();
+      return { ...r, verdict: { ...r.verdict, error: `no end after ${STEPS_MAX} steps (livelock)` } };
     }
     return ex.result();
   } finally {

@@ -43,6 +43,8 @@ export class Scheduler implements FutexHooks {
   steps = 0;
   private current: SimThread | null = null;
   private stopped: (() => void) | null = null;
+  /** Set while `drive` runs: what the end of each step does instead of settling `step`'s promise. */
+  private driver: (() => void) | null = null;
   private readonly waiters = new Map<string, SimThread[]>();
   /** Waited-on words by name, so signatures do not depend on the order buffers were first waited on. */
   private readonly waitWords = new Map<string, string>();
@@ -134,6 +136,47 @@ export class Scheduler implements FutexHooks {
     await stopped;
     this.current = null;
     this.steps++;
+  }
+
+  /**
+   * Runs the threads `next` picks, one step each, until it returns null: the same steps as
+   * `await step(next())` in a loop, without a promise and three async frames per step. The end of
+   * a step (the point where `step`'s promise would settle) queues the next pick as one microtask,
+   * so the stopped thread's synchronous code has finished before another thread runs, as with step.
+   * A throw from `next` rejects the returned promise.
+   */
+  drive(next: () => SimThread | null): Promise<void> {
+    if (this.current !== null || this.driver !== null) throw new Error('sim: drive while a step runs');
+    return new Promise<void>((resolve, reject) => {
+      const settled = Promise.resolve();
+      const go = (): void => {
+        let t: SimThread | null;
+        try {
+          t = next();
+          if (t !== null && (t.status !== 'ready' || t.resume === null)) throw new Error(`sim: thread ${t.name} cannot step (status ${t.status})`);
+        } catch (e) {
+          this.driver = null;
+          reject(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        if (t === null) {
+          this.driver = null;
+          resolve();
+          return;
+        }
+        const resume = t.resume!;
+        t.resume = null;
+        t.status = 'running';
+        this.current = t;
+        resume();
+      };
+      this.driver = () => {
+        this.current = null;
+        this.steps++;
+        void settled.then(go); // a V8 microtask; Node's queueMicrotask adds async-context bookkeeping per call
+      };
+      go();
+    });
   }
 
   /** A scheduling point of the running thread: it stops here until the scheduler picks it again. */
@@ -278,6 +321,10 @@ export class Scheduler implements FutexHooks {
   }
 
   private stop(): void {
+    if (this.driver !== null) {
+      this.driver();
+      return;
+    }
     const s = this.stopped;
     this.stopped = null;
     if (s) s();

@@ -1,22 +1,22 @@
 import { STRATEGIES, type CreationStrategy } from '../create/index.js';
 import { groupNameOf } from '../host/address.js';
 import { decodeTermVoteLenient } from '../raft/term-vote-codec.js';
-import { attachServerShm, type ServerShm, type ServerShmBuffers } from '../shm/server-shm.js';
+import type { ServerShm, ServerShmBuffers } from '../shm/server-shm.js';
 import { SharedIntTable } from '../shm/shared-int-table.js';
 import { NameCodec } from '../shm/name-codec.js';
 import { isErrnoError } from '../storage/disk.js';
 import { groupDir, peersPath, termVotePath } from '../storage/layout.js';
-import { callerRole, threadCount, threadRoles, type SimConfig, type ThreadRole } from './config.js';
-import { BufferPool } from './buffer-pool.js';
+import { callerRole, threadCount, type SimConfig, type ThreadRole } from './config.js';
 import { RaftClock, type RaftInstance } from './raft-clock.js';
 import { ScheduledDisk, ScheduledLock } from './scheduled.js';
 import { Scheduler, type SimThread } from './scheduler.js';
+import { WorldMemory } from './world-memory.js';
 
 /** How much a world records: nothing beyond the verdict, each thread's history, or a full trace. */
 export type Observe = 'none' | 'history' | 'trace';
 
 export const STORE_ROOT = '/sim';
-const REGISTRY_CAPACITY = 16;
+const utf8 = new TextEncoder();
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
 
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
@@ -63,7 +63,7 @@ export interface TraceStep {
  */
 export class SimWorld {
   readonly sched = new Scheduler();
-  readonly roles: ThreadRole[];
+  readonly roles: readonly ThreadRole[];
   readonly strategy: CreationStrategy;
   readonly disk: ScheduledDisk;
   readonly buffers: ServerShmBuffers[];
@@ -93,19 +93,19 @@ export class SimWorld {
     readonly cfg: SimConfig,
     disk: import('../storage/disk.js').Disk,
     readonly observe: Observe,
-    pool: BufferPool = new BufferPool(),
+    /** Restored shared memory and attachments (see WorldMemory); a fresh one by default. */
+    mem: WorldMemory = new WorldMemory(cfg),
   ) {
-    this.roles = threadRoles(cfg);
+    this.roles = mem.roles;
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
-    const mem = pool.take(cfg.servers, cfg.servers * cfg.groups, REGISTRY_CAPACITY);
-    this.buffers = mem.servers;
+    this.buffers = mem.buffers;
     for (const b of this.buffers) {
       this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
       this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
       this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
     }
-    this.observer = this.buffers.map((b) => attachServerShm(b, 0));
+    this.observer = mem.observer;
     this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
@@ -115,7 +115,7 @@ export class SimWorld {
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
     this.firstResolved = new Array<number>(cfg.servers * cfg.groups).fill(0);
     this.shms = this.roles.map((r, i) => {
-      const shm = attachServerShm(this.buffers[r.server]!, i + 1);
+      const shm = mem.callers[i]!;
       return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
     });
     this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
@@ -127,7 +127,7 @@ export class SimWorld {
     if (cfg.findPauses === true) {
       // Every caller's registry lookups pause between key validation and the STATE read (I5's window).
       for (const shm of this.shms) shm.registry.setTestHooks({ beforeStateReread: () => this.sched.pause() });
-      for (let s = 0; s < cfg.servers; s++) this.spawnChurn(s, attachServerShm(this.buffers[s]!, this.roles.length + 1 + s));
+      for (let s = 0; s < cfg.servers; s++) this.spawnChurn(s, mem.churn[s]!);
     }
     const clock = this.clock;
     if (clock) {
@@ -202,7 +202,7 @@ export class SimWorld {
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
     this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(paths.dir);
-    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, new TextEncoder().encode(name));
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, utf8.encode(name));
     const tavPath = paths.tav;
     let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
