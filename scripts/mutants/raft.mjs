@@ -18,8 +18,8 @@ const catalog = [
     area: 'raft',
     description: 'a refused vote request resets the election timer (a stale candidate delays everyone\'s campaign)',
     file: 'src/raft/node.ts',
-    find: "            this.resetElectionTimer();\n        }\n        this.send({ type: 'vote-response'",
-    replace: "        }\n        this.resetElectionTimer();\n        this.send({ type: 'vote-response'",
+    find: '            this.resetElectionTimer();\n        }\n        this.send(KIND_VOTE_RESPONSE',
+    replace: '        }\n        this.resetElectionTimer();\n        this.send(KIND_VOTE_RESPONSE',
     tests: [CORNER],
   },
   {

@@ -1,13 +1,14 @@
-import type { RaftMessage } from '../raft/types.js';
+import { EMPTY } from '../raft/log.js';
+import type { Entry, RaftMessage } from '../raft/types.js';
 import { compactIfDue } from './compaction.js';
 import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
 import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
-import { LocalQueue } from './local-queue.js';
+import { flyweightAt, MessageRecords, REC, StagedSends } from './message-records.js';
 import type { Wire } from './wire.js';
 import { isReply, noteSafetyViolation, proposeLoad, route, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
-import { BufferPool, fromAt, groupAt, messageAt, serverAt, toAt, WireBatchWriter, type WireBatch } from './wire-batch.js';
+import { BufferPool, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
 
@@ -31,10 +32,13 @@ export class HostCore {
   /** Cross-worker messages of this flush, encoded per destination worker into pooled buffers. */
   private readonly outboxes: WireBatchWriter[];
   private readonly pool = new BufferPool();
-  /** Local messages to deliver next; `delivering` is the one being delivered (they swap). */
-  private localInbox = new LocalQueue();
-  private delivering = new LocalQueue();
-  private readonly touched: HostedNode[] = [];
+  /** Local messages to deliver next, as records; `delivering` is the one being delivered (they swap). */
+  private localInbox = new MessageRecords();
+  private delivering = new MessageRecords();
+  /** Every started node's outbox (RaftNode.useSink): holds only the messages of the node being processed. */
+  private readonly staged = new StagedSends();
+  /** One record at a time, for the rare messages that exist as objects (routed after a persist). */
+  private readonly oneRecord = new MessageRecords();
   private readonly every: boolean;
   private readonly due: DueTimes;
   /** Slots due this tick (reused). */
@@ -70,6 +74,7 @@ export class HostCore {
     const fx = noEffects();
     if (n.started || n.state === 'deleting') return fx;
     n.started = true;
+    n.raft.useSink(this.staged);
     this.set.start(n);
     this.due.synced(n, this.now);
     if (!this.every) this.due.reschedule(n, this.now);
@@ -158,7 +163,7 @@ export class HostCore {
     const fx = noEffects();
     n.persisting--;
     // A node still 'creating' is live and must talk (only a stopped node falls silent).
-    if (n.state !== 'deleting') this.routeAll(n, messages);
+    if (n.state !== 'deleting') this.routeObjects(n, messages);
     this.flush(fx);
     return fx;
   }
@@ -178,7 +183,18 @@ export class HostCore {
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
+    this.keepStray(n);
     if (!this.every) this.due.reschedule(n, now);
+  }
+
+  /**
+   * After a node call that threw: what it staged before throwing stays its own, as objects sent
+   * with its next ready (as they were when the core kept its own outbox), so `staged` is empty again.
+   */
+  private keepStray(n: HostedNode): void {
+    if (this.staged.length === 0) return;
+    const msgs = this.staged.drainToMessages();
+    n.stray = n.stray === null ? msgs : n.stray.concat(msgs);
   }
 
   private handleReady(n: HostedNode, fx: Effects): void {
@@ -188,16 +204,35 @@ export class HostCore {
       this.counters.entriesCommitted += rd.committed.length;
       compactIfDue(n.raft);
     }
+    // This ready's messages, in order: objects made before the sink was attached, those kept from a
+    // call that threw, then the staged records (the sink holds only this node's: see `staged`).
+    const stray = n.stray;
+    n.stray = null;
     if (rd.termVoteWrites.length === 0 && n.persisting === 0) {
-      this.routeAll(n, rd.messages);
+      this.routeObjects(n, rd.messages);
+      if (stray !== null) this.routeObjects(n, stray);
+      this.routeStaged(n);
       return;
     }
     n.persisting++;
-    fx.persists.push({ node: n, writes: rd.termVoteWrites, messages: rd.messages });
+    const staged = this.staged.length === 0 ? EMPTY : this.staged.drainToMessages();
+    const messages = stray === null && staged.length === 0 ? rd.messages : [...rd.messages, ...(stray ?? EMPTY), ...staged];
+    fx.persists.push({ node: n, writes: rd.termVoteWrites, messages });
   }
 
-  private routeAll(n: HostedNode, msgs: readonly RaftMessage[]): void {
-    for (let i = 0; i < msgs.length; i++) route(n, msgs[i]!, this.deps, this.counters, this.localInbox, this.outboxes);
+  private routeStaged(n: HostedNode): void {
+    const st = this.staged;
+    for (let i = 0, o = 0; i < st.length; i++, o += REC) route(n, st.nums, o, st.entriesAt(o), this.deps, this.counters, this.localInbox, this.outboxes);
+    st.clear();
+  }
+
+  private routeObjects(n: HostedNode, msgs: readonly RaftMessage[]): void {
+    const one = this.oneRecord;
+    for (let i = 0; i < msgs.length; i++) {
+      one.clear();
+      const o = one.pushMessage(msgs[i]!);
+      route(n, one.nums, o, one.entriesAt(o), this.deps, this.counters, this.localInbox, this.outboxes);
+    }
   }
 
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */
@@ -206,9 +241,8 @@ export class HostCore {
       const q = this.localInbox;
       this.localInbox = this.delivering;
       this.delivering = q;
-      for (let i = 0; i < q.length; i++) this.deliverOne(q.keys[i]!, q.msgs[i]!, q.from[i]!, q.to[i]!);
+      this.deliverRecords(q.nums, q.length, q.entries, fx);
       q.clear();
-      this.afterDeliveries(fx);
     }
     for (let w = 0; w < this.outboxes.length; w++) {
       const out = this.outboxes[w]!;
@@ -220,23 +254,26 @@ export class HostCore {
     const servers = this.deps.servers;
     for (let i = 0; i < batch.length; i++) {
       const w = batch[i]!;
-      this.deliverOne(w.g * servers + w.s, w.m, w.f, w.t);
+      this.deliverOne(w.g * servers + w.s, w.m, w.f, w.t, fx);
     }
-    this.afterDeliveries(fx);
+  }
+
+  /** `count` records of `x` (local or wire: same layout), each stepped as a reused message object. */
+  private deliverRecords(x: Float64Array, count: number, entries: readonly (readonly Entry[])[], fx: Effects): void {
+    const servers = this.deps.servers;
+    for (let i = 0, o = 0; i < count; i++, o += REC) this.deliverOne(x[o + 1]! * servers + x[o + 2]!, flyweightAt(x, o, entries), x[o + 3]!, x[o + 4]!, fx);
   }
 
   private deliverBatch(b: WireBatch, fx: Effects): void {
     if (b.count < 0) throw new Error('a wire batch was delivered twice (its buffer was already recycled)');
-    const servers = this.deps.servers;
-    for (let i = 0; i < b.count; i++) this.deliverOne(groupAt(b, i) * servers + serverAt(b, i), messageAt(b, i), fromAt(b, i), toAt(b, i));
+    this.deliverRecords(b.nums, b.count, b.entries, fx);
     b.count = -1;
     this.pool.give(b.nums.buffer as ArrayBuffer);
     b.nums = new Float64Array(0);
-    this.afterDeliveries(fx);
   }
 
   /** To every live instance at `key`, or only instance `to` for a reply (a twin's reply is not for this one). */
-  private deliverOne(key: number, m: RaftMessage, from: number, to: number): void {
+  private deliverOne(key: number, m: RaftMessage, from: number, to: number, fx: Effects): void {
     const at = this.set.at(key);
     if (at === undefined) {
       this.counters.messagesDropped++; // its instance stopped while the message was in flight
@@ -244,32 +281,18 @@ export class HostCore {
     }
     if (!Array.isArray(at)) {
       const n = at as HostedNode;
-      if (to === 0 || to === n.instanceId) this.stepOne(n, m, from);
+      if (to === 0 || to === n.instanceId) this.stepOne(n, m, from, fx);
       return;
     }
     const list = at as readonly HostedNode[];
     for (let k = 0; k < list.length; k++) {
       const n = list[k]!;
       if (to !== 0 && to !== n.instanceId) continue;
-      this.stepOne(n, m, from);
+      this.stepOne(n, m, from, fx);
     }
   }
 
-  /** The readies the deliveries produced, then each touched node's next due tick. */
-  private afterDeliveries(fx: Effects): void {
-    for (let i = 0; i < this.touched.length; i++) {
-      const n = this.touched[i]!;
-      try {
-        if (n.state !== 'deleting' && n.raft.hasReady()) this.handleReady(n, fx);
-      } catch (e) {
-        this.noteSafetyViolation(n, e);
-      }
-      if (!this.every && n.slot >= 0) this.due.reschedule(n, this.now);
-    }
-    this.touched.length = 0;
-  }
-
-  private stepOne(n: HostedNode, m: RaftMessage, from: number): void {
+  private stepOne(n: HostedNode, m: RaftMessage, from: number, fx: Effects): void {
     if (m.type === 'append' && n.writeError !== null) {
       this.counters.messagesDropped++; // NATS: a node with a write error drops append entries
       return;
@@ -281,13 +304,14 @@ export class HostCore {
     try {
       if (!this.every) this.due.bringUp(n, this.now);
       n.raft.step(m);
+      // Its ready at once: the staged sink must be empty before the next node is stepped.
+      if (n.raft.hasReady()) this.handleReady(n, fx);
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
+    this.keepStray(n);
     this.counters.messagesDelivered++;
-    // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
-    // after its ready if it has one.
-    if (n.raft.hasReady()) this.touched.push(n);
-    else if (!this.every) this.due.reschedule(n, this.now);
+    // A stepped node's timers may have moved (an append resets the election timer): reschedule it.
+    if (!this.every && n.slot >= 0) this.due.reschedule(n, this.now);
   }
 }

@@ -1,4 +1,5 @@
 import type { RaftNode } from '../raft/node.js';
+import type { RaftMessage } from '../raft/types.js';
 
 /** Writes one instance's term and vote (`tav.idx`); resolves false on a counted, logged failure. */
 export interface TermVoteWriter {
@@ -50,6 +51,11 @@ export class HostedNode {
    * Indexed by the peer's position in `raft.peers` (0 = none yet): a few numbers, not a Map.
    */
   askers: number[] | null = null;
+  /**
+   * Messages this node produced in a call that threw (a broken invariant), kept as objects to leave
+   * with its next ready; null almost always (see HostCore.keepStray).
+   */
+  stray: RaftMessage[] | null = null;
 
   constructor(
     readonly instanceId: number,
