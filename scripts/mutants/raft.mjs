@@ -121,6 +121,15 @@ const catalog = [
     replace: 'return sorted[0];',
     tests: ['test/raft/log.test.ts', CORNER],
   },
+  {
+    id: 'raft-sink-message-not-reported',
+    area: 'raft',
+    description: 'a message written into a caller-owned sink does not make hasReady() true (it would leave only with a later ready, or never)',
+    file: 'src/raft/node.ts',
+    find: 'this.sunk++;',
+    replace: '/* mutant: not counted */',
+    tests: ['test/raft/message-sink.test.ts'],
+  },
   // The same bugs again, against the simulator alone: these keep test/raft/sim.ts's property checks
   // (§5.4.2, election-timer resets, lost-quorum step-down) from being weakened unnoticed.
   ...['raft-commit-earlier-term-by-count', 'raft-refused-vote-resets-timer', 'raft-lost-quorum-off-by-one'].map((id) => ({ id, sim: true })),

@@ -1,13 +1,12 @@
-import { EMPTY } from '../raft/log.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
-import { compactIfDue } from './compaction.js';
 import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
 import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
-import { flyweightAt, MessageRecords, REC, StagedSends } from './message-records.js';
+import { flyweightAt, MessageRecords, REC } from './message-records.js';
+import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
-import { isReply, noteSafetyViolation, proposeLoad, route, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
+import { isReply, noteSafetyViolation, proposeLoad, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
 import { BufferPool, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
@@ -32,13 +31,9 @@ export class HostCore {
   /** Cross-worker messages of this flush, encoded per destination worker into pooled buffers. */
   private readonly outboxes: WireBatchWriter[];
   private readonly pool = new BufferPool();
-  /** Local messages to deliver next, as records; `delivering` is the one being delivered (they swap). */
-  private localInbox = new MessageRecords();
+  /** Local messages being delivered (swapped with the router's inbox, which the deliveries fill). */
   private delivering = new MessageRecords();
-  /** Every started node's outbox (RaftNode.useSink): holds only the messages of the node being processed. */
-  private readonly staged = new StagedSends();
-  /** One record at a time, for the rare messages that exist as objects (routed after a persist). */
-  private readonly oneRecord = new MessageRecords();
+  private readonly router: ReadyRouter;
   private readonly every: boolean;
   private readonly due: DueTimes;
   /** Slots due this tick (reused). */
@@ -48,6 +43,7 @@ export class HostCore {
 
   constructor(private readonly deps: HostCoreDeps) {
     this.outboxes = Array.from({ length: deps.workers }, () => new WireBatchWriter(this.pool));
+    this.router = new ReadyRouter(deps, this.counters, this.outboxes);
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
   }
@@ -74,7 +70,7 @@ export class HostCore {
     const fx = noEffects();
     if (n.started || n.state === 'deleting') return fx;
     n.started = true;
-    n.raft.useSink(this.staged);
+    n.raft.useSink(this.router.staged);
     this.set.start(n);
     this.due.synced(n, this.now);
     if (!this.every) this.due.reschedule(n, this.now);
@@ -169,7 +165,7 @@ export class HostCore {
     const fx = noEffects();
     n.persisting--;
     // A node still 'creating' is live and must talk (only a stopped node falls silent).
-    if (n.state !== 'deleting') this.routeObjects(n, messages);
+    if (n.state !== 'deleting') this.router.routeObjects(n, messages);
     this.flush(fx);
     return fx;
   }
@@ -185,60 +181,12 @@ export class HostCore {
       this.due.synced(n, now); // before tick(): a tick that throws was still applied
       n.raft.tick();
       if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') proposeLoad(n, this.deps.entriesPerTick, this.counters);
-      if (n.raft.hasReady()) this.handleReady(n, fx);
+      if (n.raft.hasReady()) this.router.handleReady(n, fx);
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
-    this.keepStray(n);
+    this.router.keepStray(n);
     if (!this.every) this.due.reschedule(n, now);
-  }
-
-  /**
-   * After a node call that threw: what it staged before throwing stays its own, as objects sent
-   * with its next ready (as they were when the core kept its own outbox), so `staged` is empty again.
-   */
-  private keepStray(n: HostedNode): void {
-    if (this.staged.length === 0) return;
-    const msgs = this.staged.drainToMessages();
-    n.stray = n.stray === null ? msgs : n.stray.concat(msgs);
-  }
-
-  private handleReady(n: HostedNode, fx: Effects): void {
-    const rd = n.raft.ready();
-    n.raft.advance();
-    if (rd.committed.length > 0) {
-      this.counters.entriesCommitted += rd.committed.length;
-      compactIfDue(n.raft);
-    }
-    // This ready's messages, in order: objects made before the sink was attached, those kept from a
-    // call that threw, then the staged records (the sink holds only this node's: see `staged`).
-    const stray = n.stray;
-    n.stray = null;
-    if (rd.termVoteWrites.length === 0 && n.persisting === 0) {
-      this.routeObjects(n, rd.messages);
-      if (stray !== null) this.routeObjects(n, stray);
-      this.routeStaged(n);
-      return;
-    }
-    n.persisting++;
-    const staged = this.staged.length === 0 ? EMPTY : this.staged.drainToMessages();
-    const messages = stray === null && staged.length === 0 ? rd.messages : [...rd.messages, ...(stray ?? EMPTY), ...staged];
-    fx.persists.push({ node: n, writes: rd.termVoteWrites, messages });
-  }
-
-  private routeStaged(n: HostedNode): void {
-    const st = this.staged;
-    for (let i = 0, o = 0; i < st.length; i++, o += REC) route(n, st.nums, o, st.entriesAt(o), this.deps, this.counters, this.localInbox, this.outboxes);
-    st.clear();
-  }
-
-  private routeObjects(n: HostedNode, msgs: readonly RaftMessage[]): void {
-    const one = this.oneRecord;
-    for (let i = 0; i < msgs.length; i++) {
-      one.clear();
-      const o = one.pushMessage(msgs[i]!);
-      route(n, one.nums, o, one.entriesAt(o), this.deps, this.counters, this.localInbox, this.outboxes);
-    }
   }
 
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */
@@ -258,9 +206,10 @@ export class HostCore {
    * groups this changes is one NATS allows (every node runs on its own goroutine there).
    */
   private deliverLocal(fx: Effects): void {
-    for (let round = 0; round < LOCAL_ROUNDS_MAX && this.localInbox.length > 0; round++) {
-      const q = this.localInbox;
-      this.localInbox = this.delivering;
+    const r = this.router;
+    for (let round = 0; round < LOCAL_ROUNDS_MAX && r.inbox.length > 0; round++) {
+      const q = r.inbox;
+      r.inbox = this.delivering;
       this.delivering = q;
       this.deliverRecords(q.nums, q.length, q.entries, fx);
       q.clear();
@@ -322,11 +271,11 @@ export class HostCore {
       if (!this.every) this.due.bringUp(n, this.now);
       n.raft.step(m);
       // Its ready at once: the staged sink must be empty before the next node is stepped.
-      if (n.raft.hasReady()) this.handleReady(n, fx);
+      if (n.raft.hasReady()) this.router.handleReady(n, fx);
     } catch (e) {
       this.noteSafetyViolation(n, e);
     }
-    this.keepStray(n);
+    this.router.keepStray(n);
     this.counters.messagesDelivered++;
     // A stepped node's timers may have moved (an append resets the election timer): reschedule it.
     if (!this.every && n.slot >= 0) this.due.reschedule(n, this.now);
