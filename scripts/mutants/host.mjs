@@ -25,7 +25,7 @@ export default [
     area: 'host',
     description: 'replies carry no asker (t = 0), so they reach every twin',
     file: 'src/host/host-core-parts.ts',
-    find: 'const t = isReplyKind(kind) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(nodeIdOf(s))] ?? 0) : 0;',
+    find: 'const t = isReplyKind(kind) ? n.askerOf(n.raft.peers.indexOf(nodeIdOf(s))) : 0;',
     replace: 'const t = 0;',
     tests: ['test/host/delivery.test.ts'],
     timeoutMs: 120_000,

@@ -89,7 +89,7 @@ export function route(n: HostedNode, x: Float64Array, o: number, entries: readon
   const kind = x[o]!;
   const s = x[o + 2]!;
   const { workers, workerId, directory } = deps;
-  const t = isReplyKind(kind) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(nodeIdOf(s))] ?? 0) : 0;
+  const t = isReplyKind(kind) ? n.askerOf(n.raft.peers.indexOf(nodeIdOf(s))) : 0;
   let sent = false;
   for (let w = 0; w < workers; w++) {
     if (directory.liveOn(s, n.group, w) <= 0) continue;

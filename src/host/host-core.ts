@@ -265,7 +265,7 @@ export class HostCore {
     }
     if (!isReply(m)) {
       const i = n.raft.peers.indexOf(m.from);
-      if (i >= 0) (n.askers ??= new Array<number>(n.raft.peers.length).fill(0))[i] = from;
+      if (i >= 0) n.setAsker(i, from);
     }
     try {
       if (!this.every) this.due.bringUp(n, this.now);

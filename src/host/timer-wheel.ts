@@ -7,8 +7,8 @@ const INITIAL_CAPACITY = 1024;
 
 /**
  * A hashed timer wheel over dense slots 0..n-1 (the host's ticking positions), struct of arrays:
- * per slot a due tick, the tick its node was last brought up to date, and intrusive list links, so
- * one scheduled node costs 24 bytes of typed arrays and no object. Each slot is in at most one
+ * per slot a due tick and intrusive list links (the tick a node was last brought up to lives in the node), so
+ * one scheduled node costs 16 bytes of typed arrays and no object. Each slot is in at most one
  * bucket (that of its due tick mod WHEEL_BUCKETS); a due tick more than WHEEL_BUCKETS ahead stays in
  * its bucket across laps and is skipped until its lap comes. Scheduling and unscheduling are O(1);
  * `takeDue(t)` costs the bucket's length, not the number of slots.
@@ -21,7 +21,6 @@ const INITIAL_CAPACITY = 1024;
  */
 export class TimerWheel {
   private due = new Float64Array(INITIAL_CAPACITY).fill(NONE);
-  private synced = new Float64Array(INITIAL_CAPACITY);
   private next = new Int32Array(INITIAL_CAPACITY).fill(NONE);
   private prev = new Int32Array(INITIAL_CAPACITY).fill(NONE);
   private heads = new Int32Array(WHEEL_BUCKETS).fill(NONE);
@@ -39,16 +38,6 @@ export class TimerWheel {
   /** The due tick of `slot`, or -1 when it is not scheduled. */
   dueOf(slot: number): number {
     return this.due[slot]!;
-  }
-
-  /** The tick `slot`'s node was last brought up to (every tick up to it applied or skipped). */
-  syncedOf(slot: number): number {
-    return this.synced[slot]!;
-  }
-
-  setSynced(slot: number, tick: number): void {
-    if (slot >= this.synced.length) this.grow(slot + 1);
-    this.synced[slot] = tick;
   }
 
   /** Makes `slot` due at `tick` (moving it if it was scheduled). */
@@ -76,7 +65,6 @@ export class TimerWheel {
    * unscheduled. `from` ends unscheduled.
    */
   move(from: number, to: number): void {
-    this.synced[to] = this.synced[from]!;
     const t = this.due[from]!;
     if (t === NONE) return;
     this.unlink(from);
@@ -134,14 +122,11 @@ export class TimerWheel {
     while (cap < min) cap *= 2;
     const due = new Float64Array(cap).fill(NONE);
     due.set(this.due);
-    const synced = new Float64Array(cap);
-    synced.set(this.synced);
     const next = new Int32Array(cap).fill(NONE);
     next.set(this.next);
     const prev = new Int32Array(cap).fill(NONE);
     prev.set(this.prev);
     this.due = due;
-    this.synced = synced;
     this.next = next;
     this.prev = prev;
   }
