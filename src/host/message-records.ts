@@ -70,7 +70,9 @@ export class MessageRecords {
 
   clear(): void {
     this.length = 0;
-    this.entries.length = 0;
+    // Only when needed: called after every delivery round and every routed ready, and setting an
+    // array's length showed in the 100k-node profile (heartbeats carry no entries).
+    if (this.entries.length > 0) this.entries.length = 0;
   }
 
   private grow(): void {
