@@ -6,6 +6,9 @@
 // work plus V8's GC helpers) of the whole loop and of driver.tick() alone, plus deliveries and node
 // ticks per tick. With RAFTRACE_TICK_PROFILE=<file.cpuprofile> the measured ticks are also sampled
 // by V8's profiler (open the file in Chrome DevTools, or any .cpuprofile reader).
+// With RAFTRACE_STRETCH=<f> every Raft period is f times NATS's (heartbeat 10·f ticks, election
+// 40·f–90·f, lost quorum 100·f: the host bench's stretchedTiming), and the settle phase lasts
+// 100·f + 50 ticks: 10k nodes at f=1 and 100k at f=10 then have the same due timers per tick.
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
 import { ServerModel } from '../dist/src/cluster/server-model.js';
 import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
@@ -13,6 +16,7 @@ import { realClock } from '../dist/src/env/clock.js';
 import { NullLogSink } from '../dist/src/storage/raft-log.js';
 import { NullDisk } from '../dist/bench/host/null-disk.js';
 import { NATS_TIMING } from '../dist/src/raft/config.js';
+import { stretchedTiming } from '../dist/bench/host/run.js';
 import { replicasOf } from '../dist/src/host/address.js';
 
 const nodes = Number(process.argv[2] ?? 30_000);
@@ -40,9 +44,14 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const stretch = Number(process.env.RAFTRACE_STRETCH ?? 1);
+if (!Number.isInteger(stretch) || stretch < 1 || stretch > 1000) {
+  console.error('raftrace: RAFTRACE_STRETCH: an integer from 1 to 1000');
+  process.exit(2);
+}
 const groups = Math.ceil(nodes / 3);
 const config = {
-  seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: NATS_TIMING, disk: 'memfs', storeRoot: '/store',
+  seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: stretch === 1 ? NATS_TIMING : stretchedTiming(stretch), disk: 'memfs', storeRoot: '/store',
   diskFaults: {}, entriesPerSecondPerGroup: 0, natsVersion: '2.14.0', cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: 1e9,
 };
 const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
@@ -57,7 +66,7 @@ const lane = async () => {
   }
 };
 await Promise.all(Array.from({ length: 64 }, lane));
-for (let t = 0; t < 150; t++) {
+for (let t = 0; t < (stretch === 1 ? 150 : 100 * stretch + 50); t++) {
   host.driver.tick();
   await host.quiesce();
 }
@@ -100,7 +109,7 @@ if (session) {
 let leaders = 0;
 for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
 console.log(JSON.stringify({
-  nodes: host.core.size, mode, ticks, leaders, groups,
+  nodes: host.core.size, mode, ticks, leaders, groups, stretch,
   wallMsPerTick: +(wall / ticks).toFixed(3),
   cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
   tickCpuMsPerTick: +(tickCpuUs / 1000 / ticks).toFixed(3),

@@ -18,8 +18,8 @@ const catalog = [
     area: 'raft',
     description: 'a refused vote request resets the election timer (a stale candidate delays everyone\'s campaign)',
     file: 'src/raft/node.ts',
-    find: "            this.resetElectionTimer();\n        }\n        this.send({ type: 'vote-response'",
-    replace: "        }\n        this.resetElectionTimer();\n        this.send({ type: 'vote-response'",
+    find: '            this.resetElectionTimer();\n        }\n        this.send(KIND_VOTE_RESPONSE',
+    replace: '        }\n        this.resetElectionTimer();\n        this.send(KIND_VOTE_RESPONSE',
     tests: [CORNER],
   },
   {
@@ -120,6 +120,15 @@ const catalog = [
     find: 'return sorted[quorumSize(matches.length) - 1];',
     replace: 'return sorted[0];',
     tests: ['test/raft/log.test.ts', CORNER],
+  },
+  {
+    id: 'raft-sink-message-not-reported',
+    area: 'raft',
+    description: 'a message written into a caller-owned sink does not make hasReady() true (it would leave only with a later ready, or never)',
+    file: 'src/raft/node.ts',
+    find: 'this.sunk++;',
+    replace: '/* mutant: not counted */',
+    tests: ['test/raft/message-sink.test.ts'],
   },
   // The same bugs again, against the simulator alone: these keep test/raft/sim.ts's property checks
   // (§5.4.2, election-timer resets, lost-quorum step-down) from being weakened unnoticed.

@@ -17,18 +17,18 @@ export class DueTimes {
 
   /** Applies every tick up to `now` not yet seen by `n` (none of them fires a timer). */
   bringUp(n: HostedNode, now: number): void {
-    const k = now - this.wheel.syncedOf(n.slot);
+    const k = now - n.syncedTick;
     if (k <= 0) return;
     n.raft.skipTicks(k);
     // The every-tick loop adds the proposal rate after each tick a leader leads (one float add per
     // tick, in order, so the sum is the same to the last bit).
     if (this.entriesPerTick > 0 && n.raft.role === 'leader') for (let i = 0; i < k; i++) n.proposalDebt += this.entriesPerTick;
-    this.wheel.setSynced(n.slot, now);
+    n.syncedTick = now;
   }
 
   /** Marks `n` current at tick `now` (it was just ticked, or just started). */
   synced(n: HostedNode, now: number): void {
-    this.wheel.setSynced(n.slot, now);
+    n.syncedTick = now;
   }
 
   /** Schedules `n` (current at `now`) for its next timer, its next proposal, or the next tick if output is pending. */

@@ -1,9 +1,10 @@
 import type { Clock } from '../env/clock.js';
 import { RaftInvariantError } from '../raft/errors.js';
-import type { RaftMessage } from '../raft/types.js';
-import { serverOfNodeId } from './address.js';
+import { KIND_APPEND_RESPONSE, KIND_VOTE_RESPONSE } from '../raft/message-sink.js';
+import type { Entry, RaftMessage } from '../raft/types.js';
+import { nodeIdOf } from './address.js';
 import type { HostedNode } from './hosted-node.js';
-import type { LocalQueue } from './local-queue.js';
+import type { MessageRecords } from './message-records.js';
 import type { WireBatchWriter } from './wire-batch.js';
 
 // The host core's contracts and the two per-node steps that need no core state (split out of
@@ -75,25 +76,29 @@ export function noteSafetyViolation(n: HostedNode, e: unknown, counters: CoreCou
 }
 
 /**
- * Routes one outgoing message to every worker hosting a live instance of the addressed (server,
- * group): this worker's local queue, other workers' outboxes. None hosting it: dropped. A reply goes
- * to the one instance that asked (NATS replies on the asker's inbox), everything else to all twins.
+ * Routes one outgoing message (a record at offset `o` of `x`, message-records.ts layout) of node `n`
+ * to every worker hosting a live instance of the addressed (server, group): this worker's local
+ * records, other workers' outboxes. None hosting it: dropped. A reply goes to the one instance that
+ * asked (NATS replies on the asker's inbox), everything else to all twins.
  */
-export function route(n: HostedNode, m: RaftMessage, deps: HostCoreDeps, counters: CoreCounters, localInbox: LocalQueue, outboxes: readonly WireBatchWriter[]): void {
+export function route(n: HostedNode, x: Float64Array, o: number, entries: readonly Entry[], deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
   if (!deps.budget.take()) {
     counters.messagesShed++;
     return;
   }
-  const s = serverOfNodeId(m.to);
+  const kind = x[o]!;
+  const s = x[o + 2]!;
   const { workers, workerId, directory } = deps;
-  const t = isReply(m) && n.askers !== null ? (n.askers[n.raft.peers.indexOf(m.to)] ?? 0) : 0;
+  const t = isReplyKind(kind) ? n.askerOf(n.raft.peers.indexOf(nodeIdOf(s))) : 0;
   let sent = false;
   for (let w = 0; w < workers; w++) {
     if (directory.liveOn(s, n.group, w) <= 0) continue;
-    if (w === workerId) localInbox.push(m, n.group * deps.servers + s, n.instanceId, t);
-    else outboxes[w]!.push(n.group, s, m, n.instanceId, t);
+    if (w === workerId) local.push(kind, n.group, s, n.instanceId, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries);
+    else outboxes[w]!.pushRecord(x, o, n.group, n.instanceId, t, entries);
     sent = true;
   }
   if (sent) counters.messagesSent++;
   else counters.messagesDropped++;
 }
+
+const isReplyKind = (kind: number): boolean => kind === KIND_VOTE_RESPONSE || kind === KIND_APPEND_RESPONSE;

@@ -1,4 +1,5 @@
 import type { RaftNode } from '../raft/node.js';
+import type { RaftMessage } from '../raft/types.js';
 
 /** Writes one instance's term and vote (`tav.idx`); resolves false on a counted, logged failure. */
 export interface TermVoteWriter {
@@ -47,9 +48,40 @@ export class HostedNode {
   /**
    * Per peer node id, the instance whose request this node answered last: NATS replies to the
    * asker's reply inbox, so a response reaches that one instance, not every twin at its address.
-   * Indexed by the peer's position in `raft.peers` (0 = none yet): a few numbers, not a Map.
+   * By the peer's position in `raft.peers` (0 = none yet). The first three are fields, not an
+   * array: every delivered request writes one, and at 100k nodes a separate array was one more
+   * cache miss per heartbeat (issue #10); larger groups keep the rest in `askersMore`.
    */
-  askers: number[] | null = null;
+  private asker0 = 0;
+  private asker1 = 0;
+  private asker2 = 0;
+  private askersMore: number[] | null = null;
+  /**
+   * The tick this node was last brought up to (every tick up to it applied or skipped; see
+   * DueTimes). Here rather than in the timer wheel: the node is touched anyway when it is.
+   */
+  syncedTick = 0;
+  /**
+   * Messages this node produced in a call that threw (a broken invariant), kept as objects to leave
+   * with its next ready; null almost always (see HostCore.keepStray).
+   */
+  stray: RaftMessage[] | null = null;
+
+  /** Records that peer `i`'s request came from instance `from`. */
+  setAsker(i: number, from: number): void {
+    if (i === 0) this.asker0 = from;
+    else if (i === 1) this.asker1 = from;
+    else if (i === 2) this.asker2 = from;
+    else if (i > 2) (this.askersMore ??= [])[i - 3] = from;
+  }
+
+  /** The instance that last asked from peer `i` (0: none, or `i` < 0). */
+  askerOf(i: number): number {
+    if (i === 0) return this.asker0;
+    if (i === 1) return this.asker1;
+    if (i === 2) return this.asker2;
+    return i > 2 ? (this.askersMore?.[i - 3] ?? 0) : 0;
+  }
 
   constructor(
     readonly instanceId: number,

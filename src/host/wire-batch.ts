@@ -1,6 +1,7 @@
 import { EMPTY } from '../raft/log.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
 import { nodeIdOf, serverOfNodeId } from './address.js';
+import { REC } from './message-records.js';
 import type { Wire } from './wire.js';
 
 /**
@@ -25,9 +26,8 @@ export interface WireBatch {
   readonly entries: (readonly Entry[])[];
 }
 
-export const REC = 11;
+export { REC };
 const KIND = ['vote-request', 'vote-response', 'append', 'append-response'] as const;
-const KIND_OF = { 'vote-request': 0, 'vote-response': 1, append: 2, 'append-response': 3 } as const;
 const FIRST_BYTES = 64 * 1024;
 /** Spare buffers a pool keeps; more are dropped (a bound, not a capacity: a batch never waits for one). */
 const POOL_MAX = 8;
@@ -76,35 +76,42 @@ export class WireBatchWriter {
   push(g: number, s: number, m: RaftMessage, f: number, t: number): void {
     const from = serverOfNodeId(m.from);
     if (from < 0 || serverOfNodeId(m.to) !== s) throw new Error(`wire: node ids must be nodeIdOf(server): ${m.from} -> ${m.to}`);
+    switch (m.type) {
+      case 'vote-request':
+        this.pushFields(0, g, s, f, t, from, m.term, m.lastLogIndex, m.lastLogTerm, 0, EMPTY);
+        break;
+      case 'vote-response':
+        this.pushFields(1, g, s, f, t, from, m.term, m.granted ? 1 : 0, 0, 0, EMPTY);
+        break;
+      case 'append':
+        this.pushFields(2, g, s, f, t, from, m.term, m.prevLogIndex, m.prevLogTerm, m.leaderCommit, m.entries);
+        break;
+      case 'append-response':
+        this.pushFields(3, g, s, f, t, from, m.term, m.success ? 1 : 0, m.matchIndex, 0, EMPTY);
+        break;
+    }
+  }
+
+  /** A record staged by a node (message-records.ts layout, same slots) for group `g`, from instance `f`, reply target `t`. */
+  pushRecord(x: Float64Array, o: number, g: number, f: number, t: number, entries: readonly Entry[]): void {
+    this.pushFields(x[o]!, g, x[o + 2]!, f, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries);
+  }
+
+  private pushFields(kind: number, g: number, s: number, f: number, t: number, from: number, term: number, x7: number, x8: number, x9: number, entries: readonly Entry[]): void {
     let a = this.nums;
     const o = this.count * REC;
     if (a === null || o + REC > a.length) a = this.grow(o + REC);
-    a[o] = KIND_OF[m.type];
+    a[o] = kind;
     a[o + 1] = g;
     a[o + 2] = s;
     a[o + 3] = f;
     a[o + 4] = t;
     a[o + 5] = from;
-    a[o + 6] = m.term;
-    switch (m.type) {
-      case 'vote-request':
-        a[o + 7] = m.lastLogIndex;
-        a[o + 8] = m.lastLogTerm;
-        break;
-      case 'vote-response':
-        a[o + 7] = m.granted ? 1 : 0;
-        break;
-      case 'append':
-        a[o + 7] = m.prevLogIndex;
-        a[o + 8] = m.prevLogTerm;
-        a[o + 9] = m.leaderCommit;
-        a[o + 10] = m.entries.length === 0 ? -1 : this.entries.push(m.entries) - 1;
-        break;
-      case 'append-response':
-        a[o + 7] = m.success ? 1 : 0;
-        a[o + 8] = m.matchIndex;
-        break;
-    }
+    a[o + 6] = term;
+    a[o + 7] = x7;
+    a[o + 8] = x8;
+    a[o + 9] = x9;
+    a[o + 10] = entries.length === 0 ? -1 : this.entries.push(entries) - 1;
     this.count++;
   }
 

@@ -23,8 +23,9 @@ import { RaftError, invariant } from './errors.js';
 import { EMPTY, RaftLog } from './log.js';
 import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
-import { acceptAppend, buildAppend } from './replication.js';
-import type { AppendRequest, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
+import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
+import { acceptAppend, appendEntries, appendNext } from './replication.js';
+import type { AppendRequest, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
 
 /** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
 export const MAX_UNCOMMITTED_ENTRIES = 10_000;
@@ -83,6 +84,10 @@ export class RaftNode {
   private writes: TermVote[] | null = null;
   private outbox: RaftMessage[] | null = null;
   private readyOutstanding = false;
+  /** Caller-owned outbox ({@link useSink}); null: messages are objects handed out by `ready()`. */
+  private sink: MessageSink | null = null;
+  /** Messages written to `sink` since the last `ready()` (they make `hasReady()` true). */
+  private sunk = 0;
 
   /** Validates everything up front; throws `RaftError` (ids, peers, restored) or `RangeError` (timing). */
   constructor(opts: RaftNodeOptions) {
@@ -240,7 +245,21 @@ export class RaftNode {
     return true;
   }
 
-  /** Handles one message. Messages not addressed to this node, or from a non-voter, are ignored. */
+  /**
+   * From now on every outgoing message is written into `sink` as numbers (see message-sink.ts)
+   * instead of being allocated and handed out in `ready().messages`; `hasReady()` still reports
+   * them, and `ready()` still marks the point up to which they belong to the ready being drained.
+   * Messages already pending as objects stay in `ready().messages` (they come first).
+   */
+  useSink(sink: MessageSink): void {
+    this.sink = sink;
+  }
+
+  /**
+   * Handles one message. Messages not addressed to this node, or from a non-voter, are ignored.
+   * The node keeps no reference to `m` or its fields' containers other than `m.entries`' elements,
+   * so a host may step one reused object per message type.
+   */
   step(m: RaftMessage): void {
     if (m.to !== this.id || m.from === this.id) return;
     const from = this.peers.indexOf(m.from);
@@ -250,8 +269,8 @@ export class RaftNode {
       this.becomeFollower(m.term, m.type === 'append' ? m.from : '');
     } else if (m.term < this.termNow) {
       // Stale sender: answer its requests so it learns our term; drop stale responses.
-      if (m.type === 'vote-request') this.send({ type: 'vote-response', from: this.id, to: m.from, term: this.termNow, granted: false });
-      else if (m.type === 'append') this.send({ type: 'append-response', from: this.id, to: m.from, term: this.termNow, success: false, matchIndex: this.log.lastIndex });
+      if (m.type === 'vote-request') this.send(KIND_VOTE_RESPONSE, m.from, this.termNow, 0, 0, 0, EMPTY);
+      else if (m.type === 'append') this.send(KIND_APPEND_RESPONSE, m.from, this.termNow, 0, this.log.lastIndex, 0, EMPTY);
       return;
     }
     switch (m.type) {
@@ -275,7 +294,7 @@ export class RaftNode {
 
   /** True if `ready()` has something to hand out. False while a ready awaits `advance()`. */
   hasReady(): boolean {
-    return !this.readyOutstanding && (this.writes !== null || this.outbox !== null || this.commit > this.delivered);
+    return !this.readyOutstanding && (this.writes !== null || this.outbox !== null || this.sunk > 0 || this.commit > this.delivered);
   }
 
   /**
@@ -290,6 +309,7 @@ export class RaftNode {
     const r: Ready = { termVoteWrites: this.writes ?? EMPTY, messages: this.outbox ?? EMPTY, committed };
     this.writes = null;
     this.outbox = null;
+    this.sunk = 0;
     this.readyOutstanding = true;
     return r;
   }
@@ -362,7 +382,7 @@ export class RaftNode {
     const lastLogIndex = this.log.lastIndex;
     const lastLogTerm = this.log.lastTerm;
     for (const to of this.peers) {
-      if (to !== this.id) this.send({ type: 'vote-request', from: this.id, to, term: this.termNow, lastLogIndex, lastLogTerm });
+      if (to !== this.id) this.send(KIND_VOTE_REQUEST, to, this.termNow, lastLogIndex, lastLogTerm, 0, EMPTY);
     }
   }
 
@@ -374,7 +394,7 @@ export class RaftNode {
       this.setTermVote(this.termNow, m.from);
       this.resetElectionTimer();
     }
-    this.send({ type: 'vote-response', from: this.id, to: m.from, term: this.termNow, granted });
+    this.send(KIND_VOTE_RESPONSE, m.from, this.termNow, granted ? 1 : 0, 0, 0, EMPTY);
   }
 
   private onVoteGranted(from: number): void {
@@ -444,11 +464,11 @@ export class RaftNode {
     if (commit < 0) {
       // Mismatch: the hint is our last index, capped below prevLogIndex, so the leader backs off in one step.
       const hint = Math.min(this.log.lastIndex, m.prevLogIndex - 1);
-      this.send({ type: 'append-response', from: this.id, to: m.from, term: m.term, success: false, matchIndex: hint });
+      this.send(KIND_APPEND_RESPONSE, m.from, m.term, 0, hint, 0, EMPTY);
       return;
     }
     this.commit = commit;
-    this.send({ type: 'append-response', from: this.id, to: m.from, term: m.term, success: true, matchIndex: m.prevLogIndex + m.entries.length });
+    this.send(KIND_APPEND_RESPONSE, m.from, m.term, 1, m.prevLogIndex + m.entries.length, 0, EMPTY);
   }
 
   private onAppendResponse(from: number, success: boolean, matchIndex: number): void {
@@ -479,10 +499,17 @@ export class RaftNode {
   }
 
   private sendAppend(i: number): void {
-    this.send(buildAppend(this.log, this.progress as Progress, i, this.id, this.peers[i] as NodeId, this.termNow, this.commit));
+    const next = appendNext(this.log, this.progress as Progress, i);
+    this.send(KIND_APPEND, this.peers[i] as NodeId, this.termNow, next - 1, this.log.term(next - 1), this.commit, appendEntries(this.log, next));
   }
 
-  private send(m: RaftMessage): void {
-    (this.outbox ??= []).push(m);
+  /** One outgoing message from this node (fields as in message-sink.ts): into the sink, or as an object. */
+  private send(kind: MessageKind, to: NodeId, term: number, a: number, b: number, c: number, entries: readonly Entry[]): void {
+    if (this.sink !== null) {
+      this.sink.put(this.id, kind, to, term, a, b, c, entries);
+      this.sunk++;
+    } else {
+      (this.outbox ??= []).push(messageOf(this.id, kind, to, term, a, b, c, entries));
+    }
   }
 }

@@ -5,29 +5,28 @@
 import { invariant } from './errors.js';
 import type { RaftLog } from './log.js';
 import type { Progress } from './progress.js';
-import type { AppendRequest, NodeId } from './types.js';
+import type { AppendRequest, Entry } from './types.js';
 
 /** Most entries one append message carries; a lagging follower catches up in batches. */
 export const MAX_ENTRIES_PER_APPEND = 64;
 
 /**
- * The append a leader sends to voter `i`: entries from its next index (at most a batch), or an
- * empty heartbeat when it is up to date. A peer whose next index lies in the compacted prefix gets
+ * The next index of the append a leader sends to voter `i`: entries from its next index (at most
+ * a batch), or an empty heartbeat when it is up to date. A peer whose next index lies in the compacted prefix gets
  * entries from the first held index (it will reject them: there is no snapshot transfer).
  */
-export function buildAppend(log: RaftLog, p: Progress, i: number, from: NodeId, to: NodeId, term: number, leaderCommit: number): AppendRequest {
-  const next = Math.max(p.nextOf(i), log.firstIndex);
+export function appendNext(log: RaftLog, p: Progress, i: number): number {
+  return Math.max(p.nextOf(i), log.firstIndex);
+}
+
+/**
+ * The entries of that append: from `next` on, at most a batch (empty: a heartbeat). Its
+ * prevLogIndex is `next - 1` and prevLogTerm `log.term(next - 1)`. (Fields, not a message object:
+ * the node writes them into its outbox or a caller-owned sink.)
+ */
+export function appendEntries(log: RaftLog, next: number): readonly Entry[] {
   const hi = Math.min(log.lastIndex, next + MAX_ENTRIES_PER_APPEND - 1);
-  return {
-    type: 'append',
-    from,
-    to,
-    term,
-    prevLogIndex: next - 1,
-    prevLogTerm: log.term(next - 1),
-    entries: log.slice(next, hi + 1),
-    leaderCommit,
-  };
+  return log.slice(next, hi + 1);
 }
 
 /**

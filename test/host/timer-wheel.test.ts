@@ -14,10 +14,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), ticks: fc.integer({ min: 1, max: 2 * WHEEL_BUCKETS }) }),
 );
 
-test('the wheel yields exactly the slots a plain map says are due, at every tick (laps, moves, cancels)', () => {
+for (const [what, maxBuckets] of [['kept at 256 buckets', WHEEL_BUCKETS], ['widening', undefined]] as const) {
+test(`the wheel (${what}) yields exactly the slots a plain map says are due, at every tick (laps, moves, cancels)`, () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
-      const wheel = new TimerWheel();
+      const wheel = new TimerWheel(maxBuckets);
       const model = new Map<number, number>();
       let now = 0;
       for (const o of ops) {
@@ -49,13 +50,24 @@ test('the wheel yields exactly the slots a plain map says are due, at every tick
     { numRuns: 300 },
   );
 });
+}
+
+test('a timer a lap or more ahead widens the wheel, so no bucket holds timers of later laps', () => {
+  const wheel = new TimerWheel();
+  assert.equal(wheel.buckets, WHEEL_BUCKETS);
+  for (let s = 0; s < 100; s++) wheel.schedule(s, 1 + s * 100); // up to 9,901 ticks ahead
+  assert.equal(wheel.buckets, 16_384);
+  for (let t = 1; t <= 10_000; t++) {
+    const got: number[] = [];
+    wheel.takeDue(t, got);
+    assert.deepEqual(got, (t - 1) % 100 === 0 ? [(t - 1) / 100] : [], `tick ${t}`);
+  }
+});
 
 test('slots beyond the initial capacity are scheduled (the arrays grow)', () => {
   const wheel = new TimerWheel();
   wheel.schedule(5000, 3);
-  wheel.setSynced(9000, 2);
   const got: number[] = [];
   wheel.takeDue(3, got);
   assert.deepEqual(got, [5000]);
-  assert.equal(wheel.syncedOf(9000), 2);
 });
