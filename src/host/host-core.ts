@@ -128,8 +128,13 @@ export class HostCore {
       const due = this.dueSlots;
       this.set.wheel.takeDue(now, due);
       if (due.length > 1) due.sort((a, b) => a - b);
+      // Local delivery runs between due nodes, so a node later in the list may be stepped before its
+      // own turn: mark them all first (see HostedNode.tickPending and stepOne).
+      for (let i = 0; i < due.length; i++) nodes[due[i]!]!.tickPending = now;
       for (let i = 0; i < due.length; i++) {
-        this.tickOne(nodes[due[i]!]!, now, fx);
+        const n = nodes[due[i]!]!;
+        n.tickPending = 0;
+        this.tickOne(n, now, fx);
         this.deliverLocal(fx);
       }
       due.length = 0;
@@ -268,7 +273,9 @@ export class HostCore {
       if (i >= 0) n.setAsker(i, from);
     }
     try {
-      if (!this.every) this.due.bringUp(n, this.now);
+      // A node still waiting for its turn in this tick is current up to the tick before (its timer
+      // fires in its turn); any other is brought up to this tick.
+      if (!this.every) this.due.bringUp(n, n.tickPending === this.now ? this.now - 1 : this.now);
       n.raft.step(m);
       // Its ready at once: the staged sink must be empty before the next node is stepped.
       if (n.raft.hasReady()) this.router.handleReady(n, fx);
@@ -277,7 +284,8 @@ export class HostCore {
     }
     this.router.keepStray(n);
     this.counters.messagesDelivered++;
-    // A stepped node's timers may have moved (an append resets the election timer): reschedule it.
-    if (!this.every && n.slot >= 0) this.due.reschedule(n, this.now);
+    // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
+    // unless its turn in this tick is still to come (tickOne reschedules it then).
+    if (!this.every && n.slot >= 0 && n.tickPending !== this.now) this.due.reschedule(n, this.now);
   }
 }

@@ -62,6 +62,12 @@ export class HostedNode {
    */
   syncedTick = 0;
   /**
+   * The tick whose due list holds this node while that tick's loop has not reached it yet (0:
+   * none). A message delivered to it meanwhile must find it at tick - 1, as the every-node loop
+   * would: bringing it up to the tick would skip past its due timer, or apply the tick twice.
+   */
+  tickPending = 0;
+  /**
    * Messages this node produced in a call that threw (a broken invariant), kept as objects to leave
    * with its next ready; null almost always (see HostCore.keepStray).
    */

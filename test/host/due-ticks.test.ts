@@ -18,8 +18,8 @@ import { MemoryLogSink } from '../../src/storage/raft-log.js';
 import { testHostConfig } from '../fixtures/host-config.js';
 import { create, remove, tick, type Rig } from '../fixtures/model-rig.js';
 
-function rigWith(tickMode: 'due' | 'every', workers: number, entriesPerSecondPerGroup: number): Rig {
-  const config = testHostConfig({ storeRoot: '/store', workers, disk: 'memfs', logPath: '', entriesPerSecondPerGroup, seed: 11 });
+function rigWith(tickMode: 'due' | 'every', workers: number, entriesPerSecondPerGroup: number, seed = 11): Rig {
+  const config = testHostConfig({ storeRoot: '/store', workers, disk: 'memfs', logPath: '', entriesPerSecondPerGroup, seed });
   const buffers = createRunBuffers(config);
   const clock = new SimClock();
   const log = new MemoryLogSink();
@@ -43,12 +43,12 @@ function snapshot(rig: Rig): string {
   return `${stats.join('|')} ${nodes.map((n) => `${n.instanceId}:${n.state[0]}${n.role[0]}${n.term}c${n.commitIndex}`).join(' ')}`;
 }
 
-/** 8 R3 groups over `workers` workers with load; at tick 150 group 2 is deleted and re-created; 400 ticks. */
-async function recordRun(tickMode: 'due' | 'every', workers: number): Promise<string[]> {
-  const rig = rigWith(tickMode, workers, 3);
+/** `groups` R3 groups over `workers` workers with load; at tick 150 group 2 is deleted and re-created; 400 ticks. */
+async function recordRun(tickMode: 'due' | 'every', workers: number, seed = 11, groups = 8): Promise<string[]> {
+  const rig = rigWith(tickMode, workers, 3, seed);
   const ids = new Map<string, number>();
   const { servers, replicas } = rig.config;
-  for (let g = 0; g < 8; g++) {
+  for (let g = 0; g < groups; g++) {
     for (const s of replicasOf(g, servers, replicas)) {
       const r = await create(rig, s, g, 'cas', undefined, workerOf(g, s, workers));
       assert.ok(r.ok);
@@ -118,3 +118,60 @@ test('steady state: a follower is never ticked, only stepped; a leader is ticked
   }
   assert.equal(nodes.filter((n) => n.raft.role === 'leader').length, 1, 'no election happened meanwhile');
 });
+
+// The class, not one seed: local delivery runs between the due nodes of a tick, so a node due later
+// in the same tick can be stepped before its turn (a heartbeat reaching a follower whose election
+// timer fires this very tick). The due tick must still match the every-node loop, and never skip a
+// node past its timer (that threw BAD_SKIP out of the worker) or apply a tick twice.
+test('over 4 seeds × 16 groups, 1 and 2 workers: due == every, tick for tick, also when a due node is stepped before its turn', async () => {
+  for (let seed = 1; seed <= 4; seed++) {
+    for (const workers of [1, 2]) {
+      const every = await recordRun('every', workers, seed, 16);
+      const due = await recordRun('due', workers, seed, 16);
+      for (let t = 0; t < every.length; t++) assert.equal(due[t], every[t], `seed ${seed}, ${workers} worker(s), tick ${t + 1}`);
+    }
+  }
+});
+
+// The interleaving forced: a follower whose timer fires in the very tick of its leader's heartbeat,
+// and which comes after the leader in the tick's order (a new group's first replica set to campaign
+// soon while a twin's leader keeps sending to its address is how a racy run met it: the worker died
+// of BAD_SKIP). The heartbeat is delivered between the two nodes' turns; the follower must get it as
+// of the tick before, then take its own turn once, exactly as the every-node loop does.
+for (const mode of ['due', 'every'] as const) {
+  test(`${mode} tick: a heartbeat reaching a follower due later in the same tick is stepped before its turn, and the follower still takes its turn`, async () => {
+    const rig = rigWith(mode, 1, 0);
+    for (const s of [0, 1, 2]) assert.ok((await create(rig, s, 0, 'cas')).ok);
+    for (let t = 0; t < 300 && !rig.model.census().some((e) => e.role === 'leader'); t++) await tick(rig);
+    for (let t = 0; t < 20; t++) await tick(rig);
+    const nodes = [...rig.model.core.nodes()];
+    const leader = nodes.find((n) => n.raft.role === 'leader')!;
+    const later = nodes.filter((n) => n !== leader && n.slot > leader.slot);
+    assert.ok(later.length > 0, `a follower after the leader in tick order (leader slot ${leader.slot})`);
+    const follower = later[0]!;
+    // Ticks until the leader's next heartbeat: a due-mode leader's counters are current only right
+    // after its own tick, so wait for one there.
+    const leaderLog = { ticks: 0, steps: 0, early: 0 };
+    spy(leader, leaderLog);
+    if (mode === 'due') for (let t = 0; t < 20 && leaderLog.ticks === 0; t++) await tick(rig);
+    let ahead = leader.raft.ticksToNextTimer;
+    // Campaign timeouts are drawn in [1, 8] ticks: step to 4 ticks ahead, then redraw until the
+    // follower's timer lands on the heartbeat tick.
+    for (; ahead > 4; ahead--) await tick(rig);
+    for (let i = 0; i < 500 && follower.raft.ticksToNextTimer !== ahead; i++) rig.model.core.campaignSoon(follower);
+    assert.equal(follower.raft.ticksToNextTimer, ahead, 'the follower is due in the heartbeat tick');
+    for (; ahead > 1; ahead--) await tick(rig);
+    const leaderTicks = leaderLog.ticks;
+    const log = { ticks: 0, steps: 0, early: 0 };
+    spy(follower, log);
+    const termBefore = follower.raft.term;
+    await tick(rig);
+    assert.equal(leader.raft.ticksToNextTimer, 10, 'this tick was the leader\'s heartbeat tick');
+    assert.ok(leaderLog.ticks > leaderTicks, 'the leader took its turn');
+    assert.equal(log.steps >= 1, true, 'the heartbeat was delivered to the follower');
+    assert.equal(log.ticks, 1, 'the follower still took its own turn in that tick, once');
+    // As in the every-node loop: the heartbeat came first and reset its election timer.
+    assert.equal(follower.raft.term, termBefore, 'no campaign: the heartbeat reached it before its turn');
+    assert.equal(follower.raft.role, 'follower');
+  });
+}
