@@ -10,7 +10,7 @@ import { renderCalibration } from './scenario/calibration-render.js';
 import { poolable, renderTransientPool } from './scenario/calibration-transient.js';
 
 /**
- * `npm run calibrate -- [--seed N] [--groups N] [--repeats N] [--phase after|interleaved] [--sides real,model,modelK1] [--tag T]`:
+ * `npm run calibrate -- [--seed N] [--groups N] [--repeats N] [--phase after|interleaved] [--lifetime-ms N] [--sides real,model,modelK1] [--tag T]`:
  * the calibration section alone, written as reports/nats-calibration-<date>[-<tag>].{json,md}.
  * `--pool a.json,b.json,…`: the transient-rate ratio pooled over saved reports (see poolReports).
  * Exit 0; 2 bad input; 4 if a run had a harness failure; 130 interrupted.
@@ -21,14 +21,14 @@ const fail = (msg: string): never => {
 };
 let values: Record<string, string | undefined>;
 try {
-  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, sides: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' }, pool: { type: 'string' } } }).values;
+  values = parseArgs({ options: { seed: { type: 'string' }, groups: { type: 'string' }, repeats: { type: 'string' }, phase: { type: 'string' }, tag: { type: 'string' }, sides: { type: 'string' }, render: { type: 'string' }, compare: { type: 'string' }, pool: { type: 'string' }, 'lifetime-ms': { type: 'string' } } }).values;
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
 }
-const int = (name: string, dflt: number, max: number): number => {
+const int = (name: string, dflt: number, max: number, min = 1): number => {
   const v = values![name];
   const n = v === undefined ? dflt : Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= max ? n : fail(`--${name}: must be an integer in [1, ${max}]; got ${JSON.stringify(v)}`);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fail(`--${name}: must be an integer in [${min}, ${max}]; got ${JSON.stringify(v)}`);
 };
 const seed = int('seed', 1, 0xffff_fff0);
 const groups = int('groups', 200, 20_000);
@@ -37,6 +37,9 @@ const phase = (values!.phase ?? 'after') as CalibrationPhase;
 if (phase !== 'after' && phase !== 'interleaved') fail(`--phase: must be one of after, interleaved; got ${JSON.stringify(phase)}`);
 const sides = (values!.sides ?? SIDES.join(',')).split(',') as Side[];
 if (sides.some((x) => !SIDES.includes(x))) fail(`--sides: must be a comma list of ${SIDES.join(', ')}; got ${JSON.stringify(values!.sides)}`);
+// Group lifetime of the interleaved phase, both sides alike (the 'after' phase has none).
+const lifetimeMs = values!['lifetime-ms'] === undefined ? undefined : int('lifetime-ms', 0, 600_000, 0);
+if (lifetimeMs !== undefined && phase !== 'interleaved') fail(`--lifetime-ms: applies to --phase interleaved only; got --phase ${phase}`);
 const tag = values!.tag ?? '';
 if (!/^[\w-]*$/.test(tag)) fail(`--tag: must be letters, digits, - or _; got ${JSON.stringify(tag)}`);
 
@@ -82,10 +85,10 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const started = new Date();
 const machine = machineFacts();
-const c = await calibrationPhase({ groups, repeats, deletePhase: phase, sides }, Math.max(2, cpus().length), seed, abort.signal, (l) => console.log(l));
+const c = await calibrationPhase({ groups, repeats, deletePhase: phase, sides, ...(lifetimeMs === undefined ? {} : { groupLifetimeMs: lifetimeMs }) }, Math.max(2, cpus().length), seed, abort.signal, (l) => console.log(l));
 const wallSeconds = (Date.now() - started.getTime()) / 1000;
 const base = `nats-calibration-${started.toISOString().slice(0, 10)}${tag ? `-${tag}` : ''}`;
-const cmd = `npm run calibrate -- --seed ${seed} --groups ${groups} --repeats ${repeats} --phase ${phase}${values!.sides ? ` --sides ${values!.sides}` : ''}${tag ? ` --tag ${tag}` : ''}`;
+const cmd = `npm run calibrate -- --seed ${seed} --groups ${groups} --repeats ${repeats} --phase ${phase}${lifetimeMs === undefined ? '' : ` --lifetime-ms ${lifetimeMs}`}${values!.sides ? ` --sides ${values!.sides}` : ''}${tag ? ` --tag ${tag}` : ''}`;
 const head = `# raftrace calibration: model and a real nats-server cluster\n\n${started.toISOString()} · ${machine.cores} cores · ${machine.cpuModel} · Node ${machine.node} · seed ${seed} · ${wallSeconds.toFixed(0)} s · reproduce: \`${cmd}\`\n\n`;
 await writeFileAtomic(join('reports', `${base}.json`), `${JSON.stringify({ schema: 'raftrace.calibration/1', command: cmd, seed, startedAt: started.toISOString(), wallSeconds, machine, partial: abort.signal.aborted, ...c.json }, null, 2)}\n`);
 await writeFileAtomic(join('reports', `${base}.md`), `${head}${c.md}\n`);

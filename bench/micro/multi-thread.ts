@@ -23,11 +23,16 @@ const WORKER_URL = new URL('./goc-worker.js', import.meta.url);
 /**
  * One timed run: workers warm up, start together on a shared-memory barrier and each time its own
  * loop (so thread start-up and result messaging stay outside the measurement). Returns each
- * worker's elapsed ms.
+ * worker's elapsed ms. `registries: 'private'` gives each worker its own server memory (only
+ * meaningful for patterns whose names are per-thread: disjoint, hit).
  */
-export async function once(cfg: GocConfig, opsPerThread: number): Promise<number[]> {
+export async function once(cfg: GocConfig, opsPerThread: number, registries: 'shared' | 'private' = 'shared'): Promise<number[]> {
   const ctl = new SharedCounters(GOC_COUNTERS);
-  const server = createServerShmBuffers('S1', { capacity: nextPow2(2 * (cfg.pattern === 'shared' ? opsPerThread : 0) + 1024) });
+  const capacity = nextPow2(2 * (cfg.pattern === 'shared' ? opsPerThread : 0) + 1024);
+  const server = createServerShmBuffers('S1', { capacity });
+  // 'private': every thread gets its own server memory, so the threads share nothing but the machine;
+  // the same code's 2-thread scaling then measures the machine's ceiling, not the registry's.
+  const serverOf = (workerId: number): typeof server => (registries === 'private' && workerId > 0 ? createServerShmBuffers('S1', { capacity }) : server);
   const channels: MessageChannel[] = [];
   const workers = Array.from({ length: cfg.threads }, (_, workerId) => {
     if (cfg.variant === 'postMessage') {
@@ -37,7 +42,7 @@ export async function once(cfg: GocConfig, opsPerThread: number): Promise<number
       const plan: PostMessagePlan = { kind: 'postMessage', ctl: ctl.buffer, workerId, pattern: cfg.pattern, ops: opsPerThread, warmupOps: Math.min(30_000, opsPerThread), port: ch.port2 };
       return new Worker(WORKER_URL, { workerData: plan, transferList: [ch.port2] });
     }
-    const plan: GocPlan = { kind: 'shm', server, ctl: ctl.buffer, strategy: cfg.variant, workerId, pattern: cfg.pattern, ops: opsPerThread, warmupOps: Math.min(30_000, opsPerThread) };
+    const plan: GocPlan = { kind: 'shm', server: serverOf(workerId), ctl: ctl.buffer, strategy: cfg.variant, workerId, pattern: cfg.pattern, ops: opsPerThread, warmupOps: Math.min(30_000, opsPerThread) };
     return new Worker(WORKER_URL, { workerData: plan });
   });
   const finished = Promise.all(

@@ -79,6 +79,12 @@ export function renderCalibration(c: Calibration): string {
   lines.push('', `Transient failures in total: real ${tot('real')}; model ${tot('model')}; model k=1 ${tot('modelK1')}.`);
   const real = poolSide([c], 'real');
   lines.push('', `Transient failures per deletion within 3× of the real cluster's? (runs with a harness failure left out)`, transientVerdict(poolSide([c], 'modelK1'), real, 'model k=1 ÷ real'), transientVerdict(poolSide([c], 'model'), real, 'model, same knobs ÷ real'));
+  const causes = c.runs.filter((r) => r.side === 'real' && r.causes !== undefined);
+  if (causes.length > 0) {
+    const sum = (k: 'transferCampaigns' | 'stepdowns' | 'transientGroups' | 'afterTransferCampaign'): number => causes.reduce((n, r) => n + r.causes![k], 0);
+    const dels = causes.reduce((n, r) => n + r.figures.deletions, 0);
+    lines.push('', `Real side, from the servers' debug logs (${causes.length} run(s), ${dels} deletions): ${sum('stepdowns')} leader stepdowns and ${sum('transferCampaigns')} leader-transfer campaigns ("Starting transfer campaign", raft.go:1318 @ v2.9.10); ${sum('afterTransferCampaign')} of ${sum('transientGroups')} (server, group)s with transient failures logged their group's transfer campaign ≤ 2 s before the failure. The model has no leader transfer.`);
+  }
   const failures = c.runs.filter((r) => r.harnessFailure !== null);
   if (failures.length > 0) lines.push('', ...failures.map((r) => `- harness failure in ${SIDE_HEAD[r.side]} repeat ${r.repeat}: ${r.harnessFailure}`));
   return lines.join('\n');

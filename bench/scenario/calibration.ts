@@ -3,6 +3,7 @@ import { buildConfig, type ScenarioConfig } from '../../src/scenario/config.js';
 import type { ScenarioResult } from '../../src/scenario/result.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { findNatsServer, runNatsScenario, type NatsBinary } from '../../src/target/index.js';
+import { transientCauses, type TransientCauses } from '../../src/target/nats/transient-cause.js';
 import { parseVersion, strategyOfVersion } from '../../src/target/nats/version.js';
 
 /**
@@ -95,6 +96,8 @@ export interface CalibrationRun {
   readonly outcome: string;
   readonly harnessFailure: string | null;
   readonly wallSeconds: number;
+  /** Real side only (reports from s4 on): leader transfers in the servers' logs and how many transient groups followed one. */
+  readonly causes?: TransientCauses;
 }
 
 export interface CalibrationResult {
@@ -103,7 +106,7 @@ export interface CalibrationResult {
   /** The model's `--nats-version` profile (absent in reports written before it was chosen per server). */
   readonly modelVersion?: NatsVersion;
   readonly modelLabel: string;
-  readonly shape: typeof CALIBRATION_SHAPE & { readonly groups: number; readonly deletePhase: CalibrationPhase };
+  readonly shape: Omit<typeof CALIBRATION_SHAPE, 'groupLifetimeMs'> & { readonly groupLifetimeMs: number; readonly groups: number; readonly deletePhase: CalibrationPhase };
   readonly runs: readonly CalibrationRun[];
 }
 
@@ -112,6 +115,13 @@ export type Calibration = CalibrationResult | { readonly available: false; reado
 export interface CalibrationOptions {
   readonly groups: number;
   readonly deletePhase: CalibrationPhase;
+  /**
+   * With 'interleaved': each group lives uniform [0, this] ms between its create's answer and its
+   * delete, on both sides alike (default CALIBRATION_SHAPE.groupLifetimeMs). A long lifetime lets
+   * the model's first election finish before the delete, as 2.9.10's create answer does (see
+   * reports/nats-calibration-2026-12-01-s4.md).
+   */
+  readonly groupLifetimeMs?: number;
   readonly repeats: number;
   readonly seed: number;
   readonly workers: number;
@@ -138,12 +148,16 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
     for (const side of SIDES) {
       if (o.signal?.aborted) break;
       if (o.sides && side !== 'real' && !o.sides.includes(side)) continue;
-      const cfg = sideConfig(side, model, { groups: o.groups, deletePhase: o.deletePhase, seed, workers: o.workers });
+      const cfg = sideConfig(side, model, { groups: o.groups, deletePhase: o.deletePhase, seed, workers: o.workers, ...(o.groupLifetimeMs === undefined ? {} : { groupLifetimeMs: o.groupLifetimeMs }) });
       const opt = o.signal ? { signal: o.signal } : {};
-      const r = side === 'real' ? await runNatsScenario(cfg, binary, opt) : await runScenario(cfg, opt);
+      let causes: TransientCauses | undefined;
+      const onLogs = (logs: ReadonlyMap<string, string>, verdicts: Parameters<typeof transientCauses>[1]): void => {
+        causes = transientCauses(logs, verdicts);
+      };
+      const r = side === 'real' ? await runNatsScenario(cfg, binary, { ...opt, onLogs }) : await runScenario(cfg, opt);
       // A run cut short by the abort measured part of a phase: its rates would drag the medians.
       if (o.signal?.aborted) break;
-      const run: CalibrationRun = { side, repeat, seed, figures: figuresOf(r), outcome: r.verdict.outcome, harnessFailure: r.harnessFailure, wallSeconds: r.wallSeconds };
+      const run: CalibrationRun = { side, repeat, seed, figures: figuresOf(r), outcome: r.verdict.outcome, harnessFailure: r.harnessFailure, wallSeconds: r.wallSeconds, ...(causes ? { causes } : {}) };
       runs.push(run);
       o.onRun?.(run);
     }
@@ -153,7 +167,7 @@ export async function runCalibration(o: CalibrationOptions): Promise<Calibration
     server: { path: binary.path, version: binary.version },
     modelVersion: model.version,
     modelLabel: model.label,
-    shape: { ...CALIBRATION_SHAPE, groups: o.groups, deletePhase: o.deletePhase },
+    shape: { ...CALIBRATION_SHAPE, groupLifetimeMs: o.groupLifetimeMs ?? CALIBRATION_SHAPE.groupLifetimeMs, groups: o.groups, deletePhase: o.deletePhase },
     runs,
   };
 }
@@ -181,9 +195,10 @@ export function modelProfileFor(serverVersion: string): ModelProfile {
 }
 
 /** One side's config: the shared shape; the model sides with the server's version profile and creation path. */
-export function sideConfig(side: Side, model: ModelProfile, o: { groups: number; deletePhase: CalibrationPhase; seed: number; workers: number }): ScenarioConfig {
+export function sideConfig(side: Side, model: ModelProfile, o: { groups: number; deletePhase: CalibrationPhase; seed: number; workers: number; groupLifetimeMs?: number }): ScenarioConfig {
   return buildConfig({
     ...CALIBRATION_SHAPE,
+    groupLifetimeMs: o.groupLifetimeMs ?? CALIBRATION_SHAPE.groupLifetimeMs,
     deletePhase: o.deletePhase,
     ...(side === 'modelK1' ? { callersPerCreate: 1 } : {}),
     target: side === 'real' ? 'nats' : 'workers',
@@ -198,6 +213,7 @@ export function sideConfig(side: Side, model: ModelProfile, o: { groups: number;
 /** The bench phase: sizes by mode, progress lines, and the JSON and Markdown it adds to the report. */
 export interface PhaseSizes {
   readonly sides?: readonly Side[];
+  readonly groupLifetimeMs?: number;
   readonly groups: number;
   readonly repeats: number;
   readonly deletePhase: CalibrationPhase;
@@ -212,8 +228,8 @@ export async function calibrationPhase(sizes: PhaseSizes, workers: number, seed:
   const { groups, repeats, deletePhase } = sizes;
   log(`calibration: real nats-server vs model, ${groups} groups, deletes ${deletePhase}, ${repeats} repeat(s)…`);
   const json = await runCalibration({
-    groups, repeats, deletePhase, seed, workers, signal, ...(sizes.sides ? { sides: sizes.sides } : {}),
-    onRun: (r) => log(`  ${r.side.padEnd(7)} repeat ${r.repeat}: ${r.figures.consumerCreatesPerSec.toFixed(1)} creates/s, ${r.figures.consumerDeletesPerSec.toFixed(1)} deletes/s, ${r.figures.transient} transient in ${r.figures.deletions} deletions — ${r.outcome}`),
+    groups, repeats, deletePhase, seed, workers, signal, ...(sizes.sides ? { sides: sizes.sides } : {}), ...(sizes.groupLifetimeMs === undefined ? {} : { groupLifetimeMs: sizes.groupLifetimeMs }),
+    onRun: (r) => log(`  ${r.side.padEnd(7)} repeat ${r.repeat}: ${r.figures.consumerCreatesPerSec.toFixed(1)} creates/s, ${r.figures.consumerDeletesPerSec.toFixed(1)} deletes/s, ${r.figures.transient} transient in ${r.figures.deletions} deletions${r.causes ? ` (${r.causes.afterTransferCampaign} of ${r.causes.transientGroups} transient groups after a leader-transfer campaign; ${r.causes.transferCampaigns} transfer campaigns)` : ''} — ${r.outcome}`),
   });
   if (!json.available) log(`  skipped: ${json.reason}`);
   const { renderCalibration } = await import('./calibration-render.js');

@@ -8,6 +8,7 @@ import { buildConfig } from '../../src/scenario/config.js';
 import { RESULT_JSON_SCHEMA } from '../../src/scenario/result.js';
 import { runNatsScenario } from '../../src/target/index.js';
 import type { NatsCluster } from '../../src/target/nats/cluster.js';
+import type { GroupVerdict } from '../../src/target/nats/log-scan.js';
 import { alive, natsOrSkipReason, processesMentioning } from './nats-fixture.js';
 
 const nats = await natsOrSkipReason();
@@ -38,8 +39,14 @@ test('a real 3-server cluster churns 200 R3 consumers and stops, leaving no proc
   const seen: Seen = { dir: '', pids: [] };
   try {
     const cfg = buildConfig({ target: 'nats', seed: 12, groups: 200, concurrency: 16, callersPerCreate: 2, callerSpreadMs: 2, groupLifetimeMs: 20, entriesPerSecondPerGroup: 5 });
-    const r = await runNatsScenario(cfg, nats, { parentDir: parent, onCluster: watch(seen) });
+    let seenLogs: { servers: number; transient: number } | null = null;
+    const onLogs = (logs: ReadonlyMap<string, string>, verdicts: readonly GroupVerdict[]): void => {
+      seenLogs = { servers: [...logs.values()].filter((t) => t.includes('Starting consumer monitor')).length, transient: verdicts.filter((v) => v.cls === 'transient').reduce((n, v) => n + v.failures, 0) };
+    };
+    const r = await runNatsScenario(cfg, nats, { parentDir: parent, onCluster: watch(seen), onLogs });
     assert.ok(validate(r), JSON.stringify(validate.errors));
+    // The logs handed out before the stop are every server's, and their verdicts are the result's.
+    assert.deepEqual(seenLogs, { servers: 3, transient: r.tav.transient });
     assert.equal(r.target, 'nats');
     assert.equal(r.server?.version, nats.version);
     assert.equal(r.harnessFailure, null, r.verdict.reasons.join('\n'));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, jetstreamManager, StorageType, type JetStreamManager } from '@nats-io/jetstream';
@@ -81,6 +82,8 @@ export async function runNatsChurn(c: NatsCluster, k: NatsChurnKnobs, plan: read
     await admin.jsm.streams.add({ name: STREAM, subjects: [SUBJECT], num_replicas: k.replicas, storage: StorageType.File, max_bytes: CHURN_LIMITS.streamBytesMax });
     // Stops issuing groups on the caller's abort or on a limit; `limit` says which limit, if any.
     const halt = new AbortController();
+    // Every group in flight may sleep its lifetime on halt.signal: up to `concurrency` listeners, not a leak.
+    setMaxListeners(k.concurrency + 10, halt.signal);
     let limit: string | null = null;
     const stopWith = (why: string): void => {
       limit ??= why;

@@ -66,8 +66,8 @@ const FAIL = /^RAFT \[\S+ - (\S+)\] (Resource not found|Critical write error): .
 const WARN = /^RAFT \[\S+ - \S+\] Error writing term and vote file/;
 const MONITOR = /^(Starting|Exiting) consumer monitor for '[^' >]+ > ([^']*)' \[(\S+)\]$/;
 
-/** Local wall-clock ms of a log timestamp (nats-server logs local time). */
-function timeOf(m: RegExpExecArray): number {
+/** Local wall-clock ms of a log timestamp (nats-server logs local time); fields 1–7 of `m` are the date and time. */
+export function timeOf(m: RegExpExecArray): number {
   const us = Number(m[7]!.padEnd(6, '0'));
   return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime() + us / 1000;
 }

@@ -24,6 +24,8 @@ export interface NatsRunOptions extends BaseRunOptions {
   readonly parentDir?: string;
   /** Called with the cluster once it is ready (tests read its pids and dir). */
   readonly onCluster?: (c: NatsCluster) => void;
+  /** Called before the cluster stops with the servers' last-read logs (server → text) and the verdicts they gave. */
+  readonly onLogs?: (logs: ReadonlyMap<string, string>, verdicts: readonly GroupVerdict[]) => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
   let churn: ChurnOutcome | null = null;
   let census: { census: ServerCensus[]; settledMs: number; settled: boolean } | null = null;
   let scan: LogScan | null = null;
+  let logs: ReadonlyMap<string, string> = new Map();
   let observed = { seconds: 0, failures: 0 };
   let cluster: NatsCluster;
   try {
@@ -54,13 +57,13 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
     try {
       churn = await runNatsChurn(cluster, cfg, planNatsWorkload(cfg), opts.signal, (n) => progress('churn', n));
       census = await settledCensus(cluster.servers);
-      scan = await readLogs(cluster);
+      ({ scan, logs } = await readLogs(cluster));
       if (excessNodes(census.census) > 0 && cfg.observeNatsSeconds > 0 && !opts.signal?.aborted) {
         progress('observe', churn.groupsCycled);
         const from = Date.now();
         const seconds = Math.min(cfg.observeNatsSeconds, OBSERVE_SECONDS_MAX);
         await sleep(seconds * 1000, undefined, opts.signal ? { signal: opts.signal } : {}).catch(() => undefined);
-        scan = await readLogs(cluster);
+        ({ scan, logs } = await readLogs(cluster));
         const to = Date.now();
         const persistent = new Set(classify(scan, requestedAtOf(scan, churn)).filter((v) => v.cls === 'persistent').map((v) => `${v.server}/${v.group}`));
         observed = { seconds: (to - from) / 1000, failures: scan.failures.filter((f) => f.atMs >= from && f.atMs <= to && persistent.has(`${f.server}/${f.group}`)).length };
@@ -68,8 +71,9 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
     } catch (e) {
       if (e instanceof ChurnLimitError) churn = e.outcome;
       harnessFailure = `nats target: ${e instanceof Error ? e.message : String(e)}`;
-      scan ??= await readLogs(cluster).catch(() => null);
+      if (scan === null) ({ scan, logs } = await readLogs(cluster).catch(() => ({ scan: null, logs })));
     }
+    if (scan !== null) opts.onLogs?.(logs, classify(scan, requestedAtOf(scan, churn)));
   } finally {
     await cluster.stop();
   }
@@ -78,10 +82,10 @@ export async function runNatsScenario(cfg: ScenarioConfig, binary: NatsBinary, o
   return resultOf(cfg, binary, clock, { churn, census, scan, observed, harnessFailure, partial });
 }
 
-async function readLogs(c: NatsCluster): Promise<LogScan> {
+async function readLogs(c: NatsCluster): Promise<{ scan: LogScan; logs: ReadonlyMap<string, string> }> {
   const logs = new Map<string, string>();
   for (const s of c.servers) logs.set(s.name, await readFile(s.logFile, 'utf8').catch(() => ''));
-  return scanLogs(logs);
+  return { scan: scanLogs(logs), logs };
 }
 
 /** Group → when its consumer's deletion was requested, joined through the log's consumer→group lines. */
