@@ -43,16 +43,24 @@ export interface VersionProfile {
    * right after stops, and it also clears and writes the vote (1463–1464): not modelled, so false.
    */
   readonly deleteTransfersLeader: boolean;
+  /**
+   * Whether a consumer create is answered by the group's first leader. At 2.9.10 the API response
+   * is sent from `processConsumerLeaderChange` on the new leader (jetstream_cluster.go 4274–4330,
+   * `if !isLeader || hasResponded { return }` then `sendAPIResponse`), so the client's answer,
+   * and any delete it then sends, comes after the first election. Modelled for 2.9.10 only (the
+   * profile calibrated against a real server); the scenario waits for it (scenario/run.ts).
+   */
+  readonly createAnswersFromLeader: boolean;
 }
 
 const P = (p: VersionProfile): VersionProfile => Object.freeze(p);
 
 export const VERSION_PROFILES: Readonly<Record<NatsVersion, VersionProfile>> = {
-  '2.9.10': P({ version: '2.9.10', shipped: 'racy', tavWriter: 'async-16', logsClosedWriteFailure: true, deleteWaitsForNode: false, deleteTransfersLeader: true }),
-  '2.10.18': P({ version: '2.10.18', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: false, deleteTransfersLeader: false }),
-  '2.10.23': P({ version: '2.10.23', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false }),
-  '2.10.28': P({ version: '2.10.28', shipped: 'locked', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false }),
-  '2.14.0': P({ version: '2.14.0', shipped: 'inflight', tavWriter: 'atomic-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false }),
+  '2.9.10': P({ version: '2.9.10', shipped: 'racy', tavWriter: 'async-16', logsClosedWriteFailure: true, deleteWaitsForNode: false, deleteTransfersLeader: true, createAnswersFromLeader: true }),
+  '2.10.18': P({ version: '2.10.18', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: false, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.10.23': P({ version: '2.10.23', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.10.28': P({ version: '2.10.28', shipped: 'locked', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.14.0': P({ version: '2.14.0', shipped: 'inflight', tavWriter: 'atomic-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
 };
 
 /** The version each strategy defaults to: the one that shipped it (cas never shipped: 2.14.0's surroundings). */
