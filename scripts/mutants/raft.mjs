@@ -10,8 +10,8 @@ const catalog = [
     area: 'raft',
     description: 'a follower named in a new leader-transfer entry does not campaign (no xferCampaign)',
     file: 'src/raft/node.ts',
-    find: 'if (transfer)\n            this.campaign();',
-    replace: 'if (transfer)\n            void 0;',
+    find: 'this.electionTimeoutTicks = TRANSFER_CAMPAIGN_TICKS;',
+    replace: 'void 0;',
     tests: [XFER],
   },
   {

@@ -28,6 +28,9 @@ export function isTransferTo(e: Entry, id: NodeId): boolean {
   return e.data.length === LEADER_TRANSFER_PREFIX.length + id.length && e.data.startsWith(LEADER_TRANSFER_PREFIX) && e.data.endsWith(id);
 }
 
+/** Ticks from a transfer's receipt to the target's campaign: NATS's 10 ms, rounded up to a tick. */
+export const TRANSFER_CAMPAIGN_TICKS = 1;
+
 /** Heartbeats within which a peer must have been heard to be a transfer target (raft.go:1262 @ v2.9.10). */
 export const TRANSFER_RECENT_HEARTBEATS = 3;
 

@@ -25,7 +25,7 @@ import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
 import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
 import { acceptAppend, appendEntries, appendNext } from './replication.js';
-import { LEADER_TRANSFER_PREFIX, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
+import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
 import type { AppendRequest, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
 
 /** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
@@ -503,9 +503,15 @@ export class RaftNode {
     }
     this.commit = commit;
     this.send(KIND_APPEND_RESPONSE, m.from, m.term, 1, m.prevLogIndex + m.entries.length, 0, EMPTY);
-    // NATS xferCampaign (raft.go:1318–1325 @ v2.9.10) campaigns 10 ms later; a tick is 100 ms, so
-    // the closest the core can do is now. It is an ordinary campaign: Raft's vote rules decide.
-    if (transfer) this.campaign();
+    // NATS xferCampaign (raft.go:1318–1325 @ v2.9.10): `resetElect(10 * time.Millisecond)`, an
+    // election timer of 10 ms, rounded up to one tick as the campaign minimum is (config.ts). Not
+    // at once: in those 10 ms the follower's own delete can stop it, and then it never writes
+    // (measured: campaigning at once made 53% of model deletions fail, reports/…-s4b-interleaved-a).
+    // It is an ordinary campaign when it fires: Raft's vote rules decide.
+    if (transfer) {
+      this.electionElapsedTicks = 0;
+      this.electionTimeoutTicks = TRANSFER_CAMPAIGN_TICKS;
+    }
   }
 
   /**

@@ -63,7 +63,7 @@ function electA(r: Rig): RaftNode {
   return a;
 }
 
-test('a transfer elects its target at once, through a campaign\'s two term/vote writes, with one leader per term', () => {
+test('a transfer elects its target on its next tick, through a campaign\'s two term/vote writes, with one leader per term', () => {
   for (let seed = 1; seed <= 20; seed++) {
     const r = rig(seed);
     const a = electA(r);
@@ -75,9 +75,12 @@ test('a transfer elects its target at once, through a campaign\'s two term/vote 
     collect(r);
     assert.deepEqual(r.writes.get('aaaaaaaa')!.slice(-1)[0], { term, vote: 'aaaaaaaa' }, 'the stepdown itself writes nothing');
     const before = r.writes.get(target)!.length;
-    // The transfer append alone makes the target campaign: before any tick.
+    // The transfer append arms the target's timer for one tick (NATS: 10 ms); that tick campaigns.
     settle(r);
     const t = r.nodes.get(target)!;
+    assert.equal(t.ticksToElection, 1, `seed ${seed}: the target campaigns on its next tick`);
+    t.tick();
+    settle(r);
     assert.equal(t.role, 'leader', `seed ${seed}: the target won`);
     assert.equal(t.term, term + 1);
     // Write 1 (term++) still carries its vote of the old term (switchToCandidate, see node.ts campaign).
@@ -119,6 +122,8 @@ test('a re-delivered transfer append does not start a second campaign (NATS acts
   assert.ok(xfer);
   settle(r);
   const t = r.nodes.get(target)!;
+  t.tick();
+  settle(r);
   const term = t.term;
   // A stale copy from the old term is answered and dropped; a same-term copy would be no news either.
   t.step(xfer);
@@ -149,11 +154,15 @@ test('a follower that already holds the transfer entry does not campaign when it
   const resend: RaftMessage = { type: 'append', from: 'aaaaaaaa', to: 'bbbbbbbb', term: 1, prevLogIndex: 0, prevLogTerm: 0, entries, leaderCommit: 1 };
   const holder = new RaftNode({ id: 'bbbbbbbb', peers: IDS, timing: NATS_TIMING, prng: new Prng(1), restored: { term: 1, vote: 'aaaaaaaa' }, restoredLog: { snapIndex: 0, snapTerm: 0, commit: 0, entries } });
   holder.step(resend);
+  assert.ok(holder.ticksToElection >= NATS_TIMING.electionTimeoutMinTicks, 'an ordinary election timer');
+  holder.tick();
   assert.equal(holder.role, 'follower');
   assert.equal(holder.term, 1);
   // The same append to a node that lacks the entry: it campaigns (the control).
   const fresh = new RaftNode({ id: 'bbbbbbbb', peers: IDS, timing: NATS_TIMING, prng: new Prng(1), restored: { term: 1, vote: 'aaaaaaaa' } });
   fresh.step(resend);
+  assert.equal(fresh.ticksToElection, 1);
+  fresh.tick();
   assert.equal(fresh.role, 'candidate');
   assert.equal(fresh.term, 2);
 });
