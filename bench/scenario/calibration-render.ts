@@ -83,7 +83,7 @@ export function renderCalibration(c: Calibration): string {
   if (causes.length > 0) {
     const sum = (k: 'transferCampaigns' | 'stepdowns' | 'transientGroups' | 'afterTransferCampaign'): number => causes.reduce((n, r) => n + r.causes![k], 0);
     const dels = causes.reduce((n, r) => n + r.figures.deletions, 0);
-    lines.push('', `Real side, from the servers' debug logs (${causes.length} run(s), ${dels} deletions): ${sum('stepdowns')} leader stepdowns and ${sum('transferCampaigns')} leader-transfer campaigns ("Starting transfer campaign", raft.go:1318 @ v2.9.10); ${sum('afterTransferCampaign')} of ${sum('transientGroups')} (server, group)s with transient failures logged their group's transfer campaign ≤ 2 s before the failure. The model has no leader transfer.`);
+    lines.push('', `Real side, from the servers' debug logs (${causes.length} run(s), ${dels} deletions): ${sum('stepdowns')} leader stepdowns and ${sum('transferCampaigns')} leader-transfer campaigns ("Starting transfer campaign", raft.go:1318 @ v2.9.10); ${sum('afterTransferCampaign')} of ${sum('transientGroups')} (server, group)s with transient failures logged their group's transfer campaign ≤ 2 s before the failure. The model's 2.9.10 profile makes the same transfer on delete (RaftNode.stepDown, delete-node.ts).`);
   }
   const failures = c.runs.filter((r) => r.harnessFailure !== null);
   if (failures.length > 0) lines.push('', ...failures.map((r) => `- harness failure in ${SIDE_HEAD[r.side]} repeat ${r.repeat}: ${r.harnessFailure}`));

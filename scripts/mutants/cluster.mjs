@@ -1,6 +1,33 @@
 // Mutants of the NATS server model (src/cluster). Format: see scripts/mutants/create.mjs.
 export default [
   {
+    id: 'cluster-create-answers-before-leader',
+    area: 'cluster',
+    description: "2.9.10's create answer does not wait for the group's first leader",
+    file: 'src/cluster/await-leader.ts',
+    find: "if (n.raft.leaderId !== '')",
+    replace: 'if (true)',
+    tests: ['test/host/await-leader.test.ts'],
+  },
+  {
+    id: 'cluster-delete-no-leader-transfer',
+    area: 'cluster',
+    description: 'a deleted 2.9.10 leader is stopped without StepDown (no transfer campaign on a follower)',
+    file: 'src/cluster/delete-node.ts',
+    find: 'if (m.profile.deleteTransfersLeader)',
+    replace: 'if (false)',
+    tests: ['test/host/delete-transfer.test.ts'],
+  },
+  {
+    id: 'cluster-delete-transfers-every-version',
+    area: 'cluster',
+    description: 'every version transfers leadership on delete (2.10.x only queues the entry)',
+    file: 'src/cluster/delete-node.ts',
+    find: 'if (m.profile.deleteTransfersLeader)',
+    replace: 'if (true)',
+    tests: ['test/host/delete-transfer.test.ts'],
+  },
+  {
     id: 'cluster-tick-before-registration',
     area: 'cluster',
     description: 'the node starts ticking inside the window, before it is registered',

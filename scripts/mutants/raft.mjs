@@ -3,7 +3,35 @@
 // property checks (test/raft/sim.ts) also see are listed with sim.test.ts (killed by either).
 const CORNER = 'test/raft/corner-rules.test.ts';
 const SIM = 'test/raft/sim.test.ts';
+const XFER = 'test/raft/leader-transfer.test.ts';
 const catalog = [
+  {
+    id: 'raft-transfer-ignored',
+    area: 'raft',
+    description: 'a follower named in a new leader-transfer entry does not campaign (no xferCampaign)',
+    file: 'src/raft/node.ts',
+    find: 'this.electionTimeoutTicks = TRANSFER_CAMPAIGN_TICKS;',
+    replace: 'void 0;',
+    tests: [XFER],
+  },
+  {
+    id: 'raft-transfer-not-only-new',
+    area: 'raft',
+    description: 'a follower campaigns on a transfer entry it already holds (NATS acts only if isNew)',
+    file: 'src/raft/node.ts',
+    find: 'isTransferTo(e, this.id) && e.index > this.log.compactedIndex && this.log.term(e.index) !== e.term)',
+    replace: 'isTransferTo(e, this.id))',
+    tests: [XFER],
+  },
+  {
+    id: 'raft-transfer-any-peer',
+    area: 'raft',
+    description: 'a stepping-down leader transfers to a peer not heard within three heartbeats',
+    file: 'src/raft/leader-transfer.ts',
+    find: 'if (i !== self && nowTicks - lastHeardTicks[i] < TRANSFER_RECENT_HEARTBEATS * heartbeatTicks)',
+    replace: 'if (i !== self)',
+    tests: [XFER],
+  },
   {
     id: 'raft-commit-earlier-term-by-count',
     area: 'raft',

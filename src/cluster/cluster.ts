@@ -86,6 +86,20 @@ export class Cluster {
     return { results: await Promise.all(deletes), unassigned: this.config.replicas - deletes.length };
   }
 
+  /**
+   * Waits until the group's preferred replica (the one that campaigns first, create-raft-group.ts
+   * startRun) knows a leader: where 2.9.10 answers a consumer create (its first leader's
+   * processConsumerLeaderChange, see VersionProfile.createAnswersFromLeader). False if that
+   * replica is not hosted, stopped, or knew no leader within `timeoutMs` (clock ms).
+   */
+  async awaitFirstLeader(group: number, timeoutMs: number): Promise<boolean> {
+    const server = this.replicasOf(group)[0]!;
+    const id = this.assigned(server, group);
+    const worker = this.hostOf.get(id);
+    if (id === 0 || worker === undefined) return false;
+    return this.pool.leader(worker, { op: 'leader', instanceId: id, timeoutMs });
+  }
+
   census(): Promise<CensusEntry[]> {
     return this.pool.census();
   }

@@ -25,6 +25,9 @@ export async function deleteNode(m: ServerModel, server: number, group: number, 
   const shm = m.servers[server]!;
   try {
     await shm.lock.run(() => m.tables.unassign(server, group, instanceId));
+    // consumer.go stopWithFlags (4108–4113 @ v2.9.10): a leader steps down first, and at 2.9.10
+    // its transfer append is sent before Delete (see VersionProfile.deleteTransfersLeader).
+    if (m.profile.deleteTransfersLeader) m.driver.stepDown(n);
     m.driver.stopNode(n);
     if (m.profile.deleteWaitsForNode) await m.driver.idle(n);
     STRATEGIES[strategy].unregister(shm, groupNameOf(group), instanceId);

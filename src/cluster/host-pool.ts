@@ -105,6 +105,11 @@ export class HostPool {
     return this.runPinned(worker, task) as Promise<StopResult>;
   }
 
+  /** See Cluster.awaitFirstLeader: true once the instance knows a leader, false at the timeout or its stop. */
+  leader(worker: number, task: Extract<HostTask, { op: 'leader' }>): Promise<boolean> {
+    return this.runPinned(worker, task) as Promise<boolean>;
+  }
+
   async census(): Promise<CensusEntry[]> {
     const parts = await this.broadcast({ op: 'census' });
     return (parts as CensusEntry[][]).flat();

@@ -32,16 +32,35 @@ export interface VersionProfile {
    * waits, #6732 unlocks, waits, retries); see the hand-off note for why no figure depends on it.
    */
   readonly deleteWaitsForNode: boolean;
+  /**
+   * Whether a deleted group's leader hands leadership over before it goes, in a way that reaches
+   * the follower. Every version's consumer delete calls `node.StepDown()` on a leader
+   * (consumer.go `stopWithFlags` 4108–4113 @ v2.9.10, 5088–5093 @ v2.10.18, 6522–6527 @ v2.14.0),
+   * then `node.Delete()` (4217 @ v2.9.10). At 2.9.10 `StepDown` sends the `EntryLeaderTransfer`
+   * append itself, synchronously (raft.go:1284, `sendAppendEntry`), so it is on the wire
+   * before Delete: modelled (RaftNode.stepDown). From 2.10.x `StepDown` only pushes the entry onto
+   * the node's proposal queue (raft.go:1477 @ v2.10.18) for its run goroutine, which the Delete
+   * right after stops, and it also clears and writes the vote (1463–1464): not modelled, so false.
+   */
+  readonly deleteTransfersLeader: boolean;
+  /**
+   * Whether a consumer create is answered by the group's first leader. At 2.9.10 the API response
+   * is sent from `processConsumerLeaderChange` on the new leader (jetstream_cluster.go 4274–4330,
+   * `if !isLeader || hasResponded { return }` then `sendAPIResponse`), so the client's answer,
+   * and any delete it then sends, comes after the first election. Modelled for 2.9.10 only (the
+   * profile calibrated against a real server); the scenario waits for it (scenario/run.ts).
+   */
+  readonly createAnswersFromLeader: boolean;
 }
 
 const P = (p: VersionProfile): VersionProfile => Object.freeze(p);
 
 export const VERSION_PROFILES: Readonly<Record<NatsVersion, VersionProfile>> = {
-  '2.9.10': P({ version: '2.9.10', shipped: 'racy', tavWriter: 'async-16', logsClosedWriteFailure: true, deleteWaitsForNode: false }),
-  '2.10.18': P({ version: '2.10.18', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: false }),
-  '2.10.23': P({ version: '2.10.23', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true }),
-  '2.10.28': P({ version: '2.10.28', shipped: 'locked', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true }),
-  '2.14.0': P({ version: '2.14.0', shipped: 'inflight', tavWriter: 'atomic-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true }),
+  '2.9.10': P({ version: '2.9.10', shipped: 'racy', tavWriter: 'async-16', logsClosedWriteFailure: true, deleteWaitsForNode: false, deleteTransfersLeader: true, createAnswersFromLeader: true }),
+  '2.10.18': P({ version: '2.10.18', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: false, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.10.23': P({ version: '2.10.23', shipped: 'racy', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.10.28': P({ version: '2.10.28', shipped: 'locked', tavWriter: 'inline-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
+  '2.14.0': P({ version: '2.14.0', shipped: 'inflight', tavWriter: 'atomic-skip', logsClosedWriteFailure: false, deleteWaitsForNode: true, deleteTransfersLeader: false, createAnswersFromLeader: false }),
 };
 
 /** The version each strategy defaults to: the one that shipped it (cas never shipped: 2.14.0's surroundings). */

@@ -65,6 +65,7 @@ export type HostTask =
   | { readonly op: 'create'; readonly server: number; readonly group: number; readonly strategy: StrategyName; readonly pause?: CreatePause }
   | { readonly op: 'delete'; readonly server: number; readonly group: number; readonly instanceId: number; readonly strategy: StrategyName }
   | { readonly op: 'stop'; readonly server: number; readonly group: number; readonly instanceId: number; readonly strategy: StrategyName }
+  | { readonly op: 'leader'; readonly instanceId: number; readonly timeoutMs: number }
   | { readonly op: 'census' }
   | { readonly op: 'stats' }
   | { readonly op: 'crash'; readonly reason: string }

@@ -10,6 +10,7 @@ import { deleteNode } from './delete-node.js';
 import { hooksFromPause } from './pause-hooks.js';
 import type { HostConfig, HostTask, MessagePortLike, WireBatch } from './protocol.js';
 import { ServerModel } from './server-model.js';
+import { awaitFirstLeader } from './await-leader.js';
 import { stopNode } from './stop-node.js';
 
 let model: ServerModel | null = null;
@@ -57,6 +58,8 @@ export async function handleHostTask(task: Exclude<HostTask, { op: 'init' }>): P
       return deleteNode(m, task.server, task.group, task.instanceId, task.strategy);
     case 'stop':
       return stopNode(m, task.server, task.group, task.instanceId, task.strategy);
+    case 'leader':
+      return awaitFirstLeader(m, task.instanceId, task.timeoutMs);
     case 'census':
       return m.census();
     case 'stats':

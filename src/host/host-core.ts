@@ -105,6 +105,30 @@ export class HostCore {
     if (!this.every) this.due.reschedule(n, this.now);
   }
 
+  /**
+   * NATS `StepDown()` of a running leader (see RaftNode.stepDown): its transfer append is routed
+   * like any message, locally or to the target's worker, and leaves with the returned effects. A
+   * stepdown writes no term/vote, so nothing waits for a persist unless an earlier one of this
+   * node is still in flight (then it follows that one, as any later message of the node does).
+   */
+  stepDown(n: HostedNode): Effects {
+    const fx = noEffects();
+    if (!n.started || n.state === 'deleting' || n.raft.role !== 'leader') return fx;
+    if (!this.every) this.due.bringUp(n, this.now);
+    try {
+      n.raft.stepDown();
+      if (n.raft.hasReady()) this.router.handleReady(n, fx);
+    } catch (e) {
+      this.noteSafetyViolation(n, e);
+    }
+    this.router.keepStray(n);
+    // A follower now, with a fresh election timer: its wheel slot moves (written apart from
+    // stepOne's identical line so each has its own mutant).
+    if (n.slot >= 0 && !this.every) this.due.reschedule(n, this.now);
+    this.flush(fx);
+    return fx;
+  }
+
   forget(instanceId: number): void {
     this.set.forget(instanceId);
   }

@@ -72,6 +72,11 @@ export class HostDriver {
     this.apply(this.core.start(n));
   }
 
+  /** NATS `StepDown()` (leader transfer) of a running leader; a no-op for any other node. */
+  stepDown(n: HostedNode): void {
+    this.apply(this.core.stepDown(n));
+  }
+
   stopNode(n: HostedNode): void {
     this.apply(this.core.stop(n));
   }

@@ -25,6 +25,7 @@ import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
 import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
 import { acceptAppend, appendEntries, appendNext } from './replication.js';
+import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
 import type { AppendRequest, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
 
 /** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
@@ -79,6 +80,10 @@ export class RaftNode {
   private quorumCheckElapsedTicks = 0;
   /** Leader only. */
   private progress: Progress | null = null;
+  /** Ticks since construction (tick() and skipTicks()): the clock of {@link lastHeardTicks}. */
+  private nowTicks = 0;
+  /** Leader only: per voter, the tick of its last answer (NATS `ps.ts`), for leader transfer. */
+  private lastHeardTicks: number[] | null = null;
 
   // Pending output, allocated on first use and detached by ready().
   private writes: TermVote[] | null = null;
@@ -201,6 +206,7 @@ export class RaftNode {
     if (!Number.isSafeInteger(k) || k < 0 || k >= this.ticksToNextTimer) {
       throw new RaftError('BAD_SKIP', `${this.id}: can skip 0..${this.ticksToNextTimer - 1} ticks without passing a timer, got ${String(k)}`);
     }
+    this.nowTicks += k;
     if (this.roleNow === 'leader') {
       this.quorumCheckElapsedTicks += k;
       this.heartbeatElapsedTicks += k;
@@ -214,6 +220,7 @@ export class RaftNode {
    * (one append per peer) or a follower's/candidate's election timeout (a campaign).
    */
   tick(): void {
+    this.nowTicks++;
     if (this.roleNow === 'leader') {
       if (++this.quorumCheckElapsedTicks >= this.timing.lostQuorumTicks && this.lostQuorum()) return;
       if (++this.heartbeatElapsedTicks >= this.timing.heartbeatTicks) {
@@ -286,10 +293,31 @@ export class RaftNode {
       case 'append-response':
         if (this.roleNow === 'leader') {
           this.heardMask |= 1 << from;
+          (this.lastHeardTicks as number[])[from] = this.nowTicks;
           this.onAppendResponse(from, m.success, m.matchIndex);
         }
         return;
     }
+  }
+
+  /**
+   * NATS `StepDown()` with no preferred peer (raft.go:1234–1291 @ v2.9.10; see leader-transfer.ts):
+   * a leader that heard a peer within three heartbeats appends a transfer entry naming it and
+   * sends it at once, then steps down to follower in the same term (no term/vote write: v2.9.10's
+   * stepdown keeps term and vote). Returns the target's id, or '' if there was none; a non-leader
+   * does nothing and returns ''. The entry stays in the log like any other (NATS stores it in the
+   * WAL), so a later leader commits it; only its receipt matters.
+   */
+  stepDown(): VoteId {
+    if (this.roleNow !== 'leader') return '';
+    const i = pickTransferTarget(this.lastHeardTicks as number[], this.selfIndex, this.nowTicks, this.timing.heartbeatTicks, this.prng);
+    const target = i < 0 ? '' : (this.peers[i] as NodeId);
+    if (target !== '') {
+      this.appendAsLeader(transferData(target));
+      this.sendAppend(i);
+    }
+    this.becomeFollower(this.termNow, '');
+    return target;
   }
 
   /** True if `ready()` has something to hand out. False while a ready awaits `advance()`. */
@@ -372,6 +400,7 @@ export class RaftNode {
     this.roleNow = 'candidate';
     this.leaderNow = '';
     this.progress = null;
+    this.lastHeardTicks = null;
     this.resetElectionTimer();
     this.setTermVote(this.termNow, this.id);
     this.votesMask = 1 << this.selfIndex;
@@ -407,6 +436,7 @@ export class RaftNode {
     this.roleNow = 'follower';
     this.leaderNow = leader;
     this.progress = null;
+    this.lastHeardTicks = null;
     this.votesMask = 0;
     this.heartbeatElapsedTicks = 0;
     this.resetElectionTimer();
@@ -430,6 +460,9 @@ export class RaftNode {
     invariant(this.roleNow === 'candidate' && this.voteNow === this.id, 'only a self-voted candidate becomes leader');
     this.roleNow = 'leader';
     this.leaderNow = this.id;
+    // Its voters answered just now; the others not yet (NATS: ps.ts from their vote responses).
+    const heard = (this.lastHeardTicks = new Array<number>(this.peers.length).fill(-Infinity));
+    for (let i = 0; i < heard.length; i++) if ((this.votesMask >> i) & 1) heard[i] = this.nowTicks;
     this.votesMask = 0;
     this.heardMask = 0;
     this.quorumCheckElapsedTicks = 0;
@@ -460,6 +493,7 @@ export class RaftNode {
     if (this.roleNow === 'candidate') this.becomeFollower(this.termNow, m.from);
     this.leaderNow = m.from;
     this.resetElectionTimer();
+    const transfer = this.newTransferToMe(m.entries);
     const commit = acceptAppend(this.log, m, this.commit);
     if (commit < 0) {
       // Mismatch: the hint is our last index, capped below prevLogIndex, so the leader backs off in one step.
@@ -469,6 +503,29 @@ export class RaftNode {
     }
     this.commit = commit;
     this.send(KIND_APPEND_RESPONSE, m.from, m.term, 1, m.prevLogIndex + m.entries.length, 0, EMPTY);
+    // NATS xferCampaign (raft.go:1318–1325 @ v2.9.10): `resetElect(10 * time.Millisecond)`, an
+    // election timer of 10 ms, rounded up to one tick as the campaign minimum is (config.ts). Not
+    // at once: in those 10 ms the follower's own delete can stop it, and then it never writes
+    // (measured: campaigning at once made 53% of model deletions fail, reports/…-s4b-interleaved-a).
+    // It is an ordinary campaign when it fires: Raft's vote rules decide.
+    if (transfer) {
+      this.electionElapsedTicks = 0;
+      this.electionTimeoutTicks = TRANSFER_CAMPAIGN_TICKS;
+    }
+  }
+
+  /**
+   * Whether `entries` hold a transfer entry naming this node that its log does not hold yet (NATS
+   * acts on it only `if isNew`, raft.go:2958 @ v2.9.10: a re-sent append does not campaign again).
+   * Checked before the append is applied. A data's first char decides cheaply for all other entries.
+   */
+  private newTransferToMe(entries: readonly Entry[]): boolean {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k] as Entry;
+      if (e.data.charCodeAt(0) !== LEADER_TRANSFER_PREFIX.charCodeAt(0)) continue;
+      if (isTransferTo(e, this.id) && e.index > this.log.compactedIndex && this.log.term(e.index) !== e.term) return true;
+    }
+    return false;
   }
 
   private onAppendResponse(from: number, success: boolean, matchIndex: number): void {

@@ -1,5 +1,5 @@
 import { Cluster, isOrphan } from '../cluster/cluster.js';
-import { DEFAULT_VERSION } from '../cluster/nats-version.js';
+import { DEFAULT_VERSION, VERSION_PROFILES } from '../cluster/nats-version.js';
 import { HarnessFailure } from '../cluster/host-pool.js';
 import { MESSAGES_PER_SECOND_MAX_DEFAULT, type HostConfig } from '../cluster/protocol.js';
 import { NATS_TIMING } from '../raft/config.js';
@@ -156,8 +156,20 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: Iterator<PlannedGrou
         });
       }),
     ).then(() => undefined);
+  const version = cfg.natsVersion === 'default' ? DEFAULT_VERSION[cfg.strategy] : cfg.natsVersion;
+  // 2.9.10 answers a create from the group's first leader (VersionProfile.createAnswersFromLeader):
+  // the group's life, and its delete, start after the first election. Bounded: 30 NATS seconds,
+  // three times the longest election timeout; a group that elected nobody by then is deleted anyway.
+  const answered = VERSION_PROFILES[version].createAnswersFromLeader
+    ? async (p: PlannedGroup): Promise<void> => {
+        if (!signal?.aborted) await c.guard(c.awaitFirstLeader(p.group, 30 * cfg.timeScaleMs));
+      }
+    : (): Promise<void> => Promise.resolve();
   const createGroup = async (p: PlannedGroup): Promise<void> => {
-    if (cfg.workload === 'synthetic') return callers(p, p.calls, '');
+    if (cfg.workload === 'synthetic') {
+      await callers(p, p.calls, '');
+      return answered(p);
+    }
     // NATS's real callers: the meta apply loop creates each replica once, inline (jetstream_cluster.go
     // processClusterCreateConsumer → createRaftGroup); then a stream reset stops one replica's node and
     // the health check's restartConsumer and the reset goroutine both re-create it (restart-workload).
@@ -166,6 +178,7 @@ async function churn(c: Cluster, cfg: ScenarioConfig, plan: Iterator<PlannedGrou
       const first = p.calls.find((x) => x.server === s)!;
       await callers(p, [{ ...first, delayMs: 0 }], '');
     }
+    await answered(p);
     const target = servers[0]!;
     if (signal?.aborted || !(await c.guard(c.stopAssigned(target, p.group)))) return;
     await callers(p, p.calls.filter((x) => x.server === target), 'restart');

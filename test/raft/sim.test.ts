@@ -43,6 +43,22 @@ test('safety under loss, delay, reordering, duplicates and partitions; convergen
   }
 });
 
+test('safety and convergence with leaders stepping down at random (NATS leader transfer)', () => {
+  let transfers = 0;
+  for (const seed of seedsFor(60)) {
+    const sim = new Sim({ ...chaos(seed), stepDownRate: 0.01 });
+    sim.run(4000);
+    transfers += sim.transfers;
+    sim.settle(sim.ids.map(() => 0), 0, 3);
+    sim.stopProposals();
+    sim.run(1500);
+    sim.checkPrefixes();
+    const leader = sim.stableLeader(sim.ids.map((_, i) => i));
+    assert.ok(leader >= 0, `no stable leader after heal (seed ${seed})`);
+  }
+  assert.ok(transfers > 100, `transfers were exercised: ${transfers}`);
+});
+
 test('safety with aggressive compaction (no convergence claim: there is no snapshot transfer)', () => {
   for (const seed of seedsFor(40)) {
     const sim = new Sim({ ...chaos(seed), compactMargin: 5 });

@@ -46,6 +46,8 @@ export interface SimOptions {
   readonly partitionRate?: number;
   /** Per-tick probability that the current leader gets a proposal. */
   readonly proposeRate?: number;
+  /** Per-tick probability that a leader is asked to step down (NATS StepDown: a leader transfer). */
+  readonly stepDownRate?: number;
   /** If set, every node compacts to (applied - margin) each tick. */
   readonly compactMargin?: number;
 }
@@ -99,6 +101,9 @@ export class Sim {
   private lossRate: number;
   private delayMaxTicks: number;
   private proposeRate: number;
+  private stepDownRate: number;
+  /** Leader transfers sent (stepDown found a target). */
+  transfers = 0;
   private readonly net: Prng;
   now = 0;
 
@@ -122,6 +127,7 @@ export class Sim {
     this.lossRate = opts.lossRate;
     this.delayMaxTicks = opts.delayMaxTicks;
     this.proposeRate = opts.proposeRate ?? 0;
+    this.stepDownRate = opts.stepDownRate ?? 0;
   }
 
   /** Sets the loss rate of the one-way link from -> to; -1 restores the default `lossRate`. */
@@ -143,6 +149,7 @@ export class Sim {
   /** Stops proposals (to let replication converge). */
   stopProposals(): void {
     this.proposeRate = 0;
+    this.stepDownRate = 0;
   }
 
   /** Runs `ticks` ticks. */
@@ -158,6 +165,7 @@ export class Sim {
       this.deliverDue();
       for (let i = 0; i < this.nodes.length; i++) this.observed(i, () => (this.nodes[i] as RaftNode).tick());
       this.maybePropose();
+      this.maybeStepDown();
       this.drainAll();
       this.checkElectionSafety();
       this.checkElectionTimers();
@@ -215,6 +223,15 @@ export class Sim {
     if (leaders.length === 0) return;
     const l = leaders[this.net.intBetween(0, leaders.length - 1)] as RaftNode;
     l.propose(`p${this.proposals++}`);
+  }
+
+  private maybeStepDown(): void {
+    if (this.stepDownRate === 0 || !this.net.chance(this.stepDownRate)) return;
+    const i = this.nodes.findIndex((n) => n.role === 'leader');
+    if (i < 0) return;
+    this.observed(i, () => {
+      if ((this.nodes[i] as RaftNode).stepDown() !== '') this.transfers++;
+    });
   }
 
   private deliverDue(): void {

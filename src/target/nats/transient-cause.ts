@@ -12,7 +12,8 @@ import { timeOf, type GroupVerdict } from './log-scan.js';
  * servers at the same moment. The async file writer (raft.go:3335–3373) may then write after the
  * directory is gone. A transient failure with its group's transfer campaign logged shortly
  * before it is one of those; one without is something else (a vote or term change of another
- * kind). The model has no leader transfer, so this tells how much of the real rate it can miss.
+ * kind). The model's 2.9.10 profile transfers leadership on delete too (delete-node.ts), so this tells
+ * how much of the real rate comes from the path both sides share.
  */
 
 // [pid] 2026/12/01 02:31:47.307149 [DBG] RAFT [abcd1234 - C-R3F-xxxxxxxx] Starting transfer campaign
