@@ -16,6 +16,24 @@ import { nodeIdOf, serverOfNodeId } from './address.js';
  */
 export const REC = 11;
 
+/**
+ * Writes one record at offset `o` of `x`, in the layout above: the one writer of that layout, for
+ * staged local records and for cross-worker batches alike. `entryIndex` is -1 for no entries.
+ */
+export function writeRecord(x: Float64Array, o: number, kind: number, group: number, server: number, from: number, to: number, fromServer: number, term: number, a: number, b: number, c: number, entryIndex: number): void {
+  x[o] = kind;
+  x[o + 1] = group;
+  x[o + 2] = server;
+  x[o + 3] = from;
+  x[o + 4] = to;
+  x[o + 5] = fromServer;
+  x[o + 6] = term;
+  x[o + 7] = a;
+  x[o + 8] = b;
+  x[o + 9] = c;
+  x[o + 10] = entryIndex;
+}
+
 const FIRST_RECORDS = 256;
 
 /** A growable list of records; cleared and refilled, never shrunk, so steady state allocates nothing. */
@@ -29,18 +47,7 @@ export class MessageRecords {
   push(kind: number, group: number, server: number, from: number, to: number, fromServer: number, term: number, a: number, b: number, c: number, entries: readonly Entry[]): number {
     const o = this.length * REC;
     if (o + REC > this.nums.length) this.grow();
-    const x = this.nums;
-    x[o] = kind;
-    x[o + 1] = group;
-    x[o + 2] = server;
-    x[o + 3] = from;
-    x[o + 4] = to;
-    x[o + 5] = fromServer;
-    x[o + 6] = term;
-    x[o + 7] = a;
-    x[o + 8] = b;
-    x[o + 9] = c;
-    x[o + 10] = entries.length === 0 ? -1 : this.entries.push(entries) - 1;
+    writeRecord(this.nums, o, kind, group, server, from, to, fromServer, term, a, b, c, entries.length === 0 ? -1 : this.entries.push(entries) - 1);
     this.length++;
     return o;
   }

@@ -1,7 +1,7 @@
 import { EMPTY } from '../raft/log.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
 import { nodeIdOf, serverOfNodeId } from './address.js';
-import { REC } from './message-records.js';
+import { REC, writeRecord } from './message-records.js';
 import type { Wire } from './wire.js';
 
 /**
@@ -101,17 +101,7 @@ export class WireBatchWriter {
     let a = this.nums;
     const o = this.count * REC;
     if (a === null || o + REC > a.length) a = this.grow(o + REC);
-    a[o] = kind;
-    a[o + 1] = g;
-    a[o + 2] = s;
-    a[o + 3] = f;
-    a[o + 4] = t;
-    a[o + 5] = from;
-    a[o + 6] = term;
-    a[o + 7] = x7;
-    a[o + 8] = x8;
-    a[o + 9] = x9;
-    a[o + 10] = entries.length === 0 ? -1 : this.entries.push(entries) - 1;
+    writeRecord(a, o, kind, g, s, f, t, from, term, x7, x8, x9, entries.length === 0 ? -1 : this.entries.push(entries) - 1);
     this.count++;
   }
 

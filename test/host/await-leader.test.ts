@@ -8,17 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { awaitFirstLeader } from '../../src/cluster/await-leader.js';
 import { VERSION_PROFILES } from '../../src/cluster/nats-version.js';
-import { create, makeRig, remove, settle, tick } from '../fixtures/model-rig.js';
+import { create, createReplicas, makeRig, remove, settle, tick } from '../fixtures/model-rig.js';
 
 test('the wait resolves true only after the group elected its first leader', async () => {
   const rig = makeRig({ natsVersion: '2.9.10' });
-  const ids: number[] = [];
-  for (const s of [0, 1, 2]) {
-    const r = await create(rig, s, 0, 'racy');
-    assert.ok(r.ok);
-    ids.push(r.instanceId);
-  }
-  await settle(rig);
+  const ids = await createReplicas(rig, 0);
   const node = rig.model.core.get(ids[0]!)!;
   assert.equal(node.raft.leaderId, '', 'created, not yet elected');
   let answered: boolean | null = null;

@@ -10,20 +10,13 @@ import type { NatsVersion } from '../../src/cluster/nats-version.js';
 import { groupNameOf } from '../../src/host/address.js';
 import { makeErrnoError } from '../../src/storage/disk.js';
 import { drain, GatedDisk } from '../fixtures/gated-disk.js';
-import { create, makeRig, remove, settle, type Rig } from '../fixtures/model-rig.js';
+import { create, createReplicas, makeRig, remove, settle, type Rig } from '../fixtures/model-rig.js';
 
 const DIR0 = `/store/S00/_js_/${groupNameOf(0)}`;
 const TAV0 = join(DIR0, 'tav.idx');
 
 async function group0(rig: Rig): Promise<number> {
-  const ids: number[] = [];
-  for (const s of [0, 1, 2]) {
-    const r = await create(rig, s, 0, 'racy');
-    assert.ok(r.ok);
-    ids.push(r.instanceId);
-  }
-  await settle(rig);
-  return ids[0]!;
+  return (await createReplicas(rig, 0))[0]!;
 }
 
 /** Ticks without settling (a held write stays held) until S0's first tav.idx write is waiting. */
