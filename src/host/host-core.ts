@@ -4,6 +4,7 @@ import { noEffects, type Effects } from './effects.js';
 import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
 import { flyweightAt, MessageRecords, REC } from './message-records.js';
+import { NodeControl } from './node-control.js';
 import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
 import { isReply, noteSafetyViolation, proposeLoad, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
@@ -36,6 +37,7 @@ export class HostCore {
   private readonly router: ReadyRouter;
   private readonly every: boolean;
   private readonly due: DueTimes;
+  private readonly control: NodeControl;
   /** Slots due this tick (reused). */
   private readonly dueSlots: number[] = [];
   /** Ticks completed: every started node is current up to it or due after it. */
@@ -46,6 +48,7 @@ export class HostCore {
     this.router = new ReadyRouter(deps, this.counters, this.outboxes);
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
+    this.control = new NodeControl(this.due, this.router, this.every, (n, e) => this.noteSafetyViolation(n, e));
   }
 
   get size(): number {
@@ -90,41 +93,15 @@ export class HostCore {
     return fx;
   }
 
-  /**
-   * NATS "campaign if preferred and term 0" for a started node (see RaftNode.campaignSoon). Goes
-   * through the core because it moves the node's timer: calling the node directly would leave it
-   * due at its old election timeout.
-   */
+  /** NATS "campaign if preferred and term 0" (see NodeControl). */
   campaignSoon(n: HostedNode): void {
-    if (!n.started || n.state === 'deleting') {
-      n.raft.campaignSoon();
-      return;
-    }
-    this.due.bringUp(n, this.now);
-    n.raft.campaignSoon();
-    if (!this.every) this.due.reschedule(n, this.now);
+    this.control.campaignSoon(n, this.now);
   }
 
-  /**
-   * NATS `StepDown()` of a running leader (see RaftNode.stepDown): its transfer append is routed
-   * like any message, locally or to the target's worker, and leaves with the returned effects. A
-   * stepdown writes no term/vote, so nothing waits for a persist unless an earlier one of this
-   * node is still in flight (then it follows that one, as any later message of the node does).
-   */
+  /** NATS `StepDown()` of a running leader (see NodeControl); its transfer leaves with the effects. */
   stepDown(n: HostedNode): Effects {
     const fx = noEffects();
-    if (!n.started || n.state === 'deleting' || n.raft.role !== 'leader') return fx;
-    if (!this.every) this.due.bringUp(n, this.now);
-    try {
-      n.raft.stepDown();
-      if (n.raft.hasReady()) this.router.handleReady(n, fx);
-    } catch (e) {
-      this.noteSafetyViolation(n, e);
-    }
-    this.router.keepStray(n);
-    // A follower now, with a fresh election timer: its wheel slot moves (written apart from
-    // stepOne's identical line so each has its own mutant).
-    if (n.slot >= 0 && !this.every) this.due.reschedule(n, this.now);
+    this.control.stepDown(n, this.now, fx);
     this.flush(fx);
     return fx;
   }
