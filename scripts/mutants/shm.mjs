@@ -6,7 +6,7 @@ const lines = (...ls) => ls.join('\n');
 const INTERLEAVINGS = 'test/shm/registry-interleavings.test.ts';
 const DEFECTS = 'test/shm/registry-defects.test.ts';
 const MODEL = 'test/shm/registry-model.test.ts';
-const STRIPES = 'test/shm/registry-stripes.test.ts';
+const INSERT_LOCKS = 'test/shm/registry-insert-locks.test.ts';
 const LINCHECK_RUN = 'test/lincheck/lincheck-run.test.ts';
 const REG = 'src/shm/shared-registry.ts';
 const PROBE = 'src/shm/registry-probe.ts';
@@ -54,17 +54,26 @@ export default [
   {
     id: 'shm-insert-lock-dropped',
     area: 'shm',
-    description: 'registry: new keys are inserted without their stripe lock (two creators of one name can claim two free slots of its chain)',
+    description: 'registry: new keys are inserted without their home-slot lock (two creators of one name can claim two free slots of its chain)',
     file: INSERT,
-    find: 'const lock = this.stripes[(key.hash & this.mask) >>> this.stripeShift];',
-    replace: 'const lock = { lock() { }, unlock() { } };',
-    tests: [STRIPES, LINCHECK_RUN],
+    find: lines(
+      `this.locks.lock(lockAt);`,
+      `${I(8)}let r;`,
+      `${I(8)}try {`,
+      `${I(12)}r = this.probeAndClaim(key, initial, hooks);`,
+      `${I(8)}}`,
+      `${I(8)}finally {`,
+      `${I(12)}this.locks.unlock(lockAt);`,
+      `${I(8)}}`,
+    ),
+    replace: lines('let r;', 'r = this.probeAndClaim(key, initial, hooks);'),
+    tests: [INSERT_LOCKS, LINCHECK_RUN],
     timeoutMs: 120_000,
   },
   {
     id: 'shm-insert-duplicate-check-skipped',
     area: 'shm',
-    description: 'registry: under the stripe lock, a name already live further along its chain is not detected (inserted twice)',
+    description: 'registry: under the home-slot lock, a name already live further along its chain is not detected (inserted twice)',
     file: INSERT,
     find: 'else if (keyEquals(i32, b, key)) {',
     replace: 'else if (false) {',
@@ -89,30 +98,30 @@ export default [
     tests: [DEFECTS],
   },
   {
-    id: 'shm-stripe-of-slot-not-home',
+    id: 'shm-insert-lock-not-home',
     area: 'shm',
     description: 'registry: the insert lock is chosen by something other than the home slot (here the worker: a per-thread lock), so two inserters of one name race and can make it live twice',
     file: INSERT,
-    find: 'const lock = this.stripes[(key.hash & this.mask) >>> this.stripeShift];',
-    replace: 'const lock = this.stripes[this.workerId & (this.stripes.length - 1)];',
-    tests: [STRIPES],
+    find: 'const lockAt = this.lockWord(key.hash & this.mask);',
+    replace: 'const lockAt = this.lockWord(this.workerId & this.mask);',
+    tests: [INSERT_LOCKS],
   },
   {
     id: 'shm-claim-plain-store',
     area: 'shm',
-    description: 'registry: a free slot is claimed with a plain store instead of a compareExchange, so an inserter of another stripe that claimed it meanwhile is overwritten',
+    description: 'registry: a free slot is claimed with a plain store instead of a compareExchange, so an inserter of another home that claimed it meanwhile is overwritten',
     file: INSERT,
     find: lines(
       `if (Atomics.compareExchange(i32, L.HEADER_WORDS + free * this.slotWords + L.S_STATE, freeWord, CLAIMING_WORD) !== freeWord)`,
       `${I(16)}continue;`,
     ),
     replace: 'Atomics.store(i32, L.HEADER_WORDS + free * this.slotWords + L.S_STATE, CLAIMING_WORD);',
-    tests: [STRIPES],
+    tests: [INSERT_LOCKS],
   },
   {
-    id: 'shm-sweep-without-all-stripes',
+    id: 'shm-sweep-without-all-locks',
     area: 'shm',
-    description: 'registry: the tombstone sweep runs without taking every stripe lock, so it can empty a tombstone on the chain of a key another stripe is inserting',
+    description: 'registry: the tombstone sweep runs without taking every insert lock, so it can empty a tombstone on the chain of a key another home is inserting',
     file: INSERT,
     find: lines(
       `try {`,
@@ -132,16 +141,16 @@ export default [
       `${I(8)}}`,
     ),
     replace: 'if (Atomics.load(this.i32, L.H_USED) > Atomics.load(this.i32, L.H_SWEEP_AT)) this.sweep();',
-    tests: [STRIPES],
+    tests: [INSERT_LOCKS],
   },
   {
     id: 'shm-sweep-refusal-thrown-after-insert',
     area: 'shm',
-    description: 'registry: a sweep refused a stripe lock throws out of reserve although its insert is done (the caller holds a RESERVED it never heard of)',
+    description: 'registry: a sweep refused an insert lock throws out of reserve although its insert is done (the caller holds a RESERVED it never heard of)',
     file: INSERT,
     find: lines(`if (e instanceof ShmError && e.code === 'RT_WAIT_TIMEOUT')`, `${I(16)}return;`),
     replace: lines(`if (e instanceof ShmError && e.code === 'RT_WAIT_TIMEOUT')`, `${I(16)}throw e;`),
-    tests: [STRIPES],
+    tests: [INSERT_LOCKS],
   },
   {
     id: 'shm-never-notify',
@@ -247,7 +256,7 @@ export default [
     area: 'shm',
     description: 'futex: a sync lock() parks beside an async waiter of the same isolate (the wake-up can go to the blocked thread’s async waiter)',
     file: 'src/shm/futex-mutex.ts',
-    find: 'if (parkedHere(this.i32, this.index, 0) > 0) {',
+    find: 'if (parkedHere(this.i32, index, 0) > 0) {',
     replace: 'if (false) {',
     tests: [DEFECTS],
     timeoutMs: 60_000,

@@ -53,8 +53,11 @@ export interface LockStats {
 export const newLockStats = (): LockStats => ({ acquisitions: 0, contended: 0, waitMs: 0 });
 
 /**
- * Drepper's "mutex 3" on an Int32 word of a SharedArrayBuffer: 0 free, 1 locked, 2 locked with
+ * Drepper's "mutex 3" on Int32 words of a SharedArrayBuffer: 0 free, 1 locked, 2 locked with
  * possible waiters. The uncontended path is one compareExchange to lock and one exchange to unlock.
+ * A FutexWords is the algorithm for every lock word of one buffer, each call naming its word (the
+ * word and the hand-over word after it, FUTEX_WORDS in all): the registry keeps an insert lock in
+ * every slot, and one object per slot would cost a heap object per name ever inserted.
  *
  * Ordering: Atomics operations are sequentially consistent, so writes made inside the critical
  * section (plain or atomic) happen-before the unlocking exchange, which happens-before the next
@@ -64,10 +67,9 @@ export const newLockStats = (): LockStats => ({ acquisitions: 0, contended: 0, w
  * isolate may hold this lock across an await (it would deadlock); use `lockAsync`, or put an
  * IsolateLock (async-mutex in front) around it.
  */
-export class FutexMutex {
+export class FutexWords {
   constructor(
     private readonly i32: Int32Array,
-    private readonly index: number,
     /** Id written to the holder word after acquiring, for diagnostics (e.g. worker id + 1). */
     private readonly holderId: number,
     readonly stats: LockStats = newLockStats(),
@@ -81,55 +83,52 @@ export class FutexMutex {
     /** The guard's clock (ms); injected by tests to step time. */
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (index < 0 || index + FUTEX_WORDS > i32.length) {
-      throw new ShmError('RT_LOCK_MISUSE', `futex index ${index} outside the buffer of ${i32.length} words`);
-    }
     if (!Number.isInteger(holderId) || holderId < 1 || holderId > HOLDER_MASK) {
       throw new ShmError('RT_LOCK_MISUSE', `futex holder id must be an integer in [1, ${HOLDER_MASK}], got ${String(holderId)}`);
     }
   }
 
-  tryLock(): boolean {
-    if (Atomics.compareExchange(this.i32, this.index, FREE, LOCKED) !== FREE) return false;
-    this.acquired(false, 0);
+  tryLock(index: number): boolean {
+    if (Atomics.compareExchange(this.i32, index, FREE, LOCKED) !== FREE) return false;
+    this.acquired(index, false, 0);
     return true;
   }
 
-  lock(): void {
-    if (this.tryLock() || this.spinAcquire()) return;
-    if (parkedHere(this.i32, this.index, 0) > 0) {
+  lock(index: number): void {
+    if (this.tryLock(index) || this.spinAcquire(index)) return;
+    if (parkedHere(this.i32, index, 0) > 0) {
       throw new ShmError(
         'RT_LOCK_MISUSE',
         'sync lock() while an async lockAsync() of this isolate is parked on the same futex (its wake-up could go to the parked async waiter, whose thread would be blocked here); use lockAsync or an IsolateLock',
       );
     }
     const t0 = performance.now();
-    const guard = this.guard();
+    const guard = this.guard(index);
     // Mark contended before sleeping so the holder's unlock knows to notify.
-    let c = Atomics.exchange(this.i32, this.index, CONTENDED);
+    let c = Atomics.exchange(this.i32, index, CONTENDED);
     while (c !== FREE) {
-      waitSync(this.i32, this.index, CONTENDED, guard.left());
-      c = Atomics.exchange(this.i32, this.index, CONTENDED);
+      waitSync(this.i32, index, CONTENDED, guard.left());
+      c = Atomics.exchange(this.i32, index, CONTENDED);
     }
-    this.acquired(true, performance.now() - t0);
+    this.acquired(index, true, performance.now() - t0);
   }
 
-  async lockAsync(): Promise<void> {
-    if (this.tryLock() || this.spinAcquire()) return;
+  async lockAsync(index: number): Promise<void> {
+    if (this.tryLock(index) || this.spinAcquire(index)) return;
     const t0 = performance.now();
-    const guard = this.guard();
-    let c = Atomics.exchange(this.i32, this.index, CONTENDED);
+    const guard = this.guard(index);
+    let c = Atomics.exchange(this.i32, index, CONTENDED);
     while (c !== FREE) {
       const left = guard.left();
-      parkedHere(this.i32, this.index, 1);
+      parkedHere(this.i32, index, 1);
       try {
-        await waitAsync(this.i32, this.index, CONTENDED, left);
+        await waitAsync(this.i32, index, CONTENDED, left);
       } finally {
-        parkedHere(this.i32, this.index, -1);
+        parkedHere(this.i32, index, -1);
       }
-      c = Atomics.exchange(this.i32, this.index, CONTENDED);
+      c = Atomics.exchange(this.i32, index, CONTENDED);
     }
-    this.acquired(true, performance.now() - t0);
+    this.acquired(index, true, performance.now() - t0);
   }
 
   /**
@@ -138,27 +137,31 @@ export class FutexMutex {
    * wait/notify round trip (about 25 µs one way here). Loads first, so spinners share the line
    * instead of bouncing it with failed compare-and-exchanges.
    */
-  private spinAcquire(): boolean {
+  private spinAcquire(index: number): boolean {
     for (let i = 0; i < SPIN_LOADS; i++) {
-      if (Atomics.load(this.i32, this.index) === FREE && Atomics.compareExchange(this.i32, this.index, FREE, LOCKED) === FREE) {
-        this.acquired(true, 0);
+      if (Atomics.load(this.i32, index) === FREE && Atomics.compareExchange(this.i32, index, FREE, LOCKED) === FREE) {
+        this.acquired(index, true, 0);
         return true;
       }
     }
     return false;
   }
 
-  unlock(): void {
+  unlock(index: number): void {
     // Only the holder writes the hand-over word: keep the acquisition count, clear the holder id.
-    Atomics.store(this.i32, this.index + 1, Atomics.load(this.i32, this.index + 1) & ~HOLDER_MASK);
-    const prev = Atomics.exchange(this.i32, this.index, FREE);
+    Atomics.store(this.i32, index + 1, Atomics.load(this.i32, index + 1) & ~HOLDER_MASK);
+    const prev = Atomics.exchange(this.i32, index, FREE);
     if (prev === FREE) throw new ShmError('RT_LOCK_MISUSE', 'unlock of a futex mutex that was not locked');
-    if (prev === CONTENDED) notifyOne(this.i32, this.index);
+    if (prev === CONTENDED) notifyOne(this.i32, index);
   }
 
   /** Holder id written by the current holder, 0 if free or not yet written. */
-  holder(): number {
-    return Atomics.load(this.i32, this.index + 1) & HOLDER_MASK;
+  holder(index: number): number {
+    return Atomics.load(this.i32, index + 1) & HOLDER_MASK;
+  }
+
+  isLocked(index: number): boolean {
+    return Atomics.load(this.i32, index) !== FREE;
   }
 
   /**
@@ -167,34 +170,30 @@ export class FutexMutex {
    * unlock that finds the word CONTENDED wakes one waiter, so a waiter sees every hand-over
    * soon after it happens, also when another thread retakes the lock before it runs.
    */
-  private guard(): { left(): number } {
-    let seen = this.generation();
+  private guard(index: number): { left(): number } {
+    let seen = this.generation(index);
     let deadline = this.now() + this.timeoutMs;
     return {
       left: () => {
-        const g = this.generation();
+        const g = this.generation(index);
         if (g !== seen) {
           seen = g;
           deadline = this.now() + this.timeoutMs;
         }
         const left = deadline - this.now();
-        if (left <= 0) throw this.timeoutError();
+        if (left <= 0) throw this.timeoutError(index);
         return left;
       },
     };
   }
 
-  private generation(): number {
-    return (Atomics.load(this.i32, this.index + 1) >>> GEN_SHIFT) & GEN_MASK;
+  private generation(index: number): number {
+    return (Atomics.load(this.i32, index + 1) >>> GEN_SHIFT) & GEN_MASK;
   }
 
-  isLocked(): boolean {
-    return Atomics.load(this.i32, this.index) !== FREE;
-  }
-
-  private acquired(contended: boolean, waitMs: number): void {
-    const gen = (this.generation() + 1) & GEN_MASK;
-    Atomics.store(this.i32, this.index + 1, (gen << GEN_SHIFT) | this.holderId);
+  private acquired(index: number, contended: boolean, waitMs: number): void {
+    const gen = (this.generation(index) + 1) & GEN_MASK;
+    Atomics.store(this.i32, index + 1, (gen << GEN_SHIFT) | this.holderId);
     this.stats.acquisitions++;
     if (contended) {
       this.stats.contended++;
@@ -202,10 +201,61 @@ export class FutexMutex {
     }
   }
 
-  private timeoutError(): ShmError {
+  private timeoutError(index: number): ShmError {
     return new ShmError(
       'RT_WAIT_TIMEOUT',
-      `lock not acquired: it did not change hands for ${this.timeoutMs} ms; held by holder id ${this.holder()} (a worker that died holding it, or a stuck creator)`,
+      `lock not acquired: it did not change hands for ${this.timeoutMs} ms; held by holder id ${this.holder(index)} (a worker that died holding it, or a stuck creator)`,
     );
+  }
+}
+
+/** One futex mutex: FutexWords bound to the word at `index` (js.mu, tests, benches). */
+export class FutexMutex {
+  private readonly words: FutexWords;
+
+  constructor(
+    i32: Int32Array,
+    private readonly index: number,
+    holderId: number,
+    stats: LockStats = newLockStats(),
+    timeoutMs = 30_000,
+    now: () => number = () => performance.now(),
+  ) {
+    if (index < 0 || index + FUTEX_WORDS > i32.length) {
+      throw new ShmError('RT_LOCK_MISUSE', `futex index ${index} outside the buffer of ${i32.length} words`);
+    }
+    this.words = new FutexWords(i32, holderId, stats, timeoutMs, now);
+  }
+
+  get stats(): LockStats {
+    return this.words.stats;
+  }
+
+  get timeoutMs(): number {
+    return this.words.timeoutMs;
+  }
+
+  tryLock(): boolean {
+    return this.words.tryLock(this.index);
+  }
+
+  lock(): void {
+    this.words.lock(this.index);
+  }
+
+  lockAsync(): Promise<void> {
+    return this.words.lockAsync(this.index);
+  }
+
+  unlock(): void {
+    this.words.unlock(this.index);
+  }
+
+  holder(): number {
+    return this.words.holder(this.index);
+  }
+
+  isLocked(): boolean {
+    return this.words.isLocked(this.index);
   }
 }

@@ -1,5 +1,5 @@
 import { ShmError } from './errors.js';
-import { FutexMutex } from './futex-mutex.js';
+import { FutexWords } from './futex-mutex.js';
 import type { NameCodec } from './name-codec.js';
 import { countLive, keyEquals, NOT_FOUND, type RegistryTestHooks } from './registry-probe.js';
 import * as L from './registry-layout.js';
@@ -13,24 +13,24 @@ const NO_FREE_SLOT = 3; // the probe met no free slot (the table may be full)
 const EMPTY_WORD = L.wordOf(L.TAG_EMPTY, 0);
 const CLAIMING_WORD = L.wordOf(L.TAG_CLAIMING, 0);
 
-/** H_SWEEP_AT after a sweep that left `used` non-EMPTY slots (see StripedInserter.sweep). */
+/** H_SWEEP_AT after a sweep that left `used` non-EMPTY slots (see SlotLockInserter.sweep). */
 export function sweepAt(capacity: number, used: number): number {
   return Math.max(used + Math.max(1, capacity >> 4), capacity >> 1);
 }
 
 /**
- * The write side of the registry: new keys enter the table here, under striped insert locks, and
- * tombstones are reclaimed here (sweep). See SharedRegistry for I1–I6; this file keeps I3 and I4.
+ * The write side of the registry: new keys enter the table here, under the insert lock of their
+ * home slot, and tombstones are reclaimed here (sweep). See SharedRegistry for I1–I6; this file
+ * keeps I3 and I4.
  *
- * Stripes: stripe s guards the names whose HOME slot lies in [s << shift, (s + 1) << shift). Same
- * name ⇒ same home ⇒ same lock, so "is the name live on its chain? else claim a free slot" is one
- * step per name (I3). Chains cross stripe borders, so a free slot can be wanted by inserters of two
- * stripes at once: the claim is a compareExchange from the exact free word the probe read, and the
- * loser probes again. Everything that turns a slot EMPTY (sweep) holds ALL stripe locks.
+ * Home-slot locks: the lock in slot h (S_INSERT_LOCK) guards the names whose HOME is h. Same name
+ * ⇒ same home ⇒ same lock, so "is the name live on its chain? else claim a free slot" is one step
+ * per name (I3). Chains run past other homes, so a free slot can be wanted by inserters of two homes
+ * at once: the claim is a compareExchange from the exact free word the probe read, and the loser
+ * probes again. Everything that turns a slot EMPTY (sweep) holds ALL insert locks.
  */
-export class StripedInserter {
-  private stripes: FutexMutex[];
-  private readonly stripeShift: number;
+export class SlotLockInserter {
+  private locks: FutexWords;
   private readonly mask: number;
 
   constructor(
@@ -40,29 +40,33 @@ export class StripedInserter {
     private readonly workerId: number,
   ) {
     this.mask = capacity - 1;
-    this.stripeShift = Math.log2(capacity / L.stripeCount(capacity));
-    this.stripes = this.makeStripes(undefined);
+    this.locks = new FutexWords(i32, workerId + 1);
   }
 
-  /** Rebuilds the stripe locks with another deadlock guard (tests only; see RegistryTestHooks.insertLockTimeoutMs). */
+  /** Another deadlock guard for the insert locks (tests only; see RegistryTestHooks.insertLockTimeoutMs). */
   setLockTimeout(timeoutMs: number | undefined): void {
-    this.stripes = this.makeStripes(timeoutMs);
+    this.locks = new FutexWords(this.i32, this.workerId + 1, undefined, timeoutMs);
+  }
+
+  /** The insert lock's word for the names whose home is `home`. */
+  private lockWord(home: number): number {
+    return L.HEADER_WORDS + home * this.slotWords + L.S_INSERT_LOCK;
   }
 
   /**
-   * Under the name's stripe lock: if the name is live somewhere on its chain, report it (false);
+   * Under the name's home-slot lock: if the name is live somewhere on its chain, report it (false);
    * otherwise write it into the first TOMBSTONE (or the EMPTY ending the probe) with `initial` as
    * its state (true). `key` holds the name encoded.
    */
   insert(key: NameCodec, initial: number, hooks: RegistryTestHooks | undefined): boolean {
     if (hooks !== undefined) hooks.beforeInsertLock?.();
-    const lock = this.stripes[(key.hash & this.mask) >>> this.stripeShift]!;
-    lock.lock();
+    const lockAt = this.lockWord(key.hash & this.mask);
+    this.locks.lock(lockAt);
     let r: number;
     try {
       r = this.probeAndClaim(key, initial, hooks);
     } finally {
-      lock.unlock();
+      this.locks.unlock(lockAt);
     }
     if (r === NO_FREE_SLOT) r = this.insertExclusive(key, initial, hooks);
     if (r === CLAIMED_EMPTY && Atomics.load(this.i32, L.H_USED) > Atomics.load(this.i32, L.H_SWEEP_AT)) this.sweepAll();
@@ -70,9 +74,9 @@ export class StripedInserter {
   }
 
   /**
-   * The probe under one stripe lock saw no free slot. Other stripes may have freed and re-claimed
-   * slots during it, so that is not yet "full at some moment": probe again holding every stripe
-   * lock. Then no slot becomes non-free during the probe (only inserters claim, and all are shut
+   * The probe under one insert lock saw no free slot. Inserters of other homes may have freed and
+   * re-claimed slots during it, so that is not yet "full at some moment": probe again holding every
+   * insert lock. Then no slot becomes non-free during the probe (only inserters claim, and all are shut
    * out), so if every slot reads live, every one was live at the probe's first load: that load is
    * the linearization point of RT_REGISTRY_FULL.
    */
@@ -89,7 +93,7 @@ export class StripedInserter {
     }
   }
 
-  /** Caller holds the name's stripe lock (or all of them). */
+  /** Caller holds the name's home-slot lock (or all of them). */
   private probeAndClaim(key: NameCodec, initial: number, hooks: RegistryTestHooks | undefined): number {
     const i32 = this.i32;
     const mask = this.mask;
@@ -114,7 +118,7 @@ export class StripedInserter {
             freeWord = w;
           }
         } else if (tag === L.TAG_CLAIMING) {
-          // Another stripe's name, never ours: a claimer of our stripe would hold our lock, and a
+          // Another home's name, never ours: a claimer of our name would hold our lock, and a
           // claim is complete (published) before its claimer unlocks. The slot was EMPTY or a
           // TOMBSTONE just before; if it was EMPTY our probe would have ended here, and we go on
           // past it instead. That is sound both ways: our name cannot be live beyond an EMPTY (I4),
@@ -129,7 +133,7 @@ export class StripedInserter {
       if (free === NOT_FOUND) return NO_FREE_SLOT;
       if (hooks !== undefined) hooks.beforeClaim?.(free);
       // The claim: from the exact word the probe read. It fails only if an inserter of ANOTHER
-      // stripe claimed the slot since (EMPTY and TOMBSTONE change only by claims, and by sweeps,
+      // home claimed the slot since (EMPTY and TOMBSTONE change only by claims, and by sweeps,
       // which wait for our lock): probe again. It may succeed after a TOMBSTONE was claimed, used
       // and killed again in between (ABA): harmless, the chain before it has held no EMPTY since
       // our probe (no sweep can run) and our name cannot have been inserted (our lock).
@@ -160,11 +164,11 @@ export class StripedInserter {
   }
 
   /**
-   * Sweeps under every stripe lock, unless another thread swept since we looked. The insert that
-   * triggered it is already done and must be reported: if a stripe lock cannot be had (a holder
+   * Sweeps under every insert lock, unless another thread swept since we looked. The insert that
+   * triggered it is already done and must be reported: if an insert lock cannot be had (a holder
    * stuck past the deadlock guard), the sweep is skipped, not thrown out of reserve/register (whose
    * caller would then hold a RESERVED it never heard of). H_SWEEP_AT is unchanged, so the next
-   * EMPTY-claiming insert tries again; the stuck holder surfaces to whoever needs its stripe.
+   * EMPTY-claiming insert tries again; the stuck holder surfaces to whoever needs its lock.
    */
   private sweepAll(): void {
     try {
@@ -182,25 +186,25 @@ export class StripedInserter {
 
   /**
    * Ascending order, so two threads taking all of them cannot deadlock; an inserter holds one
-   * stripe at most and never asks for another while holding it (insert releases its stripe before
-   * it sweeps or goes exclusive).
+   * lock at most and never asks for another while holding it (insert releases its lock before it
+   * sweeps or goes exclusive). O(capacity) lock operations, as the sweep's walk is O(capacity).
    */
   private lockAll(): void {
     let n = 0;
     try {
-      for (; n < this.stripes.length; n++) this.stripes[n]!.lock();
+      for (; n < this.capacity; n++) this.locks.lock(this.lockWord(n));
     } catch (e) {
-      while (n > 0) this.stripes[--n]!.unlock();
+      while (n > 0) this.locks.unlock(this.lockWord(--n));
       throw e;
     }
   }
 
   private unlockAll(): void {
-    for (let s = this.stripes.length - 1; s >= 0; s--) this.stripes[s]!.unlock();
+    for (let h = this.capacity - 1; h >= 0; h--) this.locks.unlock(this.lockWord(h));
   }
 
   /**
-   * Under ALL stripe locks: every TOMBSTONE that no live key's probe chain crosses becomes EMPTY
+   * Under ALL insert locks: every TOMBSTONE that no live key's probe chain crosses becomes EMPTY
    * (I4 holds: only uncovered slots change, and no inserter is mid-probe). Without it,
    * distinct-name churn would leave every slot non-EMPTY for good (#7).
    *
@@ -210,8 +214,8 @@ export class StripedInserter {
    * during the walk only makes the result more conservative. Runs when H_USED exceeds H_SWEEP_AT,
    * which is then set by sweepAt: O(capacity) work per capacity/16 EMPTY-claiming inserts (about
    * 32 slot reads per insert amortised), and never while under half the slots are used — names
-   * and their tombstones are then reused in place, and H_USED, the sweep and its 64 locks stay off
-   * the insert path.
+   * and their tombstones are then reused in place, and H_USED, the sweep and its capacity locks stay
+   * off the insert path.
    */
   private sweep(): void {
     const cap = this.capacity;
@@ -221,8 +225,8 @@ export class StripedInserter {
     let need = Infinity;
     let freed = 0;
     // Plain loads on purpose (each Atomics.load is a builtin call here, and this walk reads 2 ×
-    // capacity slots): we hold every stripe lock, so every claim that made a slot live or wrote its
-    // key happened-before this walk (its claimer published, then unlocked its stripe, which we then
+    // capacity slots): we hold every insert lock, so every claim that made a slot live or wrote its
+    // key happened-before this walk (its claimer published, then unlocked its lock, which we then
     // locked) and is visible; the only concurrent change is live → TOMBSTONE, and a stale "live"
     // read only keeps more tombstones (conservative).
     for (let q = 2 * cap - 1; q >= 0; q--) {
@@ -239,9 +243,5 @@ export class StripedInserter {
     }
     const used = Atomics.sub(i32, L.H_USED, freed) - freed;
     Atomics.store(i32, L.H_SWEEP_AT, sweepAt(cap, used));
-  }
-
-  private makeStripes(timeoutMs: number | undefined): FutexMutex[] {
-    return Array.from({ length: L.stripeCount(this.capacity) }, (_, s) => new FutexMutex(this.i32, L.stripeWord(s), this.workerId + 1, undefined, timeoutMs));
   }
 }

@@ -7,7 +7,7 @@ import { NAME_BYTES_LIMIT } from './name-codec.js';
  * words rounded up to whole cache lines. A buffer is attached only if magic, layout version and size all match.
  */
 export const MAGIC = 0x52465452; // 'RFTR'
-export const LAYOUT_VERSION = 5;
+export const LAYOUT_VERSION = 6;
 
 /**
  * Words per 64-byte cache line. Every word that several threads write lives on its own line, and
@@ -33,26 +33,9 @@ export const H_NEXT_ID = LINE_WORDS;
  * claims an EMPTY slot (rare once names and their tombstones are reused), lowered only by a sweep.
  */
 export const H_USED = 2 * LINE_WORDS;
-/** Same line: a full tombstone sweep runs when H_USED exceeds this (see registry-insert.ts sweep). Written under all stripe locks. */
+/** Same line: a full tombstone sweep runs when H_USED exceeds this (see registry-insert.ts sweep). Written under every insert lock. */
 export const H_SWEEP_AT = 2 * LINE_WORDS + 1;
-/**
- * Lines 3 … 3 + STRIPES_MAX - 1: the insert locks, one futex (FUTEX_WORDS words) at the start of
- * its own line each, so inserters of different stripes never write one cache line. A table uses
- * stripeCount(capacity) of them; the rest of the lines are unused.
- */
-export const H_STRIPE_LOCKS = 3 * LINE_WORDS;
-export const STRIPES_MAX = 64;
-export const HEADER_WORDS = (3 + STRIPES_MAX) * LINE_WORDS;
-
-/**
- * Insert-lock stripes of a table: min(STRIPES_MAX, capacity / 16), at least 1 (a power of two).
- * Stripe s covers the home slots [s << shift, (s + 1) << shift): a name's stripe is a function of
- * its home slot, so one name always takes one lock (I3).
- */
-export function stripeCount(capacity: number): number {
-  return Math.max(1, Math.min(STRIPES_MAX, capacity >>> 4));
-}
-export const stripeWord = (stripe: number): number => H_STRIPE_LOCKS + stripe * LINE_WORDS;
+export const HEADER_WORDS = 3 * LINE_WORDS;
 
 /** Slot fields. STATE is the one word whose transitions are the registry's truth. */
 export const S_STATE = 0;
@@ -70,15 +53,24 @@ export const S_NAME_LEN = 5;
  * creation on every thread.
  */
 export const S_WAITERS = 6;
-export const SLOT_FIXED_WORDS = 7;
+/**
+ * The insert lock of the names whose HOME is this slot (a futex, FUTEX_WORDS = 2 words: 7 and 8).
+ * It lives in the home slot's own line, which is where an uncollided name also lives: an insert
+ * writes no line that inserters of other names write, unless their homes or chains meet. (With
+ * 64 stripes in the header, two threads creating disjoint names wrote one lock line in about 60 %
+ * of inserts, and two threads reached 0.81× of two private tables; with the lock in the home slot,
+ * 0.95× — reports/registry-2026-12-02-s5.md.)
+ */
+export const S_INSERT_LOCK = 7;
+export const SLOT_FIXED_WORDS = 9;
 
 /**
  * STATE word = payload * 8 + tag. The payload is an instance id for the live tags. Every live word
  * therefore carries a run-unique id, so compare-and-exchange on a live word cannot suffer ABA.
  */
 export const TAG_EMPTY = 0; // never used since the slot was last swept; ends every probe
-export const TAG_CLAIMING = 1; // key bytes being written; exists only while its claimer holds its stripe lock
-export const TAG_TOMBSTONE = 2; // dead key; probes continue past it; reused by a claiming compareExchange under a stripe lock
+export const TAG_CLAIMING = 1; // key bytes being written; exists only while its claimer holds its home-slot lock
+export const TAG_TOMBSTONE = 2; // dead key; probes continue past it; reused by a claiming compareExchange under a home-slot lock
 export const TAG_RESERVED = 3; // RESERVED(id): a creator claimed the name and is building instance id
 export const TAG_RUNNING = 4; // RUNNING(id): instance id is registered
 export const TAG_BITS = 3;

@@ -14,14 +14,14 @@ export interface RegistryTestHooks {
   beforeStateReread?(slot: number): void;
   /** transition(): between the STATE exchange and the waiter-count check. */
   betweenExchangeAndWaiterCheck?(slot: number): void;
-  /** insert(): the lock-free probe missed; the name's stripe lock is taken next. */
+  /** insert(): the lock-free probe missed; the name's home-slot lock is taken next. */
   beforeInsertLock?(): void;
-  /** insert(): under the stripe lock the probe chose free `slot`; its claiming compareExchange is next. */
+  /** insert(): under the home-slot lock the probe chose free `slot`; its claiming compareExchange is next. */
   beforeClaim?(slot: number): void;
   /** awaitReservation(Sync): a wait returned `result`; the state is examined next. */
   afterWait?(result: string): void;
   /**
-   * Deadlock guard of the stripe locks (FutexMutex timeoutMs) while these hooks are installed: a
+   * Deadlock guard of the insert locks (FutexWords timeoutMs) while these hooks are installed: a
    * test that makes a caller of its own thread wait for a lock it holds gets RT_WAIT_TIMEOUT after
    * this long instead of the 30 s default.
    */

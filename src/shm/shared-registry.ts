@@ -1,7 +1,7 @@
 import { ShmError } from './errors.js';
 import { DEFAULT_NAME_BYTES_MAX, NameCodec } from './name-codec.js';
 import { checkId, IdAllocator } from './registry-ids.js';
-import { StripedInserter } from './registry-insert.js';
+import { SlotLockInserter } from './registry-insert.js';
 import * as L from './registry-layout.js';
 import { checkTableBuffer, newTableBuffer } from './registry-open.js';
 import { countLive, NOT_FOUND, RegistryProbe, type RegistryTestHooks } from './registry-probe.js';
@@ -53,15 +53,15 @@ const decoder = new TextDecoder();
  *   source (its own counter, or the newIdSource() whose token the header records; attach refuses
  *   any other). The allocator saturates at INSTANCE_ID_MAX instead of wrapping, and register
  *   refuses ids the source never handed out. While a slot stays live its key bytes do not change.
- * - I3 A new key enters the table only under the insert lock of its HOME slot's stripe (sync futex,
- *   no await inside, held for a few hundred ns; up to 64 stripes, each on its own cache line). One
- *   name has one home, hence one lock, which makes "is the name anywhere along its probe chain?"
- *   and "claim a free slot" one step per name, so a name is never live in two slots. Inserters of
- *   different stripes run at once; where their chains meet, a free slot goes to whoever's claiming
+ * - I3 A new key enters the table only under the insert lock of its HOME slot (a sync futex in the
+ *   home slot's own line, S_INSERT_LOCK; no await inside, held for a few hundred ns). One name has
+ *   one home, hence one lock, which makes "is the name anywhere along its probe chain?" and "claim a
+ *   free slot" one step per name, so a name is never live in two slots. Inserters of different
+ *   homes run at once; where their chains meet, a free slot goes to whoever's claiming
  *   compareExchange (EMPTY/TOMBSTONE → CLAIMING) lands first, and the other probes again. Every
  *   other operation — lookup, publish, overwrite, unregister, waiting — is lock-free.
  * - I4 Every live key's probe chain (home slot → its slot) contains no EMPTY slot. A TOMBSTONE
- *   becomes EMPTY only in sweep(), which holds ALL stripe locks (no inserter is mid-probe) and frees
+ *   becomes EMPTY only in sweep(), which holds ALL insert locks (no inserter is mid-probe) and frees
  *   only tombstones that no live chain crosses; it runs once H_USED has grown by capacity/16 since
  *   the last sweep and exceeds capacity/2, so occupancy stays bounded under any churn
  *   (max(capacity/2, live slots + tombstones inside live chains + capacity/16)).
@@ -75,8 +75,8 @@ const decoder = new TextDecoder();
  *
  * Linearization points: a hit — the STATE load inside the seqlock window; a miss — some moment of
  * the probe when the name was absent (a name live during the whole probe is found: its chain has
- * no EMPTY and a live key never moves); an insert — its publishing STATE store under its stripe
- * lock; RT_REGISTRY_FULL — the first load of a probe made under ALL stripe locks (no slot becomes
+ * no EMPTY and a live key never moves); an insert — its publishing STATE store under its home-slot
+ * lock; RT_REGISTRY_FULL — the first load of a probe made under ALL insert locks (no slot becomes
  * live while they are held, so every slot read live was live then); publish/cancel/unregister/
  * overwrite — their compareExchange. Checked on real threads by `npm run lincheck` (src/lincheck).
  */
@@ -87,7 +87,7 @@ export class SharedRegistry {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly probe: RegistryProbe;
-  private readonly inserter: StripedInserter;
+  private readonly inserter: SlotLockInserter;
   private readonly ids: IdAllocator;
   /** Scratch for the name of the operation in progress (the probe's codec); every public method encodes first. */
   private readonly key: NameCodec;
@@ -109,7 +109,7 @@ export class SharedRegistry {
     this.ids = new IdAllocator(this.i32, idSource);
     this.key = new NameCodec(this.nameBytesMax);
     this.probe = new RegistryProbe(this.i32, this.capacity, this.slotWords, this.key);
-    this.inserter = new StripedInserter(this.i32, this.capacity, this.slotWords, workerId);
+    this.inserter = new SlotLockInserter(this.i32, this.capacity, this.slotWords, workerId);
   }
 
   /**
@@ -191,7 +191,7 @@ export class SharedRegistry {
   /**
    * Claims `name` for a new instance if nobody holds it. The winner gets a fresh instance id in
    * state RESERVED and must later `publish` or `cancelReservation` it; everyone else learns who
-   * holds it. One linearisation point: the insert (under its stripe lock) or the probe hit.
+   * holds it. One linearisation point: the insert (under its home-slot lock) or the probe hit.
    */
   reserve(name: string): ReserveResult {
     for (;;) {

@@ -7,7 +7,7 @@ export const REGISTRY_CAPACITY = 16;
 /**
  * One world's shared memory and every attachment of it, made once per world shape and restored
  * before each execution instead of rebuilt: allocating the buffers and attaching them (two
- * SharedRegistry, a FutexMutex and an IsolateLock per logical thread, stripe locks and name codecs
+ * SharedRegistry, a FutexMutex and an IsolateLock per logical thread, insert locks and name codecs
  * inside) was a fifth of a short random schedule, and the garbage it left another large share.
  *
  * `restore()` makes the memory indistinguishable from a fresh one to the code under test:

@@ -29,13 +29,13 @@ test('attaching a wrong buffer is refused with the reason', () => {
   const good = SharedRegistry.create({ capacity: 8 });
   assert.throws(() => SharedRegistry.attach(new ArrayBuffer(1024)), is('RT_LAYOUT_MISMATCH', /must be a SharedArrayBuffer, got ArrayBuffer/));
   assert.throws(() => SharedRegistry.attach(undefined), is('RT_LAYOUT_MISMATCH', /got undefined/));
-  assert.throws(() => SharedRegistry.attach(new SharedArrayBuffer(8)), is('RT_LAYOUT_MISMATCH', /smaller than its 4288-byte header/));
+  assert.throws(() => SharedRegistry.attach(new SharedArrayBuffer(8)), is('RT_LAYOUT_MISMATCH', /smaller than its 192-byte header/));
   assert.throws(() => SharedRegistry.attach(new SharedArrayBuffer(good.buffer.byteLength)), is('RT_LAYOUT_MISMATCH', /no raftrace registry magic/));
 
   const wrongVersion = new SharedArrayBuffer(good.buffer.byteLength);
   new Uint8Array(wrongVersion).set(new Uint8Array(good.buffer));
   new Int32Array(wrongVersion)[1] = 99;
-  assert.throws(() => SharedRegistry.attach(wrongVersion), is('RT_LAYOUT_MISMATCH', /layout version 99, this build reads 5/));
+  assert.throws(() => SharedRegistry.attach(wrongVersion), is('RT_LAYOUT_MISMATCH', /layout version 99, this build reads 6/));
 
   const wrongSize = new SharedArrayBuffer(good.buffer.byteLength + 4);
   new Uint8Array(wrongSize).set(new Uint8Array(good.buffer));

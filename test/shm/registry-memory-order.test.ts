@@ -6,24 +6,24 @@
  * on x86-64 V8 observes that reordering (TSO hardware, and V8 does not move these loads today), so
  * this check reads the compiled code instead; it kills the mutant `shm-key-words-plain-loads`.
  *
- * The registry's code is spread over several modules (public face, probe, striped inserter, waits,
+ * The registry's code is spread over several modules (public face, probe, home-slot-locked inserter, waits,
  * ids); every class method and exported function of them is read. Allowed plain reads, each argued
  * in the source: the constructors' header words (written once before the buffer is shared) and
- * `StripedInserter.sweep` (runs under ALL stripe locks; a stale read is conservative).
+ * `SlotLockInserter.sweep` (runs under ALL insert locks; a stale read is conservative).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IdAllocator } from '../../src/shm/registry-ids.js';
-import { StripedInserter } from '../../src/shm/registry-insert.js';
+import { SlotLockInserter } from '../../src/shm/registry-insert.js';
 import * as probe from '../../src/shm/registry-probe.js';
 import * as waits from '../../src/shm/registry-waits.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
 
-const ALLOWED = new Set(['SharedRegistry.constructor', 'StripedInserter.constructor', 'StripedInserter.sweep', 'RegistryProbe.constructor', 'IdAllocator.constructor']);
+const ALLOWED = new Set(['SharedRegistry.constructor', 'SlotLockInserter.constructor', 'SlotLockInserter.sweep', 'RegistryProbe.constructor', 'IdAllocator.constructor']);
 
 function bodies(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const cls of [SharedRegistry, StripedInserter, probe.RegistryProbe, IdAllocator] as { name: string; prototype: object }[]) {
+  for (const cls of [SharedRegistry, SlotLockInserter, probe.RegistryProbe, IdAllocator] as { name: string; prototype: object }[]) {
     const proto = cls.prototype as Record<string, unknown>;
     for (const n of Object.getOwnPropertyNames(proto)) {
       const v: unknown = Object.getOwnPropertyDescriptor(proto, n)?.value;
@@ -36,7 +36,7 @@ function bodies(): Map<string, string> {
 
 test('the registry reads shared words only through Atomics (except the constructors’ header reads and sweep)', () => {
   const all = bodies();
-  for (const must of ['keyEquals', 'RegistryProbe.find', 'StripedInserter.probeAndClaim', 'StripedInserter.sweep', 'parkWhileReserved', 'RegistryProbe.findName']) {
+  for (const must of ['keyEquals', 'RegistryProbe.find', 'SlotLockInserter.probeAndClaim', 'SlotLockInserter.sweep', 'parkWhileReserved', 'RegistryProbe.findName']) {
     assert.ok(all.has(must), `methods found: ${[...all.keys()].join(', ')}`);
   }
   for (const [name, body] of all) {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ShmError } from '../../src/shm/errors.js';
-import { H_SWEEP_AT, stripeCount } from '../../src/shm/registry-layout.js';
+import { H_SWEEP_AT } from '../../src/shm/registry-layout.js';
 import { SharedRegistry } from '../../src/shm/shared-registry.js';
 import { namesWithHome } from '../fixtures/colliding-names.js';
 
 /**
- * Forced interleavings of the striped insert path (issue #7 scaling), in one thread: caller A is
- * paused under its stripe lock just before its claiming compareExchange (RegistryTestHooks
- * beforeClaim) and other callers run there. Capacity 32 has 2 stripes: homes 0–15 and 16–31.
+ * Forced interleavings of the insert path under home-slot locks (issue #7 scaling), in one thread:
+ * caller A is paused under its home slot's insert lock just before its claiming compareExchange
+ * (RegistryTestHooks beforeClaim) and other callers run there. Each of the 32 home slots has its own lock.
  * A caller that needs a lock A holds cannot wait for A in one thread: it is given a 50 ms deadlock
  * guard (insertLockTimeoutMs) and its RT_WAIT_TIMEOUT is the expected, certain outcome — proof that
  * it was shut out — not a timing assumption.
@@ -33,16 +33,41 @@ const timedOut = (f: () => unknown): boolean => {
 
 const copies = (r: SharedRegistry, name: string) => r.snapshot().filter((e) => e.name === name).length;
 
-test('stripes: capacity 32 has two insert-lock stripes (the fixtures below rely on it)', () => {
-  assert.equal(stripeCount(CAP), 2);
-  assert.equal(stripeCount(4), 1);
-  assert.equal(stripeCount(1 << 20), 64);
+test("insert locks are per home slot: while A holds home 16's lock, an insert at every other home goes through and a second name of home 16 is shut out", () => {
+  const [a, b] = callers(0, 1) as [SharedRegistry, SharedRegistry];
+  const [k, sameHome] = namesWithHome(CAP, 16, 2) as [string, string];
+  b.setTestHooks(GUARD);
+  // No sweep in this test: a sweep needs every insert lock, home 16's included, and would be
+  // refused (and skipped) after the guard, slowing the test without changing what it shows.
+  Atomics.store(new Int32Array(a.buffer), H_SWEEP_AT, 0x7fffffff);
+  const others: string[] = [];
+  let sameHomeShutOut: boolean | undefined;
+  a.setTestHooks({
+    beforeClaim: () => {
+      if (sameHomeShutOut !== undefined) return;
+      for (let h = 0; h < CAP; h++) {
+        if (h === 16) continue;
+        const [n] = namesWithHome(CAP, h, 1, `H${h}-`) as [string];
+        const r = b.reserve(n);
+        assert.equal(r.kind, 'won', `home ${h} does not wait for home 16`);
+        assert.ok(r.kind === 'won' && b.cancelReservation(n, r.instanceId)); // room for what follows
+        others.push(n);
+      }
+      sameHomeShutOut = timedOut(() => b.reserve(sameHome));
+    },
+  });
+  assert.equal(a.reserve(k).kind, 'won');
+  a.setTestHooks(undefined);
+  b.setTestHooks(undefined);
+  assert.equal(others.length, CAP - 1);
+  assert.equal(sameHomeShutOut, true, 'a name of the same home takes the same lock');
+  assert.equal(b.reserve(sameHome).kind, 'won', 'and gets it once A let go');
 });
 
-test('claim race across stripes: two inserters whose chains meet at one EMPTY slot — one claims it, the other re-probes and lands on the next', () => {
+test('claim race across homes: two inserters whose chains meet at one EMPTY slot — one claims it, the other re-probes and lands on the next', () => {
   const [a, b] = callers(0, 1) as [SharedRegistry, SharedRegistry];
-  const [x, ka] = namesWithHome(CAP, 31, 2) as [string, string]; // stripe 1; chain 31 → 0 → 1
-  const [kb] = namesWithHome(CAP, 0, 1, 'B-') as [string]; // stripe 0, home 0
+  const [x, ka] = namesWithHome(CAP, 31, 2) as [string, string]; // home 31; chain 31 → 0 → 1
+  const [kb] = namesWithHome(CAP, 0, 1, 'B-') as [string]; // home 0
   assert.equal(b.reserve(x).kind, 'won'); // slot 31 live: ka's probe goes on to slot 0
   const claims: number[] = [];
   let idB = 0;
@@ -50,7 +75,7 @@ test('claim race across stripes: two inserters whose chains meet at one EMPTY sl
     beforeClaim: (slot) => {
       claims.push(slot);
       if (idB !== 0) return;
-      const r = b.reserve(kb); // stripe 0: not blocked by A's stripe 1
+      const r = b.reserve(kb); // home 0: not blocked by A's lock (home 31)
       assert.equal(r.kind, 'won');
       idB = r.instanceId;
     },
@@ -64,11 +89,11 @@ test('claim race across stripes: two inserters whose chains meet at one EMPTY sl
   assert.equal(copies(a, ka) + copies(a, kb), 2, 'both keys live once');
 });
 
-test('one name, one stripe lock: a second inserter of the name is shut out while the first is between probe and claim (no duplicate, even across a TOMBSTONE ABA)', () => {
-  // A inserts k (home 16, stripe 1) and chooses the TOMBSTONE at 16. Meanwhile C (stripe 0, home
-  // 15) takes slot 16 and gives it back (TOMBSTONE again: A's claim will succeed), and B tries to
-  // insert k too. If B could run (a lock not chosen by the home slot), it would put k at 17 past
-  // C's entry and A would then claim 16: k live twice.
+test('one name, one insert lock: a second inserter of the name is shut out while the first is between probe and claim (no duplicate, even across a TOMBSTONE ABA)', () => {
+  // A inserts k (home 16) and chooses the TOMBSTONE at 16. Meanwhile C (home 15) takes slot 16
+  // and gives it back (TOMBSTONE again: A's claim will succeed), and B tries to insert k too. If B
+  // could run (a lock not chosen by the home slot), it would put k at 17 past C's entry and A would
+  // then claim 16: k live twice.
   const [a, b, c] = callers(0, 1, 3) as [SharedRegistry, SharedRegistry, SharedRegistry];
   const [z, k] = namesWithHome(CAP, 16, 2) as [string, string];
   const [y, cName] = namesWithHome(CAP, 15, 2, 'C-') as [string, string];
@@ -89,16 +114,16 @@ test('one name, one stripe lock: a second inserter of the name is shut out while
   });
   const ra = a.reserve(k);
   a.setTestHooks(undefined);
-  assert.equal(bShutOut, true, "B's insert of the same name was refused its stripe lock while A held it");
+  assert.equal(bShutOut, true, "B's insert of the same name was refused its insert lock while A held it");
   assert.equal(ra.kind, 'won');
   assert.equal(copies(a, k), 1, 'k is live in one slot');
   assert.deepEqual(b.reserve(k), { kind: 'reserved', instanceId: ra.instanceId, slot: 16 });
 });
 
-test('a sweep waits for every stripe: a tombstone on the chain of a key being inserted is not emptied under it (I4)', () => {
+test('a sweep waits for every insert lock: a tombstone on the chain of a key being inserted is not emptied under it (I4)', () => {
   // A inserts k (home 16) and chooses the EMPTY at 17 past y (live at 16). Meanwhile y dies (16 is
-  // a TOMBSTONE no live chain crosses: k is not live yet) and C, in stripe 0, triggers a sweep. A
-  // sweep that did not wait for A's stripe would empty 16, and k at 17 would be unreachable.
+  // a TOMBSTONE no live chain crosses: k is not live yet) and C, at home 0, triggers a sweep. A
+  // sweep that did not wait for A's lock would empty 16, and k at 17 would be unreachable.
   const [a, c] = callers(0, 3) as [SharedRegistry, SharedRegistry];
   const [y, k] = namesWithHome(CAP, 16, 2) as [string, string];
   const [c1, c2] = namesWithHome(CAP, 0, 2, 'C-') as [string, string];
@@ -112,7 +137,7 @@ test('a sweep waits for every stripe: a tombstone on the chain of a key being in
       assert.equal(slot, 17);
       assert.ok(c.cancelReservation(y, ry.instanceId));
       Atomics.store(new Int32Array(a.buffer), H_SWEEP_AT, 0); // the next EMPTY-claiming insert sweeps
-      // c1 is inserted and reported won; its sweep cannot take stripe 1, so it is skipped (not
+      // c1 is inserted and reported won; its sweep cannot take home 16's lock, so it is skipped (not
       // thrown out of reserve after the insert) and left for a later insert: H_SWEEP_AT unchanged.
       const r1 = c.reserve(c1);
       assert.equal(r1.kind, 'won', 'the insert that triggered the refused sweep is reported');
@@ -122,7 +147,7 @@ test('a sweep waits for every stripe: a tombstone on the chain of a key being in
   const ra = a.reserve(k);
   a.setTestHooks(undefined);
   c.setTestHooks(undefined);
-  assert.equal(sweepShutOut, true, "C's sweep was refused A's stripe lock");
+  assert.equal(sweepShutOut, true, "C's sweep was refused A's insert lock");
   assert.equal(ra.kind, 'won');
   assert.deepEqual(c.lookup(k), { state: 'reserved', instanceId: ra.instanceId }, 'k is reachable: its chain 16 → 17 has no EMPTY');
   // Now the sweep can run: it must keep 16 (crossed by k's chain) and k findable.
