@@ -58,8 +58,8 @@ export const S_WAITERS = 6;
  * It lives in the home slot's own line, which is where an uncollided name also lives: an insert
  * writes no line that inserters of other names write, unless their homes or chains meet. (With
  * 64 stripes in the header, two threads creating disjoint names wrote one lock line in about 60 %
- * of inserts, and two threads reached 0.81× of two private tables; with the lock in the home slot,
- * 0.95× — reports/registry-2026-12-02-s5.md.)
+ * of inserts, and reached a median 0.85× of what two private tables reach; with the lock in the
+ * home slot, 0.96× — README, "Proving the registry".)
  */
 export const S_INSERT_LOCK = 7;
 export const SLOT_FIXED_WORDS = 9;
