@@ -5,6 +5,7 @@ import type { SimConfig } from './config.js';
 import type { SimThread } from './scheduler.js';
 import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 import { WorldMemory } from './world-memory.js';
+import { CELL_LOCAL_STEP, holderAlone, privateAlone, transientJsMu } from './independence.js';
 
 /** The checks on one finished schedule. */
 export interface Verdict {
@@ -50,14 +51,6 @@ function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
   else mem.restore();
   return mem;
 }
-
-/**
- * Labels of steps that touch only their own cell's objects and reach the next scheduling point
- * without a lock operation, whatever the state. Not `write`: writing peers.idx into a store dir the
- * delete renamed away fails (ENOENT), and under `locked` that error unwinds through js.mu's release.
- * (`read` of tav.idx fails only with ENOENT, which the build catches; mkdir and stat do not fail.)
- */
-const CELL_LOCAL_STEP = /^(?:mkdir|stat|read|rename|rm) |^delete assignment: read rg\.node$|^Delete\(\) /;
 
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
@@ -113,10 +106,18 @@ export class Execution {
    * cell, and the cell's own threads blocked on js.mu can only be woken by the holder. (This is
    * what lets `locked` shrink: its holder does all its disk I/O under js.mu while every other
    * caller queues.) Checked against full enumeration by test/sim/por.test.ts.
+   *
+   * `strong` (reduction 'sleep') adds three rules, argued in independence.ts: a thread about to
+   * take a step nobody else can see, alone (privateAlone); the holder of js.mu alone
+   * (holderAlone); and under a strategy whose js.mu is transient every cell counts as lock-free
+   * (js.mu is free at every state and nobody waits on it, so it couples no cells).
    */
-  persistentSet(): number[] {
+  persistentSet(strong = false): number[] {
     const w = this.world;
     const enabled = this.enabled();
+    const alone = strong ? (privateAlone(w) ?? holderAlone(w)) : null;
+    if (alone) return alone;
+    const transient = strong && transientJsMu(w);
     const cells = new Map<number, { enabled: number[]; lockFree: boolean; holds: boolean; local: boolean }>();
     for (const t of w.sched.threads) {
       const r = w.roles[t.id];
@@ -134,7 +135,7 @@ export class Execution {
       const lock = w.observer[r.server]!.lock.futex;
       const holds = lock.isLocked() && lock.holder() === t.id + 2; // thread i attaches as worker i + 1, holder id worker + 1
       if (holds) e.holds = true;
-      if (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu')) e.lockFree = false;
+      if (!transient && (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu'))) e.lockFree = false;
     }
     // The first qualifying cell, in cell order: a cell is then run to its end before the next, so
     // the states visited grow like the sum over cells, not their product.
