@@ -74,7 +74,7 @@ export class Execution {
 
   /** Ids of the threads that may run now, ascending. */
   enabled(): number[] {
-    return this.world.sched.enabled().map((t) => t.id);
+    return this.world.sched.enabledIds();
   }
 
   /**
@@ -237,10 +237,15 @@ export class Execution {
   outcome(): string {
     const w = this.world;
     const parts: string[] = [];
+    // Live labels by cell in one pass (this runs once per random schedule).
+    const liveByCell: string[][] = [];
+    for (const r of w.roles) liveByCell[w.cell(r.server, r.group)] ??= [];
+    for (const i of w.instances.values()) if (i.live) liveByCell[w.cell(i.server, i.group)]?.push(i.label);
     for (let s = 0; s < w.cfg.servers; s++) {
       for (let g = 0; g < w.cfg.groups; g++) {
-        if (!w.roles.some((r) => r.server === s && r.group === g)) continue;
-        const live = [...w.instances.values()].filter((i) => i.live && i.server === s && i.group === g).map((i) => i.label).sort();
+        const live = liveByCell[w.cell(s, g)];
+        if (live === undefined) continue;
+        live.sort();
         const dir = `${STORE_ROOT}/S${String(s).padStart(2, '0')}/_js_/${groupNameOf(g)}`;
         parts.push(`S${s}/g${g}{${this.cellView(s, g)} live=[${live.join(',')}] dir=${w.disk.paths.has(dir) ? 'yes' : 'no'}}`);
       }
