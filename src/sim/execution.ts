@@ -273,9 +273,15 @@ export class Execution {
     // history that got it there, so prefixes that differ only in a finished thread's past merge.
     // What its past could still decide is kept explicitly: the sticky duplicate/split/resurrection
     // flags, each cell's first resolved instance (the split check; moot once split) and whether
-    // its delete began.
+    // its delete began. Likewise a thread whose createRaftGroup has returned (or failed): all it
+    // has left to run is the delete (world.ts body), whose locals are the thread's constants, so
+    // only what createRaftGroup gave it and its history since then are kept.
     const threads = w.sched.threads.map((t) =>
-      t.status === 'done' ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}` : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
+      t.status === 'done'
+        ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}`
+        : w.createdAt[t.id]! >= 0
+          ? `${t.status}:${t.next}:returned ${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${w.histories[t.id]!.slice(w.createdAt[t.id]).join('|')}`
+          : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
     );
     const flags = `${w.duplicates > 0 ? 'D' : ''}${w.split ? 'S' : ''}${w.resurrections > 0 ? 'R' : ''}${w.split ? '' : w.firstResolved.map((id) => w.label(id)).join(',')}/${w.deleteBegan.map((b) => (b ? 1 : 0)).join('')}`;
     const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();
