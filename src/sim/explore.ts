@@ -176,13 +176,14 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
   };
   /**
    * Persistent sets with sleep sets and state matching, as in Godefroid's thesis (LNCS 1032, 1996,
-   * ch. 5, the stateful combination of the two): a new state
-   * stores the sleep set it was reached with and explores its persistent set minus that set; a
-   * state met again with sleep set Z explores the threads stored asleep that are awake in Z, and
-   * stores the intersection. Each explored thread joins the sleep set of its later siblings' subtrees,
-   * where it stays while the steps taken are independent of it. Every terminal state is still
-   * reached (the state space is acyclic and every terminal state is a deadlock in Godefroid's
-   * sense: no thread enabled); test/sim/sleep.test.ts checks it against full enumeration.
+   * ch. 5, the stateful combination of the two): a new state stores the sleep set it was reached
+   * with and explores its persistent set minus that set; a state met again with sleep set Z
+   * explores the threads stored asleep that are awake in Z, and stores the intersection. Each
+   * explored thread joins the sleep set of its later siblings' subtrees, where it stays while the
+   * steps taken are independent of it. Every terminal state is still reached (the state space is
+   * acyclic and every terminal state is a deadlock in Godefroid's sense: no thread enabled);
+   * test/sim/sleep.test.ts checks it against full enumeration. Without `sleepy` every sleep set is
+   * empty and this is the plain (persistent-set) search.
    */
   const dfs = async (ex: Execution, prefix: number[], sleep: readonly number[]): Promise<Node> => {
     if (ex.terminal) {
