@@ -129,7 +129,10 @@ async function main() {
   const testSets = [...new Set(catalog.map((m) => JSON.stringify([m.tests, m.env ?? {}])))];
   for (const key of testSets) {
     const [tests, env] = JSON.parse(key);
-    const r = await runTests(dist, tests, env, DEFAULT_TIMEOUT_MS);
+    // As long as the slowest mutant of this test set may take: a test file slow on a loaded machine
+    // must not fail its baseline on a shorter clock than its mutants get.
+    const timeout = Math.max(DEFAULT_TIMEOUT_MS, ...catalog.filter((m) => JSON.stringify([m.tests, m.env ?? {}]) === key).map((m) => m.timeoutMs ?? 0));
+    const r = await runTests(dist, tests, env, timeout);
     if (r.code !== 0) {
       console.error(r.out);
       usage(`baseline failed: ${tests.join(' ')} does not pass on the unmutated code`);

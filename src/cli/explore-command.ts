@@ -57,7 +57,7 @@ export function addExploreCommand(program: Command): void {
     .addOption(new Option('--find-pauses', "pause callers' registry lookups inside find() between key validation and the STATE read, where the delete's unregister and another name's churn may run (random and pct only)"))
     .addOption(new Option('--raft-ticks <n>', `run Raft nodes for n ticks of simulated time (1 tick = 1 NATS s), 0..${SIM_LIMITS.raftTicks}; random and pct only (default: 0)`))
     .addOption(new Option('--mode <mode>', `${MODES.join(' | ')} (default: random)`))
-    .addOption(new Option('--reduction <r>', `exhaustive only: ${REDUCTIONS.join(' | ')}; por explores a persistent set of callers per state (every terminal state, fewer executions; counts are then representative schedules, not every interleaving) (default: none)`))
+    .addOption(new Option('--reduction <r>', `exhaustive only: ${REDUCTIONS.join(' | ')}; por explores a persistent set of callers per state (every terminal state, fewer executions; counts are then representative schedules, not every interleaving); sleep adds sleep sets to por (the same terminal states in fewer executions) (default: none)`))
     .addOption(new Option('--budget <n>', 'schedules to run (random, pct) or executions allowed (exhaustive) (default: 10000; exhaustive 200000)'))
     .addOption(new Option('--seconds <s>', 'also stop after this many seconds (default: no limit)'))
     .addOption(new Option('--seed <n>', 'PRNG seed in [0, 4294967295] (default: a fresh one, printed first)'))
@@ -168,7 +168,7 @@ export function renderReport(r: ExploreReport): string {
   const pct = (n: number): string => (r.schedules > 0 ? `${((100 * n) / r.schedules).toFixed(2)}%` : '-');
   const lines = [
     `raftrace explore: ${r.strategy}, ${r.mode}${r.mode === 'pct' ? ` (depth ${r.depth})` : ''}; ${c.servers} server(s), R${c.replicas}, ${c.groups} group(s), ${c.callers} caller(s)${c.withDelete ? ', with delete' : ''}${c.raftTicks > 0 ? `, Raft ${c.raftTicks} ticks` : ''}`,
-    `schedules ${r.schedules}${r.mode === 'exhaustive' ? ` (${r.reduction === 'por' ? 'persistent-set reduction: every terminal state, representative schedules' : 'every interleaving'}${r.complete ? '' : ': INCOMPLETE, budget spent'}; ${r.executions} executions)` : ''}; distinct terminal states ${r.distinctTerminalStates}; ${r.elapsedMs} ms`,
+    `schedules ${r.schedules}${r.mode === 'exhaustive' ? ` (${r.reduction === 'por' ? 'persistent-set reduction: every terminal state, representative schedules' : r.reduction === 'sleep' ? 'persistent + sleep-set reduction: every terminal state, representative schedules' : 'every interleaving'}${r.complete ? '' : ': INCOMPLETE, budget spent'}; ${r.executions} executions)` : ''}; distinct terminal states ${r.distinctTerminalStates}; ${r.elapsedMs} ms`,
     `with duplicate ${r.withDuplicate} (${pct(r.withDuplicate)}), with leak ${r.withLeak} (${pct(r.withLeak)}), split callers ${r.withSplit}, Raft safety ${r.withSafetyViolation}, deadlock ${r.withDeadlock}, error ${r.withError}; resurrected after delete ${r.withResurrection} (not a failure)`,
   ];
   if (r.firstFailure) {

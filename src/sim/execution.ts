@@ -5,6 +5,7 @@ import type { SimConfig } from './config.js';
 import type { SimThread } from './scheduler.js';
 import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 import { WorldMemory } from './world-memory.js';
+import { CELL_LOCAL_STEP, holderAlone, privateAlone, transientJsMu } from './independence.js';
 
 /** The checks on one finished schedule. */
 export interface Verdict {
@@ -51,14 +52,6 @@ function memoryFor(cfg: SimConfig, disk: Disk): WorldMemory {
   return mem;
 }
 
-/**
- * Labels of steps that touch only their own cell's objects and reach the next scheduling point
- * without a lock operation, whatever the state. Not `write`: writing peers.idx into a store dir the
- * delete renamed away fails (ENOENT), and under `locked` that error unwinds through js.mu's release.
- * (`read` of tav.idx fails only with ENOENT, which the build catches; mkdir and stat do not fail.)
- */
-const CELL_LOCAL_STEP = /^(?:mkdir|stat|read|rename|rm) |^delete assignment: read rg\.node$|^Delete\(\) /;
-
 export const failed = (v: Verdict): boolean => v.duplicate || v.leak || v.split || v.safety || v.deadlock || v.error !== null;
 
 /**
@@ -81,7 +74,7 @@ export class Execution {
 
   /** Ids of the threads that may run now, ascending. */
   enabled(): number[] {
-    return this.world.sched.enabled().map((t) => t.id);
+    return this.world.sched.enabledIds();
   }
 
   /**
@@ -113,10 +106,18 @@ export class Execution {
    * cell, and the cell's own threads blocked on js.mu can only be woken by the holder. (This is
    * what lets `locked` shrink: its holder does all its disk I/O under js.mu while every other
    * caller queues.) Checked against full enumeration by test/sim/por.test.ts.
+   *
+   * `strong` (reduction 'sleep') adds three rules, argued in independence.ts: a thread about to
+   * take a step nobody else can see, alone (privateAlone); the holder of js.mu alone
+   * (holderAlone); and under a strategy whose js.mu is transient every cell counts as lock-free
+   * (js.mu is free at every state and nobody waits on it, so it couples no cells).
    */
-  persistentSet(): number[] {
+  persistentSet(strong = false): number[] {
     const w = this.world;
     const enabled = this.enabled();
+    const alone = strong ? (privateAlone(w) ?? holderAlone(w)) : null;
+    if (alone) return alone;
+    const transient = strong && transientJsMu(w);
     const cells = new Map<number, { enabled: number[]; lockFree: boolean; holds: boolean; local: boolean }>();
     for (const t of w.sched.threads) {
       const r = w.roles[t.id];
@@ -134,7 +135,7 @@ export class Execution {
       const lock = w.observer[r.server]!.lock.futex;
       const holds = lock.isLocked() && lock.holder() === t.id + 2; // thread i attaches as worker i + 1, holder id worker + 1
       if (holds) e.holds = true;
-      if (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu')) e.lockFree = false;
+      if (!transient && (holds || t.next.startsWith('lock js.mu') || t.next.startsWith('woken on js.mu'))) e.lockFree = false;
     }
     // The first qualifying cell, in cell order: a cell is then run to its end before the next, so
     // the states visited grow like the sum over cells, not their product.
@@ -236,10 +237,15 @@ export class Execution {
   outcome(): string {
     const w = this.world;
     const parts: string[] = [];
+    // Live labels by cell in one pass (this runs once per random schedule).
+    const liveByCell: string[][] = [];
+    for (const r of w.roles) liveByCell[w.cell(r.server, r.group)] ??= [];
+    for (const i of w.instances.values()) if (i.live) liveByCell[w.cell(i.server, i.group)]?.push(i.label);
     for (let s = 0; s < w.cfg.servers; s++) {
       for (let g = 0; g < w.cfg.groups; g++) {
-        if (!w.roles.some((r) => r.server === s && r.group === g)) continue;
-        const live = [...w.instances.values()].filter((i) => i.live && i.server === s && i.group === g).map((i) => i.label).sort();
+        const live = liveByCell[w.cell(s, g)];
+        if (live === undefined) continue;
+        live.sort();
         const dir = `${STORE_ROOT}/S${String(s).padStart(2, '0')}/_js_/${groupNameOf(g)}`;
         parts.push(`S${s}/g${g}{${this.cellView(s, g)} live=[${live.join(',')}] dir=${w.disk.paths.has(dir) ? 'yes' : 'no'}}`);
       }
@@ -267,9 +273,15 @@ export class Execution {
     // history that got it there, so prefixes that differ only in a finished thread's past merge.
     // What its past could still decide is kept explicitly: the sticky duplicate/split/resurrection
     // flags, each cell's first resolved instance (the split check; moot once split) and whether
-    // its delete began.
+    // its delete began. Likewise a thread whose createRaftGroup has returned (or failed): all it
+    // has left to run is the delete (world.ts body), whose locals are the thread's constants, so
+    // only what createRaftGroup gave it and its history since then are kept.
     const threads = w.sched.threads.map((t) =>
-      t.status === 'done' ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}` : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
+      t.status === 'done'
+        ? `done:${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${t.error === undefined ? '' : t.error instanceof Error ? t.error.message : 'error'}`
+        : w.createdAt[t.id]! >= 0
+          ? `${t.status}:${t.next}:returned ${w.errors[t.id] ?? w.label(w.resolved[t.id] ?? 0)}:${w.histories[t.id]!.slice(w.createdAt[t.id]).join('|')}`
+          : `${t.status}:${t.next}:${w.histories[t.id]!.join('|')}`,
     );
     const flags = `${w.duplicates > 0 ? 'D' : ''}${w.split ? 'S' : ''}${w.resurrections > 0 ? 'R' : ''}${w.split ? '' : w.firstResolved.map((id) => w.label(id)).join(',')}/${w.deleteBegan.map((b) => (b ? 1 : 0)).join('')}`;
     const live = [...w.instances.values()].filter((i) => i.live).map((i) => i.label).sort();

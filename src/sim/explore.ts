@@ -3,6 +3,7 @@ import { Prng } from '../env/prng.js';
 import type { Disk } from '../storage/disk.js';
 import { threadCount, type SimConfig } from './config.js';
 import { Execution, failed, type RunResult, type Verdict } from './execution.js';
+import { footprints, independent, type Footprint } from './independence.js';
 import { replay, runSchedule, type Chooser } from './run.js';
 import { uninstallFutexHooks } from './scheduler.js';
 
@@ -68,12 +69,15 @@ export interface ExploreOptions {
   /**
    * Exhaustive: 'por' expands only a persistent set of threads at each state (see
    * Execution.persistentSet): every reachable terminal state is still visited, but the tally then
-   * counts the explored representative schedules, not every interleaving. Default 'none'.
+   * counts the explored representative schedules, not every interleaving. 'sleep': the same
+   * persistent sets, with sleep sets on top (Godefroid 1996, ch. 5): a thread whose step is
+   * independent (src/sim/independence.ts) of a step already explored from an earlier state is not
+   * explored again after it. Default 'none'.
    */
   readonly reduction?: Reduction;
 }
 
-export const REDUCTIONS = ['none', 'por'] as const;
+export const REDUCTIONS = ['none', 'por', 'sleep'] as const;
 export type Reduction = (typeof REDUCTIONS)[number];
 
 /** Runs sampled schedules (random walk or PCT) until the budget or the time cap. */
@@ -135,6 +139,11 @@ interface Node {
   readonly fail: number[] | null;
   /** The same, to the first leaking end. */
   readonly leak: number[] | null;
+  /**
+   * Reduction 'sleep': the threads that were asleep (not explored) when this state was explored,
+   * intersected over its visits so far; a later visit explores those it finds awake. Else empty.
+   */
+  readonly sleep: readonly number[];
 }
 
 class BudgetSpent extends Error {}
@@ -153,7 +162,8 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
   const memo = new Map<string, Node>();
   const outcomes = new Set<string>();
   const merge = o.merge !== false;
-  const por = o.reduction === 'por';
+  const por = o.reduction === 'por' || o.reduction === 'sleep';
+  const sleepy = o.reduction === 'sleep';
   const deadline = o.seconds > 0 ? performance.now() + o.seconds * 1000 : Infinity;
   let executions = 1;
   let firstFailure: number[] | null = null;
@@ -164,39 +174,69 @@ export async function exhaustive(cfg: SimConfig, disk: Disk, o: ExploreOptions):
     await ex.run(() => prefix[i++]!, prefix.length); // the prefix again, driven (no promise per step)
     return ex;
   };
-  const dfs = async (ex: Execution, prefix: number[]): Promise<Node> => {
+  /**
+   * Persistent sets with sleep sets and state matching, as in Godefroid's thesis (LNCS 1032, 1996,
+   * ch. 5, the stateful combination of the two): a new state stores the sleep set it was reached
+   * with and explores its persistent set minus that set; a state met again with sleep set Z
+   * explores the threads stored asleep that are awake in Z, and stores the intersection. Each
+   * explored thread joins the sleep set of its later siblings' subtrees, where it stays while the
+   * steps taken are independent of it. Every terminal state is still reached (the state space is
+   * acyclic and every terminal state is a deadlock in Godefroid's sense: no thread enabled);
+   * test/sim/sleep.test.ts checks it against full enumeration. Without `sleepy` every sleep set is
+   * empty and this is the plain (persistent-set) search.
+   */
+  const dfs = async (ex: Execution, prefix: number[], sleep: readonly number[]): Promise<Node> => {
     if (ex.terminal) {
       const r = ex.result();
       ex.close();
       outcomes.add(r.outcome);
       const tally = emptyTally();
       addVerdict(tally, r.verdict);
-      return { tally, fail: failed(r.verdict) ? [] : null, leak: r.verdict.leak ? [] : null };
+      return { tally, fail: failed(r.verdict) ? [] : null, leak: r.verdict.leak ? [] : null, sleep: [] };
     }
     const key = merge ? createHash('sha1').update(ex.signature()).digest('base64') : '';
     const hit = merge ? memo.get(key) : undefined;
+    let todo: number[];
+    let asleep: number[];
     if (hit) {
-      ex.close();
-      return hit;
+      todo = hit.sleep.filter((t) => !sleep.includes(t));
+      if (todo.length === 0) {
+        ex.close();
+        return hit;
+      }
+      asleep = hit.sleep.filter((t) => sleep.includes(t));
+    } else {
+      const set = por ? ex.persistentSet(sleepy) : ex.enabled();
+      todo = sleepy ? set.filter((t) => !sleep.includes(t)) : set;
+      asleep = [...sleep];
     }
-    const enabled = por ? ex.persistentSet() : ex.enabled();
+    const stored = [...asleep];
+    const fp = sleepy ? footprints(ex.world, ex.enabled()) : [];
+    const footprint = (t: number): Footprint | null => {
+      const f = fp[t];
+      if (f === undefined) throw new Error(`sim: thread ${t} is asleep or explored but not enabled`);
+      return f;
+    };
     const tally = emptyTally();
-    let fail: number[] | null = null;
-    let leak: number[] | null = null;
-    for (const [i, t] of enabled.entries()) {
+    if (hit) addTally(tally, hit.tally);
+    let fail: number[] | null = hit?.fail ?? null;
+    let leak: number[] | null = hit?.leak ?? null;
+    for (const [i, t] of todo.entries()) {
+      const childSleep = sleepy ? asleep.filter((u) => independent(footprint(t), footprint(u))) : [];
       const child = i === 0 ? ex : await fresh(prefix);
       await child.step(t);
-      const n = await dfs(child, [...prefix, t]);
+      const n = await dfs(child, [...prefix, t], childSleep);
       addTally(tally, n.tally);
       if (!fail && n.fail) fail = [t, ...n.fail];
       if (!leak && n.leak) leak = [t, ...n.leak];
+      if (sleepy) asleep.push(t);
     }
-    const node = { tally, fail, leak };
+    const node = { tally, fail, leak, sleep: stored };
     if (merge) memo.set(key, node);
     return node;
   };
   try {
-    const root = await dfs(await Execution.start(cfg, disk, 'history'), []);
+    const root = await dfs(await Execution.start(cfg, disk, 'history'), [], []);
     firstFailure = root.leak ?? root.fail;
     const ff = firstFailure ? await replay(cfg, disk, firstFailure, 'none') : null;
     return { tally: root.tally, executions, terminalStates: outcomes.size, outcomes, complete: true, firstFailure: ff, firstLeakAt: 0 };

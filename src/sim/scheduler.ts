@@ -109,6 +109,19 @@ export class Scheduler implements FutexHooks {
     return fore.length > 0 ? fore : ready;
   }
 
+  /** The ids of `enabled()`, in one pass over the threads (the per-step path of every explorer). */
+  enabledIds(): number[] {
+    const fore: number[] = [];
+    let background: number[] | null = null;
+    for (const t of this.threads) {
+      if (t.status !== 'ready') continue;
+      if (!t.background) fore.push(t.id);
+      else (background ??= []).push(t.id);
+    }
+    if (fore.length > 0 || background === null) return fore;
+    return background;
+  }
+
   /** No thread can run: every thread is done (terminal) or some are blocked forever (deadlock). */
   get finished(): boolean {
     return this.threads.every((t) => t.status !== 'ready');

@@ -75,6 +75,11 @@ export class SimWorld {
   readonly resolved: (number | null)[];
   readonly errors: (string | null)[];
   readonly histories: string[][];
+  /**
+   * Per thread: the length of its history when createRaftGroup returned or failed (-1 before).
+   * What the thread did before that cannot change its future (see Execution.signature).
+   */
+  readonly createdAt: number[];
   readonly trace: TraceStep[] = [];
   /** Raft nodes on simulated time; null when `raftTicks` is 0. */
   readonly clock: RaftClock | null;
@@ -111,6 +116,7 @@ export class SimWorld {
     this.resolved = new Array<number | null>(n).fill(null);
     this.errors = new Array<string | null>(n).fill(null);
     this.histories = Array.from({ length: threadCount(cfg) }, () => []); // callers, churn threads, the clock
+    this.createdAt = new Array<number>(threadCount(cfg)).fill(-1);
     this.builds = new Array<number>(n).fill(0);
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
     this.firstResolved = new Array<number>(cfg.servers * cfg.groups).fill(0);
@@ -191,6 +197,7 @@ export class SimWorld {
       this.errors[t.id] = errorText(e);
       this.note(`createRaftGroup fails: ${errorText(e)}`);
     }
+    this.createdAt[t.id] = this.histories[t.id]!.length;
     if (this.cfg.withDelete && r.caller === 0) await this.deleteGroup(r, shm);
   }
 
