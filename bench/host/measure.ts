@@ -144,13 +144,46 @@ async function lockstep(workers: readonly BenchWorker[], ticks: number, record: 
   }
 }
 
-async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: number): Promise<number> {
-  const r = await lockstep(workers, ELECTION_TICKS_MAX, false, async () => (await leadersOf(workers)) === groups);
-  if (!r.reached) throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
-  return r.ticksRun;
-}
-
 const sum = (rs: readonly TicksReply[], f: (r: TicksReply) => number): number => rs.reduce((n, r) => n + f(r), 0);
+
+/** Electing progress is reported at most this often (wall ms): a 1M-node election is slow, and a stall must show why. */
+const ELECTING_REPORT_MS = 15_000;
+
+/**
+ * Ticks until every group has a leader (lockstep batches, checked before each). At most every
+ * ELECTING_REPORT_MS it reports the counters that tell a slow election from a stalled one: leaders,
+ * candidates, the summed term (climbing while leaders do not: repeated split votes), messages shed
+ * or dropped, and per tick since the last report: settle rounds, settle ms and deliveries.
+ */
+async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: number, progress: (s: string) => void): Promise<number> {
+  const t0 = performance.now();
+  let reportAt = t0 + ELECTING_REPORT_MS;
+  let done = 0;
+  let lastTicks = 0;
+  let last = await Promise.all(workers.map((w) => w.ticks(0, false)));
+  for (;;) {
+    const ls = await Promise.all(workers.map((w) => w.leaders()));
+    const leaders = ls.reduce((n, c) => n + c.leaders, 0);
+    const finished = leaders === groups || done >= ELECTION_TICKS_MAX;
+    if (performance.now() >= reportAt || finished) {
+      reportAt = performance.now() + ELECTING_REPORT_MS;
+      const t = await Promise.all(workers.map((w) => w.ticks(0, false)));
+      const k = Math.max(1, done - lastTicks);
+      const per = (f: (x: TicksReply) => number): string => t.map((x, i) => ((f(x) - f(last[i]!)) / k).toFixed(1)).join('/');
+      progress(
+        `  electing: ${done} ticks, ${((performance.now() - t0) / 1000).toFixed(0)} s, leaders ${leaders}/${groups}, candidates ${ls.reduce((n, c) => n + c.candidates, 0)}, ` +
+          `term sum ${ls.reduce((n, c) => n + c.termSum, 0)} max ${Math.max(...ls.map((c) => c.termMax))}, shed ${sum(t, (x) => x.messagesShed)}, dropped ${sum(t, (x) => x.messagesDropped)}; ` +
+          `per tick, per worker: settle rounds ${per((x) => x.settleRounds)}, settle ms ${per((x) => x.settleMs)}, deliveries ${per((x) => x.messagesDelivered)}, cross in ${per((x) => x.crossIn)}`,
+      );
+      last = t;
+      lastTicks = done;
+    }
+    if (leaders === groups) return done;
+    if (done >= ELECTION_TICKS_MAX) throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
+    await Promise.all(workers.map((w) => w.ticks(BATCH_TICKS, false)));
+    done += BATCH_TICKS;
+  }
+}
 
 /** Runs one case end to end; workers and temp store are always cleaned up. */
 export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => void): Promise<CaseResult> {
@@ -172,7 +205,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     const nodesPerWorker = pops.map((x) => x.nodes);
     const nodesTotal = nodesPerWorker.reduce((a, b) => a + b, 0);
     progress(`  ${v.tickMode}: ${nodesTotal} nodes on ${p.workers} worker(s) populated in ${(populateWallMs / 1000).toFixed(1)} s, electing…`);
-    const ticksToAllLeaders = await tickUntilAllLeaders(ws, groups);
+    const ticksToAllLeaders = await tickUntilAllLeaders(ws, groups, progress);
     await lockstep(ws, p.warmupTicks, false);
     const steady = await Promise.all(ws.map((w) => w.heap()));
     const tickMs: number[][] = ws.map(() => []);

@@ -64,12 +64,18 @@ export interface TicksReply {
   readonly nodesTicked: number;
   /** Wall time spent in `host.receive` for batches from the other worker (cumulative), in ms. */
   readonly receiveMs: number;
+  /** Settle rounds run after ticks (each: quiesce, one yield to the event loop) and wall ms spent in them (cumulative). */
+  readonly settleRounds: number;
+  readonly settleMs: number;
 }
 
 export interface LeadersReply {
   readonly hosted: number;
   readonly leaders: number;
   readonly candidates: number;
+  /** Highest and summed Raft term over the hosted nodes (repeated split votes show as a climbing sum). */
+  readonly termMax: number;
+  readonly termSum: number;
 }
 
 export type HostBenchReply =

@@ -67,7 +67,11 @@ export async function createRaftGroup(m: ServerModel, server: number, group: num
   }
 }
 
-function startRun(m: ServerModel, n: HostedNode): void {
+/**
+ * NATS: the node's run goroutine starts after registration; the preferred replica (first of the
+ * group's peers) campaigns soon if its term is 0. Exported for the bench's bulk populate.
+ */
+export function startRun(m: ServerModel, n: HostedNode): void {
   if (n.started || n.state === 'deleting') return;
   m.driver.startNode(n);
   if (replicasOf(n.group, m.cfg.servers, m.cfg.replicas)[0] === n.server && n.raft.term === 0) m.core.campaignSoon(n);
