@@ -9,6 +9,8 @@
 // With RAFTRACE_STRETCH=<f> every Raft period is f times NATS's (heartbeat 10·f ticks, election
 // 40·f–90·f, lost quorum 100·f: the host bench's stretchedTiming), and the settle phase lasts
 // 100·f + 50 ticks: 10k nodes at f=1 and 100k at f=10 then have the same due timers per tick.
+// RAFTRACE_POPULATE=bulk builds the nodes as the bench does on its null disk (populate-fresh.ts:
+// group by group, in order) instead of 64 concurrent createRaftGroup lanes (the default).
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
 import { ServerModel } from '../dist/src/cluster/server-model.js';
 import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
@@ -18,6 +20,7 @@ import { NullDisk } from '../dist/bench/host/null-disk.js';
 import { NATS_TIMING } from '../dist/src/raft/config.js';
 import { stretchedTiming } from '../dist/bench/host/run.js';
 import { replicasOf } from '../dist/src/host/address.js';
+import { populateFresh } from '../dist/bench/host/populate-fresh.js';
 
 const nodes = Number(process.argv[2] ?? 30_000);
 const mode = process.argv[3] ?? 'due';
@@ -57,15 +60,20 @@ const config = {
 const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
 const cells = [];
 for (let g = 0; g < groups; g++) for (const s of replicasOf(g, 3, 3)) cells.push([s, g]);
-let next = 0;
-const lane = async () => {
-  while (next < cells.length) {
-    const [s, g] = cells[next++];
-    const r = await createRaftGroup(host, s, g, 'cas');
-    if (!r.ok) throw new Error(r.error);
-  }
-};
-await Promise.all(Array.from({ length: 64 }, lane));
+const populate = process.env.RAFTRACE_POPULATE ?? 'lanes';
+if (populate === 'bulk') {
+  populateFresh(host, cells); // the bench's null-disk path: group by group, in order
+} else {
+  let next = 0;
+  const lane = async () => {
+    while (next < cells.length) {
+      const [s, g] = cells[next++];
+      const r = await createRaftGroup(host, s, g, 'cas');
+      if (!r.ok) throw new Error(r.error);
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, lane));
+}
 for (let t = 0; t < (stretch === 1 ? 150 : 100 * stretch + 50); t++) {
   host.driver.tick();
   await host.quiesce();
@@ -109,7 +117,7 @@ if (session) {
 let leaders = 0;
 for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
 console.log(JSON.stringify({
-  nodes: host.core.size, mode, ticks, leaders, groups, stretch,
+  nodes: host.core.size, mode, populate, ticks, leaders, groups, stretch,
   wallMsPerTick: +(wall / ticks).toFixed(3),
   cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
   tickCpuMsPerTick: +(tickCpuUs / 1000 / ticks).toFixed(3),

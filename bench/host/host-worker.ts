@@ -12,6 +12,7 @@ import { FsDisk } from '../../src/storage/fs-disk.js';
 import { NullLogSink } from '../../src/storage/raft-log.js';
 import { NullDisk } from './null-disk.js';
 import { populateFresh } from './populate-fresh.js';
+import { threadCpuMs } from './thread-cpu.js';
 import { SwappableMemDisk } from './swappable-disk.js';
 import { ownerOf, type HeapReply, type HostBenchOp, type HostBenchReply, type HostBenchRequest, type HostBenchWorkerData, type LeadersReply, type PopulateReply, type TicksReply } from './protocol.js';
 
@@ -136,17 +137,22 @@ function heap(): HeapReply {
 
 async function ticks(n: number, record: boolean): Promise<TicksReply> {
   const tickMs: number[] = [];
+  const tickCpuMs: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
+    const ca = record ? threadCpuMs() : 0;
     const a = performance.now();
     host.driver.tick();
     const b = performance.now();
-    if (record) tickMs.push(b - a);
+    if (record) {
+      tickMs.push(b - a);
+      tickCpuMs.push(threadCpuMs() - ca);
+    }
     // Cross-worker batches arrive as port messages: the yield in settle lets them in.
     await settle();
   }
   const s = host.stats();
-  return { tickMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, messagesShed: s.messagesShed, nodesTicked: host.core.counters.nodesTicked, crossIn, crossOut, receiveMs, settleRounds, settleMs };
+  return { tickMs, tickCpuMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, messagesShed: s.messagesShed, nodesTicked: host.core.counters.nodesTicked, crossIn, crossOut, receiveMs, settleRounds, settleMs };
 }
 
 /** Roles and terms straight from the nodes (census() builds an object and a registry lookup per node). */

@@ -58,6 +58,13 @@ export interface CaseResult {
   readonly ticksToAllLeaders: number;
   /** Per worker, every recorded tick of every repeat (`tick()` alone; cross-worker deliveries happen outside it). */
   readonly tickMsPerWorker: readonly TickMsDistribution[];
+  /**
+   * Per worker, the worker thread's CPU ms per recorded tick, mean over them all (thread-cpu.ts):
+   * what a busy run queue inflates least. A mean, not a median: the kernel accounts a running
+   * thread's CPU time at scheduler ticks, so one short tick's reading is coarse but the errors
+   * average out over many. NaN where not measurable.
+   */
+  readonly tickCpuMsMeanPerWorker: readonly number[];
   /** One sample per repeat: the median tick (ms) of that repeat, worker 0. */
   readonly tickMsMedianPerRepeat: Summary;
   /** Node ticks the cores ran per tick (due timers fired; 'every': all nodes), all workers, mean over the windows. */
@@ -116,32 +123,29 @@ async function leadersOf(workers: readonly BenchWorker[]): Promise<number> {
 
 interface Lockstep {
   readonly last: TicksReply[];
-  /** Per worker, each recorded tick's wall ms (empty unless `record`). */
+  /** Per worker, each recorded tick's wall ms and thread CPU ms (empty unless `record`). */
   readonly tickMs: number[][];
+  readonly tickCpuMs: number[][];
   readonly wallMs: number;
-  readonly ticksRun: number;
-  /** `until` held (false: the tick budget ran out first, or there was no `until`). */
-  readonly reached: boolean;
 }
 
 /**
- * Up to `ticks` lockstep ticks in batches of BATCH_TICKS: each worker runs a batch, then all report
- * (this bounds their drift). With `until`, it is checked before every batch and after the last one,
- * and the run stops as soon as it holds. The bench's one tick loop: electing, warm-up and windows.
+ * `ticks` lockstep ticks in batches of BATCH_TICKS: each worker runs a batch, then all report (this
+ * bounds their drift). The bench's tick loop for warm-up and measured windows.
  */
-async function lockstep(workers: readonly BenchWorker[], ticks: number, record: boolean, until?: () => Promise<boolean>): Promise<Lockstep> {
+async function lockstep(workers: readonly BenchWorker[], ticks: number, record: boolean): Promise<Lockstep> {
   const tickMs: number[][] = workers.map(() => []);
+  const tickCpuMs: number[][] = workers.map(() => []);
   let last: TicksReply[] = [];
   const t0 = performance.now();
-  let done = 0;
-  for (;;) {
-    if (until && (await until())) return { last, tickMs, wallMs: performance.now() - t0, ticksRun: done, reached: true };
-    if (done >= ticks) return { last, tickMs, wallMs: performance.now() - t0, ticksRun: done, reached: false };
-    const n = Math.min(BATCH_TICKS, ticks - done);
-    last = await Promise.all(workers.map((w) => w.ticks(n, record)));
-    last.forEach((x, i) => tickMs[i]!.push(...x.tickMs));
-    done += n;
+  for (let done = 0; done < ticks; done += BATCH_TICKS) {
+    last = await Promise.all(workers.map((w) => w.ticks(Math.min(BATCH_TICKS, ticks - done), record)));
+    last.forEach((x, i) => {
+      tickMs[i]!.push(...x.tickMs);
+      tickCpuMs[i]!.push(...x.tickCpuMs);
+    });
   }
+  return { last, tickMs, tickCpuMs, wallMs: performance.now() - t0 };
 }
 
 const sum = (rs: readonly TicksReply[], f: (r: TicksReply) => number): number => rs.reduce((n, r) => n + f(r), 0);
@@ -209,6 +213,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     await lockstep(ws, p.warmupTicks, false);
     const steady = await Promise.all(ws.map((w) => w.heap()));
     const tickMs: number[][] = ws.map(() => []);
+    const tickCpuMs: number[][] = ws.map(() => []);
     const medians: number[] = [];
     const cross: number[] = [];
     const delivered: number[] = [];
@@ -218,6 +223,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     for (let r = 0; r < p.repeats; r++) {
       const win = await lockstep(ws, p.ticksPerRepeat, true);
       win.tickMs.forEach((ms, i) => tickMs[i]!.push(...ms));
+      win.tickCpuMs.forEach((ms, i) => tickCpuMs[i]!.push(...ms));
       medians.push(percentile(win.tickMs[0]!, 0.5));
       const perSec = (f: (r: TicksReply) => number): number => ((sum(win.last, f) - sum(before, f)) / win.wallMs) * 1000;
       cross.push(perSec((x) => x.crossIn));
@@ -243,6 +249,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
       populateWallMs, ticksToAllLeaders,
       tickMsPerWorker: tickMs.map(distribution),
       tickMsMedianPerRepeat: summarize(medians),
+      tickCpuMsMeanPerWorker: tickCpuMs.map((ms) => ms.reduce((a, b) => a + b, 0) / ms.length),
       nodesTickedPerTick: delta((x) => x.nodesTicked) / ticks,
       deliveriesPerTick: delta((x) => x.messagesDelivered) / ticks,
       busyMsPerTickPerWorker: tickMs.map((ms, i) => (ms.reduce((a, b) => a + b, 0) + before[i]!.receiveMs - start[i]!.receiveMs) / ms.length),

@@ -50,6 +50,8 @@ export interface HeapReply {
 export interface TicksReply {
   /** Wall time of each `tickAll()` call alone (I/O settling excluded), in ms; empty unless `record`. */
   readonly tickMs: readonly number[];
+  /** This worker thread's CPU ms in each of those calls (see thread-cpu.ts; NaN off Linux); empty unless `record`. */
+  readonly tickCpuMs: readonly number[];
   /** Wall time of the whole batch, settling and yields included, in ms. */
   readonly wallMs: number;
   /** `messagesDelivered` of the host at the end of the batch (cumulative). */
