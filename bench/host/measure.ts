@@ -152,6 +152,8 @@ const sum = (rs: readonly TicksReply[], f: (r: TicksReply) => number): number =>
 
 /** Electing progress is reported at most this often (wall ms): a 1M-node election is slow, and a stall must show why. */
 const ELECTING_REPORT_MS = 15_000;
+/** Electing ticks run one per worker call (see tickUntilAllLeaders); NATS campaigns fire within 8 ticks. */
+const ELECTING_SINGLE_TICKS = 20;
 
 /**
  * Ticks until every group has a leader (lockstep batches, checked before each). At most every
@@ -184,8 +186,12 @@ async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: numb
     }
     if (leaders === groups) return done;
     if (done >= ELECTION_TICKS_MAX) throw new Error(`not every one of ${groups} groups had a leader after ${ELECTION_TICKS_MAX} ticks`);
-    await Promise.all(workers.map((w) => w.ticks(BATCH_TICKS, false)));
-    done += BATCH_TICKS;
+    // One tick per call at first: the first few ticks hold every group's election (at 1M nodes
+    // minutes of work per worker on a loaded machine), and one call must stay far below
+    // CALL_TIMEOUT_MS (bench-worker.ts): a 10-tick first batch took 777 s of the 1,200 here.
+    const n = done < ELECTING_SINGLE_TICKS ? 1 : BATCH_TICKS;
+    await Promise.all(workers.map((w) => w.ticks(n, false)));
+    done += n;
   }
 }
 
