@@ -1,29 +1,37 @@
 /** Buckets of a new wheel: a power of two above every NATS timer (election ≤ 90 ticks, lost quorum 100). */
 export const WHEEL_BUCKETS = 256;
-/** Most buckets a wheel widens to (8 MiB of heads); timers further ahead than this share buckets across laps. */
+/** Most buckets a wheel widens to; timers further ahead than this share buckets across laps. */
 export const WHEEL_BUCKETS_MAX = 1 << 21;
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
+const BUCKET_INITIAL_CAPACITY = 16;
 
 /**
- * A hashed timer wheel over dense slots 0..n-1 (the host's ticking positions), struct of arrays:
- * per slot a due tick and intrusive list links (the tick a node was last brought up to lives in the node), so
- * one scheduled node costs 16 bytes of typed arrays and no object. Each slot is in at most one
- * bucket (that of its due tick mod WHEEL_BUCKETS); a due tick more than WHEEL_BUCKETS ahead stays in
- * its bucket across laps and is skipped until its lap comes. Scheduling and unscheduling are O(1);
- * `takeDue(t)` costs the bucket's length, not the number of slots.
+ * A hashed timer wheel over dense slots 0..n-1 (the host's ticking positions). Per slot one due
+ * tick in a typed array (the truth); per bucket an append-only list of slots that may be due in it.
  *
- * The wheel widens (doubling its buckets, up to `maxBuckets`) when a timer is scheduled a lap or
- * more ahead of the last tick taken: with stretched timing (the scale bench's 1M nodes, heartbeats
- * every 1,000 ticks) a 256-bucket wheel would walk nodes/256 entries of other laps every tick, so a
- * tick would cost what exists, not what is due. Widening relinks every scheduled slot once: O(slots)
- * per doubling, a handful of times per run.
+ * Why lists with lazy deletion, not intrusive doubly linked lists: every heartbeat moves each
+ * follower's election timer, and unlinking and relinking touched the slot's links and both
+ * neighbours' (random slots): at 100k nodes about six cache misses per heartbeat answer. Here a
+ * reschedule writes the slot's due tick and appends to the tail of a bucket the tick is writing
+ * anyway; the entry it leaves behind is dropped when its bucket comes round (one read of `due`).
+ *
+ * Invariants: a slot with due tick t (not NONE) is listed in bucket `t & mask` at least once; a
+ * listed slot whose due tick is NONE or in another bucket is stale and never returned. A slot
+ * listed twice in its bucket (moved away and back) is returned once: taking it sets its due tick to
+ * NONE before the second entry is read. `takeDue(t)` costs the bucket's entries (due or stale),
+ * never the number of slots; stale entries of a bucket are dropped each time it is taken.
+ *
+ * The wheel widens (doubling, up to `maxBuckets`) when a timer is scheduled a lap or more ahead of
+ * the last tick taken, so a bucket never holds timers of later laps below that size (the scale
+ * bench's 1M nodes with heartbeats every 1,000 ticks). Widening rebuilds the lists from `due`:
+ * O(slots), a handful of times per run.
  */
 export class TimerWheel {
   private due = new Float64Array(INITIAL_CAPACITY).fill(NONE);
-  private next = new Int32Array(INITIAL_CAPACITY).fill(NONE);
-  private prev = new Int32Array(INITIAL_CAPACITY).fill(NONE);
-  private heads = new Int32Array(WHEEL_BUCKETS).fill(NONE);
+  /** Per bucket, its listed slots (allocated on first use) and how many of them are in use. */
+  private lists: (Int32Array | null)[] = new Array<Int32Array | null>(WHEEL_BUCKETS).fill(null);
+  private lengths = new Int32Array(WHEEL_BUCKETS);
   private mask = WHEEL_BUCKETS - 1;
   /** The last tick passed to `takeDue`: timers are scheduled relative to it. */
   private cursor = 0;
@@ -32,32 +40,33 @@ export class TimerWheel {
 
   /** Buckets now (a power of two). */
   get buckets(): number {
-    return this.heads.length;
+    return this.lists.length;
+  }
+
+  /** Slot entries held in all buckets, stale ones included (for tests: the lists stay bounded). */
+  get entries(): number {
+    let n = 0;
+    for (let b = 0; b < this.lengths.length; b++) n += this.lengths[b]!;
+    return n;
   }
 
   /** The due tick of `slot`, or -1 when it is not scheduled. */
   dueOf(slot: number): number {
-    return this.due[slot]!;
+    return slot < this.due.length ? this.due[slot]! : NONE;
   }
 
   /** Makes `slot` due at `tick` (moving it if it was scheduled). */
   schedule(slot: number, tick: number): void {
     if (slot >= this.due.length) this.grow(slot + 1);
     if (this.due[slot] === tick) return;
-    if (this.due[slot] !== NONE) this.unlink(slot);
-    if (tick - this.cursor >= this.heads.length && this.heads.length < this.maxBuckets) this.widen(tick - this.cursor);
     this.due[slot] = tick;
-    const b = tick & this.mask;
-    const h = this.heads[b]!;
-    this.next[slot] = h;
-    this.prev[slot] = NONE;
-    if (h !== NONE) this.prev[h] = slot;
-    this.heads[b] = slot;
+    if (tick - this.cursor >= this.lists.length && this.lists.length < this.maxBuckets) this.widen(tick - this.cursor);
+    else this.list(slot, tick & this.mask);
   }
 
-  /** Removes `slot` from the wheel (no-op if it is not scheduled). */
+  /** Removes `slot` from the wheel (no-op if it is not scheduled). Its entry goes stale. */
   cancel(slot: number): void {
-    if (slot < this.due.length && this.due[slot] !== NONE) this.unlink(slot);
+    if (slot < this.due.length) this.due[slot] = NONE;
   }
 
   /**
@@ -65,56 +74,57 @@ export class TimerWheel {
    * unscheduled. `from` ends unscheduled.
    */
   move(from: number, to: number): void {
-    const t = this.due[from]!;
+    const t = this.dueOf(from);
     if (t === NONE) return;
-    this.unlink(from);
+    this.due[from] = NONE;
     this.schedule(to, t);
   }
 
   /** Appends the slots due at exactly `tick` to `out` and unschedules them. Order: the bucket's, not sorted. */
   takeDue(tick: number, out: number[]): void {
     this.cursor = tick;
-    let s = this.heads[tick & this.mask]!;
-    while (s !== NONE) {
-      const nx = this.next[s]!;
-      if (this.due[s] === tick) {
-        this.unlink(s);
-        out.push(s);
-      }
-      s = nx;
-    }
-  }
-
-  private unlink(slot: number): void {
-    const p = this.prev[slot]!;
-    const nx = this.next[slot]!;
-    if (p !== NONE) this.next[p] = nx;
-    else this.heads[this.due[slot]! & this.mask] = nx;
-    if (nx !== NONE) this.prev[nx] = p;
-    this.due[slot] = NONE;
-    this.next[slot] = NONE;
-    this.prev[slot] = NONE;
-  }
-
-  /** More buckets, so `distance` ticks ahead is within one lap (up to maxBuckets); relinks every scheduled slot. */
-  private widen(distance: number): void {
-    let n = this.heads.length;
-    while (n <= distance && n < this.maxBuckets) n *= 2;
-    const heads = new Int32Array(n).fill(NONE);
-    const mask = n - 1;
+    const b = tick & this.mask;
+    const list = this.lists[b];
+    if (list === null || list === undefined) return;
     const due = this.due;
-    for (let s = 0; s < due.length; s++) {
-      const t = due[s]!;
-      if (t === NONE) continue;
-      const b = t & mask;
-      const h = heads[b]!;
-      this.next[s] = h;
-      this.prev[s] = NONE;
-      if (h !== NONE) this.prev[h] = s;
-      heads[b] = s;
+    const mask = this.mask;
+    const n = this.lengths[b]!;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const s = list[i]!;
+      const d = due[s]!;
+      if (d === tick) {
+        due[s] = NONE;
+        out.push(s);
+      } else if (d !== NONE && (d & mask) === b) {
+        list[kept++] = s; // due in a later lap (beyond maxBuckets), or listed twice: kept
+      }
     }
-    this.heads = heads;
-    this.mask = mask;
+    this.lengths[b] = kept;
+  }
+
+  private list(slot: number, b: number): void {
+    let list = this.lists[b] ?? null;
+    const n = this.lengths[b]!;
+    if (list === null) list = this.lists[b] = new Int32Array(BUCKET_INITIAL_CAPACITY);
+    else if (n === list.length) {
+      const wider = new Int32Array(n * 2);
+      wider.set(list);
+      list = this.lists[b] = wider;
+    }
+    list[n] = slot;
+    this.lengths[b] = n + 1;
+  }
+
+  /** More buckets, so `distance` ticks ahead is within one lap (up to maxBuckets); relists every scheduled slot. */
+  private widen(distance: number): void {
+    let n = this.lists.length;
+    while (n <= distance && n < this.maxBuckets) n *= 2;
+    this.lists = new Array<Int32Array | null>(n).fill(null);
+    this.lengths = new Int32Array(n);
+    this.mask = n - 1;
+    const due = this.due;
+    for (let s = 0; s < due.length; s++) if (due[s] !== NONE) this.list(s, due[s]! & this.mask);
   }
 
   private grow(min: number): void {
@@ -122,12 +132,6 @@ export class TimerWheel {
     while (cap < min) cap *= 2;
     const due = new Float64Array(cap).fill(NONE);
     due.set(this.due);
-    const next = new Int32Array(cap).fill(NONE);
-    next.set(this.next);
-    const prev = new Int32Array(cap).fill(NONE);
-    prev.set(this.prev);
     this.due = due;
-    this.next = next;
-    this.prev = prev;
   }
 }

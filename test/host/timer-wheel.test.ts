@@ -71,3 +71,21 @@ test('slots beyond the initial capacity are scheduled (the arrays grow)', () => 
   wheel.takeDue(3, got);
   assert.deepEqual(got, [5000]);
 });
+
+test('stale entries are dropped when their bucket comes round: a lap leaves one entry per scheduled slot', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(SLOTS - 1), fc.integer({ min: 1, max: WHEEL_BUCKETS - 1 })), { maxLength: 400 }), (plan) => {
+      const wheel = new TimerWheel(WHEEL_BUCKETS);
+      // Every slot rescheduled many times within one lap (a follower's election timer on each heartbeat).
+      for (const [slot, ahead] of plan) wheel.schedule(slot, ahead);
+      const live = new Set(plan.map(([s]) => s)).size;
+      assert.ok(wheel.entries >= live);
+      // Take every bucket once without reaching any due tick that is still scheduled.
+      const got: number[] = [];
+      for (let t = 1; t <= WHEEL_BUCKETS; t++) wheel.takeDue(t, got);
+      assert.equal(got.length, live, 'every scheduled slot came due exactly once');
+      assert.equal(wheel.entries, 0, 'nothing stale is left behind');
+    }),
+    { numRuns: 200 },
+  );
+});
