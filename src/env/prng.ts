@@ -4,6 +4,11 @@
  * the run's single seed, so a run replays from its seed.
  */
 export class Prng {
+  // The state words are kept as signed 32-bit integers (`| 0`), never as uint32 (`>>> 0`): a value
+  // of 2^31 or more is not a small integer in V8, so each field would hold a boxed heap number and
+  // every draw would chase four more pointers (at 100k Raft nodes, four cache misses per heartbeat
+  // answer: issue #10). Same bits, same stream: test/env/prng.test.ts checks it against the uint32
+  // reference.
   private a: number;
   private b: number;
   private c: number;
@@ -19,7 +24,7 @@ export class Prng {
       let z = s;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return (z ^ (z >>> 16)) | 0;
     };
     this.a = next();
     this.b = next();
@@ -30,13 +35,12 @@ export class Prng {
 
   /** Uniform integer in [0, 2^32). */
   nextU32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
+    const t = (this.a + this.b + this.d) | 0;
+    this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (((this.c << 21) | (this.c >>> 11)) + t) | 0;
+    return t >>> 0;
   }
 
   /** Uniform float in [0, 1). */
