@@ -24,6 +24,13 @@ export class RaftLog {
   private snapIndex = 0;
   /** Term of the entry at `snapIndex` (0 when snapIndex is 0). */
   private snapTerm = 0;
+  /**
+   * Index and term of the last entry (of the compacted prefix when `entries` is null), kept in step
+   * with every change: a heartbeat reads only these, so at 100k nodes it does not touch the entries
+   * array and its last entry, two cache misses per node (issue #10).
+   */
+  private lastIdx = 0;
+  private lastTrm = 0;
 
   /**
    * The log a stopped node left on disk (see {@link LogImage}). Throws `RaftError('BAD_RESTORED')`
@@ -46,6 +53,7 @@ export class RaftLog {
     log.snapIndex = img.snapIndex;
     log.snapTerm = img.snapTerm;
     if (img.entries.length > 0) log.entries = img.entries.slice();
+    log.syncLast();
     if (!safe(img.commit) || img.commit < img.snapIndex || img.commit > log.lastIndex) bad(`commit ${img.commit} outside [${img.snapIndex}, ${log.lastIndex}]`);
     return log;
   }
@@ -57,13 +65,12 @@ export class RaftLog {
 
   /** Index of the last entry (or of the compacted prefix when the log is empty). */
   get lastIndex(): number {
-    return this.snapIndex + (this.entries === null ? 0 : this.entries.length);
+    return this.lastIdx;
   }
 
   /** Term of the last entry (or of the compacted prefix). */
   get lastTerm(): number {
-    const e = this.entries;
-    return e === null ? this.snapTerm : (e[e.length - 1] as Entry).term;
+    return this.lastTrm;
   }
 
   /** First index still held in memory. */
@@ -78,8 +85,9 @@ export class RaftLog {
 
   /** Term at `index`; 0 for index 0; {@link TERM_UNKNOWN} if compacted away or past the end. */
   term(index: number): number {
+    if (index === this.lastIdx) return this.lastTrm;
     if (index === this.snapIndex) return this.snapTerm;
-    if (index < this.snapIndex || index > this.lastIndex) return TERM_UNKNOWN;
+    if (index < this.snapIndex || index > this.lastIdx) return TERM_UNKNOWN;
     return (this.entries as Entry[])[index - this.snapIndex - 1]!.term;
   }
 
@@ -102,6 +110,8 @@ export class RaftLog {
     const e: Entry = { index: this.lastIndex + 1, term, data };
     if (this.entries === null) this.entries = [e];
     else this.entries.push(e);
+    this.lastIdx = e.index;
+    this.lastTrm = term;
     return e;
   }
 
@@ -146,12 +156,14 @@ export class RaftLog {
     this.snapIndex = upTo;
     this.snapTerm = term;
     if (e.length === 0) this.entries = null;
+    this.syncLast();
   }
 
   private truncateFrom(index: number): void {
     const e = this.entries as Entry[];
     e.length = index - this.snapIndex - 1;
     if (e.length === 0) this.entries = null;
+    this.syncLast();
   }
 
   private appendFollower(e: Entry): void {
@@ -159,5 +171,14 @@ export class RaftLog {
     invariant(e.term >= this.lastTerm, 'log terms must not decrease');
     if (this.entries === null) this.entries = [e];
     else this.entries.push(e);
+    this.lastIdx = e.index;
+    this.lastTrm = e.term;
+  }
+
+  /** Recomputes `lastIdx`/`lastTrm` from the entries (after a restore, a compaction or a truncation). */
+  private syncLast(): void {
+    const e = this.entries;
+    this.lastIdx = this.snapIndex + (e === null ? 0 : e.length);
+    this.lastTrm = e === null ? this.snapTerm : (e[e.length - 1] as Entry).term;
   }
 }
