@@ -161,6 +161,29 @@ const catalog = [
   // The same bugs again, against the simulator alone: these keep test/raft/sim.ts's property checks
   // (§5.4.2, election-timer resets, lost-quorum step-down) from being weakened unnoticed.
   ...['raft-commit-earlier-term-by-count', 'raft-refused-vote-resets-timer', 'raft-lost-quorum-off-by-one'].map((id) => ({ id, sim: true })),
+  {
+    id: 'raft-log-last-stale-after-truncate',
+    area: 'raft',
+    description: "a follower's log keeps its cached last index/term after a conflict truncates it",
+    file: 'src/raft/log.ts',
+    find: `            this.entries = null;
+        this.syncLast();
+    }
+    appendFollower`,
+    replace: `            this.entries = null;
+    }
+    appendFollower`,
+    tests: ['test/raft/log.test.ts'],
+  },
+  {
+    id: 'prng-signed-shift',
+    area: 'raft',
+    description: "the PRNG's signed state words shifted arithmetically (>> instead of >>>): a different stream for half the states",
+    file: 'src/env/prng.ts',
+    find: 'this.a = this.b ^ (this.b >>> 9);',
+    replace: 'this.a = this.b ^ (this.b >> 9);',
+    tests: ['test/env/prng.test.ts'],
+  },
 ];
 
 /** Entries marked `sim` copy the named mutant with the simulator as its only test. */

@@ -1,23 +1,22 @@
 /**
- * Seeded, forkable PRNG (sfc32 seeded through splitmix32). Deterministic across platforms: only
- * 32-bit integer arithmetic. Every source of randomness in raftrace is one of these, derived from
- * the run's single seed, so a run replays from its seed.
+ * sfc32's four state words and its step: the base of {@link Prng}, and of a class that carries its
+ * stream inline instead of pointing to a Prng (a Raft node draws an election timeout on every
+ * heartbeat it answers; at 100k nodes a separate Prng object was one more cache miss each time,
+ * issue #10). The drawing methods are protected here: a subclass exposes them or not.
+ *
+ * The words are kept as signed 32-bit integers (`| 0`), never as uint32 (`>>> 0`): a value of 2^31
+ * or more is not a small integer in V8, so a field would hold a boxed heap number and every draw
+ * would chase four more pointers. Same bits, same stream: test/env/prng.test.ts checks it against
+ * the uint32 reference.
  */
-export class Prng {
-  // The state words are kept as signed 32-bit integers (`| 0`), never as uint32 (`>>> 0`): a value
-  // of 2^31 or more is not a small integer in V8, so each field would hold a boxed heap number and
-  // every draw would chase four more pointers (at 100k Raft nodes, four cache misses per heartbeat
-  // answer: issue #10). Same bits, same stream: test/env/prng.test.ts checks it against the uint32
-  // reference.
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export abstract class Sfc32 {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
 
-  constructor(readonly seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
-      throw new RangeError(`seed must be an integer in [0, 4294967295], got ${String(seed)}`);
-    }
+  /** Seeds the words through splitmix32, then discards 12 outputs (sfc32's recommended warm-up). */
+  protected seedStream(seed: number): void {
     let s = seed >>> 0;
     const next = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
@@ -33,8 +32,19 @@ export class Prng {
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
+  /**
+   * Continues `from`'s stream: from now on this object draws exactly what `from` would have drawn.
+   * `from` itself is not advanced by those draws, so its owner must not draw from it again.
+   */
+  protected adoptStream(from: Sfc32): void {
+    this.a = from.a;
+    this.b = from.b;
+    this.c = from.c;
+    this.d = from.d;
+  }
+
   /** Uniform integer in [0, 2^32). */
-  nextU32(): number {
+  protected nextU32(): number {
     const t = (this.a + this.b + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
@@ -44,16 +54,51 @@ export class Prng {
   }
 
   /** Uniform float in [0, 1). */
-  nextFloat(): number {
+  protected nextFloat(): number {
     return this.nextU32() / 0x1_0000_0000;
   }
 
   /** Uniform integer in [lo, hi], both inclusive. */
-  intBetween(lo: number, hi: number): number {
+  protected intBetween(lo: number, hi: number): number {
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi < lo) {
       throw new RangeError(`intBetween needs integers lo <= hi, got ${String(lo)}, ${String(hi)}`);
     }
     return lo + Math.floor(this.nextFloat() * (hi - lo + 1));
+  }
+}
+
+/** Draws uniform integers; what {@link pickTransferTarget}-style helpers need of a stream. */
+export interface IntSource {
+  intBetween(lo: number, hi: number): number;
+}
+
+/**
+ * Seeded, forkable PRNG (sfc32 seeded through splitmix32). Deterministic across platforms: only
+ * 32-bit integer arithmetic. Every source of randomness in raftrace is one of these, derived from
+ * the run's single seed, so a run replays from its seed.
+ */
+export class Prng extends Sfc32 implements IntSource {
+  constructor(readonly seed: number) {
+    super();
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+      throw new RangeError(`seed must be an integer in [0, 4294967295], got ${String(seed)}`);
+    }
+    this.seedStream(seed);
+  }
+
+  /** Uniform integer in [0, 2^32). */
+  override nextU32(): number {
+    return super.nextU32();
+  }
+
+  /** Uniform float in [0, 1). */
+  override nextFloat(): number {
+    return super.nextFloat();
+  }
+
+  /** Uniform integer in [lo, hi], both inclusive. */
+  override intBetween(lo: number, hi: number): number {
+    return super.intBetween(lo, hi);
   }
 
   /** True with probability p. */

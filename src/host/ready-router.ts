@@ -41,6 +41,11 @@ export class ReadyRouter {
   }
 
   handleReady(n: HostedNode, fx: Effects): void {
+    // The common case (a heartbeat or an answer, nothing to persist or apply) without a Ready object.
+    if (n.stray === null && n.persisting === 0 && n.raft.takeSunkOnly()) {
+      this.routeStaged(n);
+      return;
+    }
     const rd = n.raft.ready();
     n.raft.advance();
     if (rd.committed.length > 0) {

@@ -12,7 +12,7 @@
  * target's id, so it travels every path an append travels (local records, cross-worker wire
  * batches) with no new message kind. Data starting with the prefix is reserved for it.
  */
-import type { Prng } from '../env/prng.js';
+import type { IntSource } from '../env/prng.js';
 import type { Entry, NodeId } from './types.js';
 
 /** Data prefix of a leader-transfer entry; '\u0001' never starts a proposal's data. */
@@ -40,7 +40,7 @@ export const TRANSFER_RECENT_HEARTBEATS = 3;
  * one from a random start (Go ranges over the peers map in random order). NATS checks recency
  * only, not how far the peer's log is behind; an out-of-date target just loses its election.
  */
-export function pickTransferTarget(lastHeardTicks: readonly number[], self: number, nowTicks: number, heartbeatTicks: number, prng: Prng): number {
+export function pickTransferTarget(lastHeardTicks: readonly number[], self: number, nowTicks: number, heartbeatTicks: number, prng: IntSource): number {
   const n = lastHeardTicks.length;
   const start = prng.intBetween(0, n - 1);
   for (let k = 0; k < n; k++) {

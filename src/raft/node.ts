@@ -17,7 +17,7 @@
  *   replicas for an entry of its own term (§5.4.2);
  * - delivered (handed out by ready) <= commitIndex, applied (acknowledged) <= delivered.
  */
-import type { Prng } from '../env/prng.js';
+import { Sfc32, type Prng } from '../env/prng.js';
 import { type RaftTiming, validateTiming } from './config.js';
 import { RaftError, invariant } from './errors.js';
 import { EMPTY, RaftLog } from './log.js';
@@ -37,7 +37,10 @@ export interface RaftNodeOptions {
   /** All voters, the node itself included. A frozen array is kept as is (share it per group). */
   readonly peers: readonly NodeId[];
   readonly timing: RaftTiming;
-  /** This node's own stream (e.g. `groupPrng.fork(id)`); the node owns it from now on. */
+  /**
+   * This node's own stream (e.g. `groupPrng.fork(id)`). The node continues it inline (see Sfc32):
+   * its draws do not advance this object, so nothing else may draw from it afterwards.
+   */
   readonly prng: Prng;
   /** Term and vote read back from `tav.idx`, if any. */
   readonly restored?: TermVote;
@@ -48,15 +51,18 @@ export interface RaftNodeOptions {
   readonly restoredLog?: LogImage;
 }
 
-/** One Raft voter. See the file comment for the protocol and invariants. */
-export class RaftNode {
+/**
+ * One Raft voter. See the file comment for the protocol and invariants. It extends Sfc32 only to
+ * keep its random stream's four words inside its own object (a heartbeat's timer draw then touches
+ * no other heap object); its public API has no drawing method.
+ */
+export class RaftNode extends Sfc32 {
   /** This node's id. */
   readonly id: NodeId;
   /** All voters, self included, frozen. */
   readonly peers: readonly NodeId[];
   private readonly selfIndex: number;
   private readonly timing: RaftTiming;
-  private readonly prng: Prng;
   private readonly log: RaftLog;
 
   private roleNow: RaftRole = 'follower';
@@ -96,13 +102,14 @@ export class RaftNode {
 
   /** Validates everything up front; throws `RaftError` (ids, peers, restored) or `RangeError` (timing). */
   constructor(opts: RaftNodeOptions) {
+    super();
     assertNodeId(opts.id, 'id');
     validateTiming(opts.timing);
     this.id = opts.id;
     this.peers = checkPeers(opts.id, opts.peers);
     this.selfIndex = this.peers.indexOf(opts.id);
     this.timing = opts.timing;
-    this.prng = opts.prng;
+    this.adoptStream(opts.prng);
     const r = opts.restored ?? { term: 0, vote: '' };
     if (!Number.isSafeInteger(r.term) || r.term < 0 || (r.vote !== '' && !isNodeId(r.vote))) {
       throw new RaftError('BAD_RESTORED', `restored term/vote is invalid: ${JSON.stringify(r)}`);
@@ -240,7 +247,7 @@ export class RaftNode {
   campaignSoon(): void {
     if (this.roleNow === 'leader') return;
     this.electionElapsedTicks = 0;
-    this.electionTimeoutTicks = this.prng.intBetween(this.timing.campaignMinTicks, this.timing.campaignMaxTicks);
+    this.electionTimeoutTicks = this.intBetween(this.timing.campaignMinTicks, this.timing.campaignMaxTicks);
   }
 
   /** Leader only: appends `data` and starts replicating it. False if not leader or too far ahead. */
@@ -310,7 +317,7 @@ export class RaftNode {
    */
   stepDown(): VoteId {
     if (this.roleNow !== 'leader') return '';
-    const i = pickTransferTarget(this.lastHeardTicks as number[], this.selfIndex, this.nowTicks, this.timing.heartbeatTicks, this.prng);
+    const i = pickTransferTarget(this.lastHeardTicks as number[], this.selfIndex, this.nowTicks, this.timing.heartbeatTicks, { intBetween: (lo, hi) => this.intBetween(lo, hi) });
     const target = i < 0 ? '' : (this.peers[i] as NodeId);
     if (target !== '') {
       this.appendAsLeader(transferData(target));
@@ -342,6 +349,19 @@ export class RaftNode {
     return r;
   }
 
+  /**
+   * `ready()` and `advance()` in one allocation-free call, for the common ready that holds only
+   * messages written to the sink (a heartbeat, an answer): returns true and acknowledges them. Any
+   * other ready (a term/vote write, a message object, a newly committed entry), or one outstanding:
+   * returns false and changes nothing; use `ready()`.
+   */
+  takeSunkOnly(): boolean {
+    if (this.readyOutstanding || this.sunk === 0 || this.writes !== null || this.outbox !== null || this.commit > this.delivered) return false;
+    this.sunk = 0;
+    this.applied = this.delivered;
+    return true;
+  }
+
   /** Acknowledges the last ready: its writes are persisted, messages sent, entries applied. */
   advance(): void {
     if (!this.readyOutstanding) throw new RaftError('ADVANCE_WITHOUT_READY', `${this.id}: advance() without a ready()`);
@@ -364,7 +384,7 @@ export class RaftNode {
   // --- elections -------------------------------------------------------------------------------
 
   private drawElectionTimeout(): number {
-    return this.prng.intBetween(this.timing.electionTimeoutMinTicks, this.timing.electionTimeoutMaxTicks);
+    return this.intBetween(this.timing.electionTimeoutMinTicks, this.timing.electionTimeoutMaxTicks);
   }
 
   private resetElectionTimer(): void {
