@@ -81,6 +81,9 @@ export function stretchedTiming(f: number): RaftTiming {
 
 const variant = (tickMode: TickMode, disk: BenchDisk, timing: RaftTiming = NATS_TIMING, spreadTicks = 0): Variant => ({ tickMode, disk, timing, spreadTicks });
 
+/** Every NATS-timing case populates in one wave per heartbeat tick (see render.ts: phases even). */
+const NATS_WAVES = NATS_TIMING.heartbeatTicks;
+
 /** Runs the host figures; `progress` gets one line per step (default: stderr). */
 export async function runHostBench(opts: HostBenchOptions, progress: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<HostBenchResult> {
   const t0 = performance.now();
@@ -106,18 +109,18 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
   for (const nodes of want.has('one') ? plan.oneWorkerNodes : []) {
     for (const mode of modes) {
       progress(`host: 1 worker, ${nodes} nodes, tick ${mode} (${disk})…`);
-      await attempt(`1 worker ${nodes} ${mode}`, oneWorker, () => runCase({ nodes, workers: 1, repeats: r, ticksPerRepeat: 100, warmupTicks: 20 }, variant(mode, disk), progress));
+      await attempt(`1 worker ${nodes} ${mode}`, oneWorker, () => runCase({ nodes, workers: 1, repeats: r, ticksPerRepeat: 100, warmupTicks: 20 }, variant(mode, disk, NATS_TIMING, NATS_WAVES), progress));
     }
   }
   for (const nodes of want.has('two') ? plan.twoWorkerNodes : []) {
     for (const mode of modes) {
       progress(`host: 2 workers, ${nodes} nodes, tick ${mode} (${disk})…`);
-      await attempt(`2 workers ${nodes} ${mode}`, twoWorkers, () => runCase({ nodes, workers: 2, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 }, variant(mode, disk), progress));
+      await attempt(`2 workers ${nodes} ${mode}`, twoWorkers, () => runCase({ nodes, workers: 2, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 }, variant(mode, disk, NATS_TIMING, NATS_WAVES), progress));
     }
   }
   if (want.has('million')) {
     progress(`host: 2 workers, ${plan.millionNodes} nodes, tick due (null disk)…`);
-    await attempt(`2 workers ${plan.millionNodes} due`, million, () => runCase({ nodes: plan.millionNodes, workers: 2, repeats: r, ticksPerRepeat: 30, warmupTicks: 20 }, variant('due', 'null'), progress));
+    await attempt(`2 workers ${plan.millionNodes} due`, million, () => runCase({ nodes: plan.millionNodes, workers: 2, repeats: r, ticksPerRepeat: 30, warmupTicks: 20 }, variant('due', 'null', NATS_TIMING, NATS_WAVES), progress));
   }
   for (const nodes of want.has('scaling') ? plan.scalingNodes : []) {
     const f = Math.max(1, Math.round(nodes / SCALING_BASE_NODES));
