@@ -173,4 +173,14 @@ export default [
     tests: ['test/raft/message-sink.test.ts'],
     timeoutMs: 120_000,
   },
+  {
+    id: 'host-read-ahead-ticks',
+    area: 'host',
+    description: 'the read-ahead ticks the nodes it reads (a read-ahead must change nothing)',
+    file: 'src/host/read-ahead.ts',
+    find: 'return at.warm();',
+    replace: 'at.raft.tick(); return 0;',
+    tests: ['test/host/read-ahead.test.ts'],
+    timeoutMs: 120_000,
+  },
 ];

@@ -5,6 +5,7 @@ import type { HostedNode } from './hosted-node.js';
 import { HostedSet } from './hosted-set.js';
 import { flyweightAt, MessageRecords, REC } from './message-records.js';
 import { NodeControl } from './node-control.js';
+import { READ_AHEAD, ReadAhead } from './read-ahead.js';
 import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
 import { isReply, noteSafetyViolation, proposeLoad, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
@@ -40,6 +41,7 @@ export class HostCore {
   private readonly control: NodeControl;
   /** Slots due this tick (reused). */
   private readonly dueSlots: number[] = [];
+  private readonly readAhead: ReadAhead;
   /** Ticks completed: every started node is current up to it or due after it. */
   private now = 0;
 
@@ -48,6 +50,7 @@ export class HostCore {
     this.router = new ReadyRouter(deps, this.counters, this.outboxes);
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
+    this.readAhead = new ReadAhead(this.set, deps.servers);
     this.control = new NodeControl(this.due, this.router, this.every, (n, e) => this.noteSafetyViolation(n, e));
   }
 
@@ -133,6 +136,7 @@ export class HostCore {
       // own turn: mark them all first (see HostedNode.tickPending and stepOne).
       for (let i = 0; i < due.length; i++) nodes[due[i]!]!.tickPending = now;
       for (let i = 0; i < due.length; i++) {
+        if (i % READ_AHEAD === 0) this.readAhead.dueGroups(due, i, Math.min(due.length, i + READ_AHEAD));
         const n = nodes[due[i]!]!;
         n.tickPending = 0;
         this.tickOne(n, now, fx);
@@ -233,7 +237,10 @@ export class HostCore {
   /** `count` records of `x` (local or wire: same layout), each stepped as a reused message object. */
   private deliverRecords(x: Float64Array, count: number, entries: readonly (readonly Entry[])[], fx: Effects): void {
     const servers = this.deps.servers;
-    for (let i = 0, o = 0; i < count; i++, o += REC) this.deliverOne(x[o + 1]! * servers + x[o + 2]!, flyweightAt(x, o, entries), x[o + 3]!, x[o + 4]!, fx);
+    for (let i = 0, o = 0; i < count; i++, o += REC) {
+      if (count > READ_AHEAD && i % READ_AHEAD === 0) this.readAhead.records(x, i, Math.min(count, i + READ_AHEAD));
+      this.deliverOne(x[o + 1]! * servers + x[o + 2]!, flyweightAt(x, o, entries), x[o + 3]!, x[o + 4]!, fx);
+    }
   }
 
   private deliverBatch(b: WireBatch, fx: Effects): void {

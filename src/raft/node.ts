@@ -185,6 +185,16 @@ export class RaftNode extends Sfc32 {
     return this.applied;
   }
 
+  /**
+   * Reads one field on each cache line a heartbeat touches (this object's lines, its log's) and
+   * returns a number without meaning. For a host that hosts more nodes than the CPU caches hold: it
+   * reads this for a batch of nodes before stepping them, so their cache misses overlap instead of
+   * each one stalling the step that needs it (issue #10). Changes nothing.
+   */
+  warm(): number {
+    return this.termNow + this.electionTimeoutTicks + this.sunk + this.heardMask + this.votesMask + this.log.lastIndex;
+  }
+
   /** Appends received from another leader of this node's own term while leading (split brain). */
   get leaderConflicts(): number {
     return this.leaderConflictsSeen;
