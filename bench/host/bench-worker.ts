@@ -40,8 +40,8 @@ export class BenchWorker {
     this.worker.on('exit', (code: number) => this.die(new Error(`${this.name} exited (code ${code})`)));
   }
 
-  populate(groups: number, concurrency: number, spreadTicks = 0): Promise<PopulateReply> {
-    return this.call({ op: 'populate', groups, concurrency, spreadTicks }) as Promise<PopulateReply>;
+  populate(groups: number, concurrency: number, wave = 0, waves = 1): Promise<PopulateReply> {
+    return this.call({ op: 'populate', groups, concurrency, wave, waves }) as Promise<PopulateReply>;
   }
 
   heap(): Promise<HeapReply> {

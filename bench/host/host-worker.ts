@@ -81,37 +81,29 @@ async function settle(): Promise<void> {
 }
 
 /**
- * Creates this worker's replicas of groups 0..groups-1 through NATS's create path (on the null
- * disk, through its bulk equivalent: populate-fresh.ts). With
- * `spreadTicks` > 0 the groups come in that many waves (group g in wave g mod spreadTicks) with one
- * tick after each, so elections (and then heartbeats) fall on every phase of the heartbeat period
- * rather than all on the same few ticks.
+ * Creates this worker's replicas of the groups g < groups with g mod waves = wave, through NATS's
+ * create path (on the null disk, through its bulk equivalent: populate-fresh.ts). No tick: the main
+ * thread ticks every worker between waves (measure.ts), so all workers create a wave before any of
+ * them runs it and no vote request reaches a replica that does not exist yet.
  */
-async function populate(groups: number, concurrency: number, spreadTicks: number): Promise<PopulateReply> {
+async function populate(groups: number, concurrency: number, wave: number, waves: number): Promise<PopulateReply> {
   const c = data.config;
-  const waves = Math.max(1, spreadTicks);
-  const cells: [number, number][][] = Array.from({ length: waves }, () => []);
-  for (let g = 0; g < groups; g++) {
-    for (const s of replicasOf(g, c.servers, c.replicas)) if (ownerOf(g, s, c.workers) === data.workerId) cells[g % waves]!.push([s, g]);
+  const cells: [number, number][] = [];
+  for (let g = wave; g < groups; g += waves) {
+    for (const s of replicasOf(g, c.servers, c.replicas)) if (ownerOf(g, s, c.workers) === data.workerId) cells.push([s, g]);
   }
   const t0 = performance.now();
   let failed = 0;
   let firstError = '';
-  for (const wave of cells) {
-    if (data.nullDisk) {
-      // Nothing is stored, so every create is a first creation: the bulk path reaches the same
-      // state without the window's awaited ops (see populate-fresh.ts).
-      populateFresh(host, wave);
-      if (spreadTicks > 0) {
-        host.driver.tick();
-        await settle();
-      }
-      continue;
-    }
+  if (data.nullDisk) {
+    // Nothing is stored, so every create is a first creation: the bulk path reaches the same state
+    // without the window's awaited ops (see populate-fresh.ts).
+    populateFresh(host, cells);
+  } else {
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < wave.length) {
-        const [s, g] = wave[next++]!;
+      while (next < cells.length) {
+        const [s, g] = cells[next++]!;
         const r = await createRaftGroup(host, s, g, 'cas');
         if (!r.ok) {
           failed++;
@@ -120,10 +112,6 @@ async function populate(groups: number, concurrency: number, spreadTicks: number
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
-    if (spreadTicks > 0) {
-      host.driver.tick();
-      await settle();
-    }
   }
   await settle();
   return { nodes: host.core.size, failed, firstError, wallMs: performance.now() - t0 };
@@ -174,7 +162,7 @@ function leaders(): LeadersReply {
 async function handle(req: HostBenchOp): Promise<unknown> {
   switch (req.op) {
     case 'populate':
-      return populate(req.groups, req.concurrency, req.spreadTicks);
+      return populate(req.groups, req.concurrency, req.wave, req.waves);
     case 'heap':
       return heap();
     case 'ticks':

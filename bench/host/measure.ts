@@ -9,7 +9,7 @@ import type { RaftTiming } from '../../src/raft/config.js';
 import { percentile, summarize, type Summary } from '../../src/scenario/stats.js';
 import { createRunStore } from '../../src/storage/run-store.js';
 import { BenchWorker } from './bench-worker.js';
-import type { TicksReply } from './protocol.js';
+import type { PopulateReply, TicksReply } from './protocol.js';
 
 export type TickMode = 'due' | 'every';
 /** memfs: one volume per worker (dropped before the host-only heap); fs: a temp run store; null: stores nothing. */
@@ -20,7 +20,12 @@ export interface Variant {
   readonly tickMode: TickMode;
   readonly disk: BenchDisk;
   readonly timing: RaftTiming;
-  /** Populate in this many waves with a tick after each (0: all at once); see host-worker populate. */
+  /**
+   * Populate in this many waves (group g in wave g mod spreadTicks), every worker creating a wave
+   * before one lockstep tick starts its campaigns (0 or 1: all at once). Elections, and then
+   * heartbeats, then fall on every phase of the heartbeat period, as on a server whose groups came
+   * over time; ticks between waves are not counted as populating.
+   */
   readonly spreadTicks: number;
 }
 
@@ -207,9 +212,18 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
   );
   try {
     const empty = await Promise.all(ws.map((w) => w.heap()));
-    const t0 = performance.now();
-    const pops = await Promise.all(ws.map((w) => w.populate(groups, POPULATE_CONCURRENCY, v.spreadTicks)));
-    const populateWallMs = performance.now() - t0;
+    // Wave by wave, every worker creates its replicas of the wave's groups, then one lockstep tick
+    // (not counted as populating) starts their campaigns; see Variant.spreadTicks.
+    const waves = Math.max(1, v.spreadTicks);
+    let populateWallMs = 0;
+    let pops: PopulateReply[] = [];
+    for (let wave = 0; wave < waves; wave++) {
+      const t0 = performance.now();
+      pops = await Promise.all(ws.map((w) => w.populate(groups, POPULATE_CONCURRENCY, wave, waves)));
+      populateWallMs += performance.now() - t0;
+      if (pops.some((x) => x.failed > 0)) break;
+      if (waves > 1) await Promise.all(ws.map((w) => w.ticks(1, false)));
+    }
     const failed = pops.reduce((n, x) => n + x.failed, 0);
     if (failed > 0) throw new Error(`${failed} creates failed, first: ${pops.find((x) => x.failed > 0)?.firstError ?? ''}`);
     const nodesPerWorker = pops.map((x) => x.nodes);

@@ -16,7 +16,8 @@ export interface HostBenchWorkerData {
 
 /** What the main thread asks a worker to do. */
 export type HostBenchOp =
-  | { readonly op: 'populate'; readonly groups: number; readonly concurrency: number; readonly spreadTicks: number }
+    /** Creates this worker's replicas of the groups g < groups with g mod waves = wave (no tick). */
+  | { readonly op: 'populate'; readonly groups: number; readonly concurrency: number; readonly wave: number; readonly waves: number }
   | { readonly op: 'heap' }
   | { readonly op: 'ticks'; readonly ticks: number; readonly record: boolean }
   | { readonly op: 'leaders' }
