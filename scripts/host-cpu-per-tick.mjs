@@ -9,6 +9,10 @@
 // With RAFTRACE_STRETCH=<f> every Raft period is f times NATS's (heartbeat 10·f ticks, election
 // 40·f–90·f, lost quorum 100·f: the host bench's stretchedTiming), and the settle phase lasts
 // 100·f + 50 ticks: 10k nodes at f=1 and 100k at f=10 then have the same due timers per tick.
+// RAFTRACE_DISK=memfs stores on a MemDisk (one memfs volume, in this heap) instead of the NullDisk.
+// RAFTRACE_BALLAST=<n> keeps n small objects alive after each create (no disk involved): a probe of
+// how much a heap whose node objects lie between other live objects slows a tick (as memfs's do).
+// A line `measuring` on stderr marks where the measured ticks start (for `node --trace-gc`).
 // RAFTRACE_POPULATE=bulk builds the nodes as the bench does on its null disk (populate-fresh.ts:
 // group by group, in order) instead of 64 concurrent createRaftGroup lanes (the default).
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
@@ -17,6 +21,7 @@ import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
 import { realClock } from '../dist/src/env/clock.js';
 import { NullLogSink } from '../dist/src/storage/raft-log.js';
 import { NullDisk } from '../dist/bench/host/null-disk.js';
+import { MemDisk } from '../dist/src/storage/mem-disk.js';
 import { NATS_TIMING } from '../dist/src/raft/config.js';
 import { stretchedTiming } from '../dist/bench/host/run.js';
 import { replicasOf } from '../dist/src/host/address.js';
@@ -57,10 +62,12 @@ const config = {
   seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: stretch === 1 ? NATS_TIMING : stretchedTiming(stretch), disk: 'memfs', storeRoot: '/store',
   diskFaults: {}, entriesPerSecondPerGroup: 0, natsVersion: '2.14.0', cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: 1e9,
 };
-const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
+const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: process.env.RAFTRACE_DISK === 'memfs' ? new MemDisk() : new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
 const cells = [];
 for (let g = 0; g < groups; g++) for (const s of replicasOf(g, 3, 3)) cells.push([s, g]);
 const populate = process.env.RAFTRACE_POPULATE ?? 'lanes';
+const ballastPerCreate = Number(process.env.RAFTRACE_BALLAST ?? 0);
+const ballast = [];
 if (populate === 'bulk') {
   populateFresh(host, cells); // the bench's null-disk path: group by group, in order
 } else {
@@ -70,6 +77,7 @@ if (populate === 'bulk') {
       const [s, g] = cells[next++];
       const r = await createRaftGroup(host, s, g, 'cas');
       if (!r.ok) throw new Error(r.error);
+      if (ballastPerCreate > 0) ballast.push(Array.from({ length: ballastPerCreate }, (_, k) => ({ k, s: String(k), xs: [k, k] })));
     }
   };
   await Promise.all(Array.from({ length: 64 }, lane));
@@ -91,6 +99,7 @@ if (profileTo) {
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
 }
+process.stderr.write('measuring\n');
 const cpu0 = process.cpuUsage();
 let wall = 0;
 let tickCpuUs = 0;
@@ -120,7 +129,7 @@ if (session) {
 let leaders = 0;
 for (const n of host.core.nodes()) if (n.raft.role === 'leader') leaders++;
 console.log(JSON.stringify({
-  nodes: host.core.size, mode, populate, ticks, leaders, groups, stretch,
+  nodes: host.core.size, mode, populate, disk: process.env.RAFTRACE_DISK === 'memfs' ? 'memfs' : 'null', ticks, leaders, groups, stretch,
   wallMsPerTick: +(wall / ticks).toFixed(3),
   cpuMsPerTick: +((cpu.user + cpu.system) / 1000 / ticks).toFixed(3),
   tickCpuMsPerTick: +(tickCpuUs / 1000 / ticks).toFixed(3),
