@@ -81,6 +81,8 @@ export class SimWorld {
    */
   readonly createdAt: number[];
   readonly trace: TraceStep[] = [];
+  /** observe !== 'none': events are recorded (histories, traces). */
+  readonly observed: boolean;
   /** Raft nodes on simulated time; null when `raftTicks` is 0. */
   readonly clock: RaftClock | null;
   duplicates = 0;
@@ -102,6 +104,7 @@ export class SimWorld {
     mem: WorldMemory = new WorldMemory(cfg),
   ) {
     this.roles = mem.roles;
+    this.observed = observe !== 'none';
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     this.buffers = mem.buffers;
@@ -124,7 +127,7 @@ export class SimWorld {
       const shm = mem.callers[i]!;
       return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
     });
-    this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
+    if (this.observed) this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
     this.clock = cfg.raftTicks > 0 ? new RaftClock(cfg.servers, cfg.replicas, disk) : null;
     for (const [i, r] of this.roles.entries()) {
       const t = this.sched.spawn(r.name, (th) => this.body(th, r, this.shms[i]!));
@@ -158,9 +161,12 @@ export class SimWorld {
     return this.labels.get(id) ?? `#${id}`;
   }
 
-  /** Records an event of the running thread (no-op when nothing is observed). */
+  /**
+   * Records an event of the running thread (no-op when nothing is observed). Callers test
+   * `observed` first, so an unobserved run (random mode: most schedules) builds no event text.
+   */
   note(text: string): void {
-    if (this.observe === 'none') return;
+    if (!this.observed) return;
     const t = this.sched.running;
     if (!t) return;
     this.histories[t.id]!.push(text);
@@ -176,17 +182,18 @@ export class SimWorld {
         build: (id) => this.build(t, r, id),
         assign: (id) => {
           this.assignments.set(cell, id);
-          this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
+          if (this.observed) this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
         },
-        probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') },
+        // The probes only record events: unobserved, they are left out (no closures per call).
+        ...(this.observed ? { probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') } } : {}),
       });
       this.resolved[t.id] = out.instanceId;
-      this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
+      if (this.observed) this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
       const inst = this.instances.get(out.instanceId);
       if (!inst || inst.server !== r.server || inst.group !== r.group) {
         // Not an instance of this (server, group) at all, e.g. another name's: the caller would drive a stranger's node.
         this.split = true;
-        this.note(`${this.label(out.instanceId)} is not an instance of ${name} on S${r.server}`);
+        if (this.observed) this.note(`${this.label(out.instanceId)} is not an instance of ${name} on S${r.server}`);
       }
       if (!this.deleteBegan[cell]) {
         const first = this.firstResolved[cell]!;
@@ -195,7 +202,7 @@ export class SimWorld {
       }
     } catch (e) {
       this.errors[t.id] = errorText(e);
-      this.note(`createRaftGroup fails: ${errorText(e)}`);
+      if (this.observed) this.note(`createRaftGroup fails: ${errorText(e)}`);
     }
     this.createdAt[t.id] = this.histories[t.id]!.length;
     if (this.cfg.withDelete && r.caller === 0) await this.deleteGroup(r, shm);
@@ -207,7 +214,7 @@ export class SimWorld {
     const paths = pathsOf(r.server, r.group);
     const k = ++this.builds[t.id]!;
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
-    this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
+    if (this.observed) this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(paths.dir);
     if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, utf8.encode(name));
     const tavPath = paths.tav;
@@ -223,7 +230,7 @@ export class SimWorld {
     const inst: Instance = { id, label, server: r.server, group: r.group, live: true, raft };
     for (const o of this.instances.values()) if (o.live && o.server === r.server && o.group === r.group) this.duplicates++;
     this.instances.set(id, inst);
-    this.note(`start node ${inst.label}`);
+    if (this.observed) this.note(`start node ${inst.label}`);
     await this.sched.yield(this.cfg.strategy === 'cas' ? 'publish' : 'register');
   }
 
@@ -245,7 +252,7 @@ export class SimWorld {
         if (r.kind === 'won') shm.registry.publish(name, (id = r.instanceId));
       } else shm.registry.register(name, (id = shm.registry.allocateInstanceId()));
       if (id !== 0) this.labels.set(id, `churn${s}`);
-      this.note(`insert ${name} = ${this.label(id)}`);
+      if (this.observed) this.note(`insert ${name} = ${this.label(id)}`);
     };
     const t = this.sched.spawn(
       `S${s}/churn`,
@@ -269,7 +276,7 @@ export class SimWorld {
     await this.sched.yield('delete assignment: read rg.node');
     this.deleteBegan[cell] = true;
     const id = this.assignments.get(cell);
-    this.note(`delete ${name}: rg.node = ${this.label(id)}`);
+    if (this.observed) this.note(`delete ${name}: rg.node = ${this.label(id)}`);
     if (id === 0) return;
     // One atomic action (no await inside), so a find pause of another caller may run it nested.
     await this.sched.atomic(`Delete() ${this.label(id)}`, () => {
@@ -278,7 +285,7 @@ export class SimWorld {
         inst.live = false;
         if (inst.raft) inst.raft.live = false;
       }
-      this.note(`stop ${this.label(id)}`);
+      if (this.observed) this.note(`stop ${this.label(id)}`);
       this.strategy.unregister(shm, name, id);
       this.assignments.compareAndSet(cell, id, 0);
     });
