@@ -18,7 +18,7 @@ export const REGISTRY_CAPACITY = 16;
  *   and its block of instance ids (the restored counter hands them out again);
  * - the FutexMutex of each attachment keeps only statistics, no state that decides anything; the
  *   IsolateLock in front of it is not reused (SimWorld wraps each futex in a new ScheduledLock per
- *   execution, since an execution that ended in a deadlock may leave its async-mutex held).
+ *   execution, since an execution that ended in a deadlock may leave its local turn held).
  * test/sim/world-reuse.test.ts checks that reused memory gives the same traces, byte for byte, as
  * fresh memory over many seeds, with find pauses (where the slot cache matters most).
  */
