@@ -35,6 +35,13 @@ export class SimThread {
   ) {}
 }
 
+/**
+ * A process-wide id per buffer, for waiter keys: which number a buffer gets never shows (see
+ * keyOf), so one table serves every scheduler instead of a WeakMap built per run.
+ */
+const bufferIds = new WeakMap<ArrayBufferLike, number>();
+let nextBufferId = 0;
+
 /** Names futex words for traces: which buffer (and word) a thread waits on. */
 type WordNamer = (i32: Int32Array, index: number) => string;
 
@@ -48,9 +55,7 @@ export class Scheduler implements FutexHooks {
   private readonly waiters = new Map<string, SimThread[]>();
   /** Waited-on words by name, so signatures do not depend on the order buffers were first waited on. */
   private readonly waitWords = new Map<string, string>();
-  private readonly bufferIds = new WeakMap<ArrayBufferLike, number>();
-  private nextBufferId = 0;
-  private readonly bufferNames = new WeakMap<ArrayBufferLike, string>();
+  private bufferNames: ReadonlyMap<ArrayBufferLike, string> | null = null;
   /** Called when a notify makes a thread ready (waker is the running thread). */
   onWake: ((waker: SimThread, woken: SimThread) => void) | null = null;
   /**
@@ -109,17 +114,22 @@ export class Scheduler implements FutexHooks {
     return fore.length > 0 ? fore : ready;
   }
 
-  /** The ids of `enabled()`, in one pass over the threads (the per-step path of every explorer). */
-  enabledIds(): number[] {
-    const fore: number[] = [];
-    let background: number[] | null = null;
+  /**
+   * The ids of `enabled()`, in one pass over the threads (the per-step path of every explorer).
+   * With `into`, that array is cleared and filled instead of a new one (a caller that keeps
+   * nothing between steps allocates nothing per step).
+   */
+  enabledIds(into: number[] = []): number[] {
+    into.length = 0;
+    let background = false;
     for (const t of this.threads) {
       if (t.status !== 'ready') continue;
-      if (!t.background) fore.push(t.id);
-      else (background ??= []).push(t.id);
+      if (!t.background) into.push(t.id);
+      else background = true;
     }
-    if (fore.length > 0 || background === null) return fore;
-    return background;
+    if (into.length > 0 || !background) return into;
+    for (const t of this.threads) if (t.status === 'ready') into.push(t.id); // only background threads are ready
+    return into;
   }
 
   /** No thread can run: every thread is done (terminal) or some are blocked forever (deadlock). */
@@ -262,12 +272,12 @@ export class Scheduler implements FutexHooks {
     }
   }
 
-  /** Gives a buffer a name for traces, e.g. "js.mu of S0". */
-  nameBuffer(buffer: ArrayBufferLike, name: string): void {
-    this.bufferNames.set(buffer, name);
+  /** Names buffers for traces, e.g. "js.mu of S0": a table made once per world memory, not per run. */
+  nameBuffers(names: ReadonlyMap<ArrayBufferLike, string>): void {
+    this.bufferNames = names;
   }
 
-  wordName: WordNamer = (i32) => this.bufferNames.get(i32.buffer) ?? 'a shared word';
+  wordName: WordNamer = (i32) => this.bufferNames?.get(i32.buffer) ?? 'a shared word';
 
   // ---- FutexHooks: the one seam through which src/shm waits and wakes under simulation ----------
 
@@ -317,11 +327,12 @@ export class Scheduler implements FutexHooks {
     return uninstallFutexHooks;
   }
 
+  /** A waited-on word's key in `waiters`: internal only (signatures name words through `waitWords`). */
   private keyOf(i32: Int32Array, index: number): string {
-    let id = this.bufferIds.get(i32.buffer);
+    let id = bufferIds.get(i32.buffer);
     if (id === undefined) {
-      id = this.nextBufferId++;
-      this.bufferIds.set(i32.buffer, id);
+      id = nextBufferId++;
+      bufferIds.set(i32.buffer, id);
     }
     return `${id}@${i32.byteOffset / 4 + index}`;
   }

@@ -156,19 +156,34 @@ export class SimDisk implements Disk {
 }
 
 /**
- * makeErrnoError without a stack trace: the simulation raises ENOENT on every build (tav.idx does
- * not exist yet), and capturing a stack was the costliest part of that. Nobody reads these stacks:
- * the code, syscall and path say everything.
+ * makeErrnoError without a stack trace, and made once per (code, syscall, path, dest): the
+ * simulation raises ENOENT on every build (tav.idx does not exist yet), and building the error
+ * (message, four own properties, the stack-limit dance) was the costliest part of that. Nobody
+ * reads these stacks: the code, syscall and path say everything. The errors are frozen, so sharing
+ * one between throws is unobservable to a catcher, which can only read it.
  */
 function errnoError(code: KnownErrnoCode, syscall: string, path: string, dest?: string): DiskError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return makeErrnoError(code, syscall, path, dest);
-  } finally {
-    Error.stackTraceLimit = limit;
+  const key = `${code} ${syscall} ${path} ${dest ?? ''}`;
+  let err = errnoErrors.get(key);
+  if (err === undefined) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      err = Object.freeze(makeErrnoError(code, syscall, path, dest));
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    if (errnoErrors.size >= CACHE_MAX) errnoErrors.clear();
+    errnoErrors.set(key, err);
   }
+  return err;
 }
+
+/** Bound of each per-process cache below (trash names carry instance labels, so keys are not a fixed set). */
+const CACHE_MAX = 4096;
+const errnoErrors = new Map<string, DiskError>();
+/** Paths checkPath has accepted (the simulation names a few dozen, over and over). */
+const validPaths = new Set<string>();
 
 /** `op()` as a promise: its value, or its errno failure as a rejection; any other throw (a caller bug) propagates. */
 function settle<T>(op: () => T): Promise<T> {
@@ -186,8 +201,10 @@ function parentOf(path: string): string {
 }
 
 function checkPath(path: string): void {
-  if (path === '/') return;
+  if (path === '/' || validPaths.has(path)) return;
   if (path[0] !== '/' || path.endsWith('/') || path.includes('//') || /\/\.\.?(\/|$)/.test(path)) {
     throw new RangeError(`sim disk: path must be a normalised absolute path, got ${JSON.stringify(path)}`);
   }
+  if (validPaths.size >= CACHE_MAX) validPaths.clear();
+  validPaths.add(path);
 }

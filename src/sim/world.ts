@@ -18,12 +18,15 @@ export type Observe = 'none' | 'history' | 'trace';
 export const STORE_ROOT = '/sim';
 const utf8 = new TextEncoder();
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
+const NO_HISTORY = Object.freeze([]) as unknown as string[];
 
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
 interface CellPaths {
   readonly dir: string;
   readonly peers: string;
   readonly tav: string;
+  /** peers.idx's content (the group name); never mutated: every Disk copies what it writes. */
+  readonly peersData: Uint8Array;
 }
 const cellPaths = new Map<string, CellPaths>();
 function pathsOf(server: number, group: number): CellPaths {
@@ -32,7 +35,7 @@ function pathsOf(server: number, group: number): CellPaths {
   if (!p) {
     const s = serverDirName(server);
     const name = groupNameOf(group);
-    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name) }));
+    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name), peersData: utf8.encode(name) }));
   }
   return p;
 }
@@ -108,17 +111,15 @@ export class SimWorld {
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     this.buffers = mem.buffers;
-    for (const b of this.buffers) {
-      this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
-      this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
-      this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
-    }
+    this.sched.nameBuffers(mem.bufferNames);
     this.observer = mem.observer;
     this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
     this.errors = new Array<string | null>(n).fill(null);
-    this.histories = Array.from({ length: threadCount(cfg) }, () => []); // callers, churn threads, the clock
+    // Callers, churn threads, the clock. Unobserved, nothing is ever recorded: one frozen empty
+    // history serves every thread (a push would throw).
+    this.histories = this.observed ? Array.from({ length: threadCount(cfg) }, () => []) : new Array<string[]>(threadCount(cfg)).fill(NO_HISTORY);
     this.createdAt = new Array<number>(threadCount(cfg)).fill(-1);
     this.builds = new Array<number>(n).fill(0);
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
@@ -216,7 +217,7 @@ export class SimWorld {
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
     if (this.observed) this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(paths.dir);
-    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, utf8.encode(name));
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, paths.peersData);
     const tavPath = paths.tav;
     let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
     try {
