@@ -52,45 +52,123 @@ export class ScheduledDisk implements Disk {
     this.sync = inner instanceof SimDisk ? inner : null;
   }
 
-  async mkdirp(path: string): Promise<void> {
+  // Over a SimDisk each operation is one Scheduler.yieldThen: the gate, then (when the thread is
+  // picked) the synchronous operation, the path bookkeeping and the note, in that order, as the
+  // async form below does them after its awaits.
+
+  mkdirp(path: string): Promise<void> {
+    const sync = this.sync;
+    if (!sync) return this.mkdirpAsync(path);
+    return this.sched.yieldThen(`mkdir ${path}`, () => {
+      sync.mkdirpSync(path);
+      this.addDirs(path);
+      if (this.observed) this.note(`mkdir ${path}`);
+    });
+  }
+
+  writeFile(path: string, data: Uint8Array): Promise<void> {
+    const sync = this.sync;
+    if (!sync) return this.writeFileAsync(path, data);
+    return this.sched.yieldThen(`write ${path}`, () => {
+      this.noted('write', path, () => sync.writeFileSync(path, data));
+      this.paths.add(path);
+    });
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    const sync = this.sync;
+    if (!sync) return this.readFileAsync(path);
+    return this.sched.yieldThen(`read ${path}`, () => this.noted('read', path, () => sync.readFileSync(path)));
+  }
+
+  rm(path: string): Promise<void> {
+    const sync = this.sync;
+    if (!sync) return this.rmAsync(path);
+    return this.sched.yieldThen(`rm ${path}`, () => {
+      sync.rmSync(path);
+      this.drop(path);
+      if (this.observed) this.note(`rm ${path}`);
+    });
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    const sync = this.sync;
+    if (!sync) return this.renameAsync(from, to);
+    return this.sched.yieldThen(`rename ${from}`, () => {
+      if (this.observed) this.noted('rename', `${from} → ${to}`, () => sync.renameSync(from, to));
+      else sync.renameSync(from, to);
+      this.move(from, to);
+    });
+  }
+
+  exists(path: string): Promise<boolean> {
+    const sync = this.sync;
+    if (!sync) return this.existsAsync(path);
+    return this.sched.yieldThen(`stat ${path}`, () => {
+      const r = sync.existsSync(path);
+      if (this.observed) this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
+      return r;
+    });
+  }
+
+  readdir(path: string): Promise<string[]> {
+    const sync = this.sync;
+    if (!sync) return this.readdirAsync(path);
+    return this.sched.yieldThen(`readdir ${path}`, () => sync.readdirSync(path));
+  }
+
+  // Over any other Disk (memfs): the gate, then the disk's own promise.
+
+  private async mkdirpAsync(path: string): Promise<void> {
     await this.gate('mkdir', path);
-    if (this.sync) this.sync.mkdirpSync(path);
-    else await this.inner.mkdirp(path);
-    for (let p = path; p.length > 1 && !this.paths.has(p); p = p.slice(0, p.lastIndexOf('/')) || '/') this.paths.add(p);
+    await this.inner.mkdirp(path);
+    this.addDirs(path);
     if (this.observed) this.note(`mkdir ${path}`);
   }
 
-  async writeFile(path: string, data: Uint8Array): Promise<void> {
+  private async writeFileAsync(path: string, data: Uint8Array): Promise<void> {
     await this.gate('write', path);
-    const sync = this.sync;
-    if (sync) this.noted('write', path, () => sync.writeFileSync(path, data));
-    else await (this.observed ? this.wrap(`write ${path}`, () => this.inner.writeFile(path, data)) : this.inner.writeFile(path, data));
+    await (this.observed ? this.wrap(`write ${path}`, () => this.inner.writeFile(path, data)) : this.inner.writeFile(path, data));
     this.paths.add(path);
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
+  private async readFileAsync(path: string): Promise<Uint8Array> {
     await this.gate('read', path);
-    const sync = this.sync;
-    if (sync) return this.noted('read', path, () => sync.readFileSync(path));
     return this.observed ? this.wrap(`read ${path}`, () => this.inner.readFile(path)) : this.inner.readFile(path);
   }
 
-  async rm(path: string): Promise<void> {
+  private async rmAsync(path: string): Promise<void> {
     await this.gate('rm', path);
-    if (this.sync) this.sync.rmSync(path);
-    else await this.inner.rm(path);
+    await this.inner.rm(path);
     this.drop(path);
     if (this.observed) this.note(`rm ${path}`);
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  private async renameAsync(from: string, to: string): Promise<void> {
     await this.gate('rename', from);
-    const sync = this.sync;
-    if (sync) {
-      if (this.observed) this.noted('rename', `${from} → ${to}`, () => sync.renameSync(from, to));
-      else sync.renameSync(from, to);
-    }
-    else await (this.observed ? this.wrap(`rename ${from} → ${to}`, () => this.inner.rename(from, to)) : this.inner.rename(from, to));
+    await (this.observed ? this.wrap(`rename ${from} → ${to}`, () => this.inner.rename(from, to)) : this.inner.rename(from, to));
+    this.move(from, to);
+  }
+
+  private async existsAsync(path: string): Promise<boolean> {
+    await this.gate('stat', path);
+    const r = await this.inner.exists(path);
+    if (this.observed) this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
+    return r;
+  }
+
+  private async readdirAsync(path: string): Promise<string[]> {
+    await this.gate('readdir', path);
+    return this.inner.readdir(path);
+  }
+
+  /** `path` and its ancestors (stopping at the first one already there: see the class invariant). */
+  private addDirs(path: string): void {
+    for (let p = path; p.length > 1 && !this.paths.has(p); p = p.slice(0, p.lastIndexOf('/')) || '/') this.paths.add(p);
+  }
+
+  /** The subtree at `from` is now at `to`. */
+  private move(from: string, to: string): void {
     const prefix = `${from}/`;
     const moved: string[] = [];
     for (const p of this.paths) if (p === from || p.startsWith(prefix)) moved.push(p);
@@ -98,18 +176,6 @@ export class ScheduledDisk implements Disk {
       this.paths.delete(p);
       this.paths.add(to + p.slice(from.length));
     }
-  }
-
-  async exists(path: string): Promise<boolean> {
-    await this.gate('stat', path);
-    const r = this.sync ? this.sync.existsSync(path) : await this.inner.exists(path);
-    if (this.observed) this.note(`stat ${path} → ${r ? 'exists' : 'absent'}`);
-    return r;
-  }
-
-  async readdir(path: string): Promise<string[]> {
-    await this.gate('readdir', path);
-    return this.sync ? this.sync.readdirSync(path) : this.inner.readdir(path);
   }
 
   /** Removes everything (between executions); not a scheduling point. */

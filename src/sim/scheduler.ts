@@ -214,6 +214,29 @@ export class Scheduler implements FutexHooks {
   }
 
   /**
+   * `yield(next)`, then `fn` as the first thing the thread does when it is picked again, its
+   * result (or throw) settling the returned promise: the same as `await yield(next); return fn()`
+   * in an async function, without that function's frame and second promise. Unlike `atomic`, a
+   * pause never runs `fn` early: it belongs to the thread's next step like any code after a yield.
+   */
+  yieldThen<T>(next: string, fn: () => T): Promise<T> {
+    const t = this.current;
+    if (!t) return Promise.reject(new Error('sim: yield outside a simulated thread'));
+    return new Promise<T>((resolve, reject) => {
+      t.status = 'ready';
+      t.next = next;
+      t.resume = () => {
+        try {
+          resolve(fn());
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      };
+      this.stop();
+    });
+  }
+
+  /**
    * A scheduling point followed by `fn`, a synchronous action (no await inside). Picked as an
    * ordinary step, the thread runs `fn` and continues to its next point, as after `yield`. But
    * while it waits here, a `pause` inside another thread's step may run `fn` right there; the
