@@ -25,11 +25,14 @@ export class IsolateLock {
   async acquire(): Promise<() => void> {
     if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.held = true;
-    try {
-      await this.futex.lockAsync();
-    } catch (e) {
-      this.releaseLocal();
-      throw e;
+    // An uncontended futex is taken here, without lockAsync's promise (lockAsync tries the same first).
+    if (!this.futex.tryLock()) {
+      try {
+        await this.futex.lockAsync();
+      } catch (e) {
+        this.releaseLocal();
+        throw e;
+      }
     }
     let released = false;
     return () => {

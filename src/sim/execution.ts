@@ -1,10 +1,9 @@
-import { groupNameOf } from '../host/address.js';
 import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
 import type { Disk } from '../storage/disk.js';
 import type { SimConfig } from './config.js';
 import type { SimThread } from './scheduler.js';
 import { SimDisk } from './sim-disk.js';
-import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
+import { groupName, pathsOf, SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 import { WorldMemory } from './world-memory.js';
 import { CELL_LOCAL_STEP, holderAlone, privateAlone, transientJsMu } from './independence.js';
 
@@ -220,7 +219,7 @@ export class Execution {
     let leak = false;
     for (const inst of w.instances.values()) {
       if (!inst.live) continue;
-      const e = w.observer[inst.server]!.registry.lookup(groupNameOf(inst.group));
+      const e = w.observer[inst.server]!.registry.lookup(groupName(inst.group));
       const inRegistry = e.state !== 'absent' && e.instanceId === inst.id;
       // A deleted assignment references nothing, whatever its rg.node was set to (NATS: nobody holds that rg any more).
       const cell = w.cell(inst.server, inst.group);
@@ -251,7 +250,7 @@ export class Execution {
         const live = liveByCell[w.cell(s, g)];
         if (live === undefined) continue;
         live.sort();
-        const dir = `${STORE_ROOT}/S${String(s).padStart(2, '0')}/_js_/${groupNameOf(g)}`;
+        const dir = pathsOf(s, g).dir;
         parts.push(`S${s}/g${g}{${this.cellView(s, g)} live=[${live.join(',')}] dir=${w.disk.paths.has(dir) ? 'yes' : 'no'}}`);
       }
     }
@@ -295,7 +294,7 @@ export class Execution {
 
   private cellView(s: number, g: number): string {
     const w = this.world;
-    const name = groupNameOf(g);
+    const name = groupName(g);
     const o = w.observer[s]!;
     const e = o.registry.lookup(name);
     const m = o.inflight.lookup(name);

@@ -120,15 +120,15 @@ export class Scheduler implements FutexHooks {
    * nothing between steps allocates nothing per step).
    */
   enabledIds(into: number[] = []): number[] {
-    into.length = 0;
+    let n = 0;
     let background = false;
     for (const t of this.threads) {
       if (t.status !== 'ready') continue;
-      if (!t.background) into.push(t.id);
+      if (!t.background) into[n++] = t.id;
       else background = true;
     }
-    if (into.length > 0 || !background) return into;
-    for (const t of this.threads) if (t.status === 'ready') into.push(t.id); // only background threads are ready
+    if (n === 0 && background) for (const t of this.threads) if (t.status === 'ready') into[n++] = t.id; // only background threads are ready
+    if (into.length !== n) into.length = n; // rarely: the count of enabled threads changed
     return into;
   }
 

@@ -163,25 +163,27 @@ export class SimDisk implements Disk {
  * one between throws is unobservable to a catcher, which can only read it.
  */
 function errnoError(code: KnownErrnoCode, syscall: string, path: string, dest?: string): DiskError {
-  const key = `${code} ${syscall} ${path} ${dest ?? ''}`;
-  let err = errnoErrors.get(key);
-  if (err === undefined) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      err = Object.freeze(makeErrnoError(code, syscall, path, dest));
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+  let known = errnoErrors.get(path);
+  if (known === undefined) {
     if (errnoErrors.size >= CACHE_MAX) errnoErrors.clear();
-    errnoErrors.set(key, err);
+    errnoErrors.set(path, (known = []));
   }
-  return err;
+  for (const e of known) if (e.code === code && e.syscall === syscall && e.dest === dest) return e;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const err = Object.freeze(makeErrnoError(code, syscall, path, dest));
+    known.push(err);
+    return err;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Bound of each per-process cache below (trash names carry instance labels, so keys are not a fixed set). */
 const CACHE_MAX = 4096;
-const errnoErrors = new Map<string, DiskError>();
+/** By path: the errors made for it so far (a path meets one or two codes and syscalls). */
+const errnoErrors = new Map<string, DiskError[]>();
 /** Paths checkPath has accepted (the simulation names a few dozen, over and over). */
 const validPaths = new Set<string>();
 

@@ -20,6 +20,12 @@ const utf8 = new TextEncoder();
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
 const NO_HISTORY = Object.freeze([]) as unknown as string[];
 
+const groupNames: string[] = [];
+/** groupNameOf, memoised: the simulation asks for the same few names on every step and in every check. */
+export function groupName(group: number): string {
+  return (groupNames[group] ??= groupNameOf(group));
+}
+
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
 interface CellPaths {
   readonly dir: string;
@@ -28,14 +34,14 @@ interface CellPaths {
   /** peers.idx's content (the group name); never mutated: every Disk copies what it writes. */
   readonly peersData: Uint8Array;
 }
-const cellPaths = new Map<string, CellPaths>();
-function pathsOf(server: number, group: number): CellPaths {
-  const k = `${server}/${group}`;
-  let p = cellPaths.get(k);
+const cellPaths: CellPaths[][] = [];
+export function pathsOf(server: number, group: number): CellPaths {
+  const byGroup = (cellPaths[server] ??= []);
+  let p = byGroup[group];
   if (!p) {
     const s = serverDirName(server);
-    const name = groupNameOf(group);
-    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name), peersData: utf8.encode(name) }));
+    const name = groupName(group);
+    byGroup[group] = p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name), peersData: utf8.encode(name) };
   }
   return p;
 }
@@ -175,7 +181,7 @@ export class SimWorld {
   }
 
   private async body(t: SimThread, r: ThreadRole, shm: ServerShm): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const cell = this.cell(r.server, r.group);
     try {
       const out = await this.strategy.create(shm, {
@@ -211,7 +217,7 @@ export class SimWorld {
 
   /** NodeHost.build's window: store dir, peers.idx, tav.idx, start the node; then register (next step). */
   private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const paths = pathsOf(r.server, r.group);
     const k = ++this.builds[t.id]!;
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
@@ -243,7 +249,7 @@ export class SimWorld {
    */
   private spawnChurn(s: number, shm: ServerShm): void {
     const home = this.roles.find((r) => r.server === s);
-    const name = home ? churnNameFor(groupNameOf(home.group), shm.registry.capacity) : 'churn';
+    const name = home ? churnNameFor(groupName(home.group), shm.registry.capacity) : 'churn';
     let id = 0;
     // The insert is pending from the start, so any pause of the run may take it. Under cas it is
     // reserve + publish in one action: a creation whose whole build falls inside the pause.
@@ -272,7 +278,7 @@ export class SimWorld {
    * points at it, rename the store dir aside and remove it. Duplicates are not looked for.
    */
   private async deleteGroup(r: ThreadRole, shm: ServerShm): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const cell = this.cell(r.server, r.group);
     await this.sched.yield('delete assignment: read rg.node');
     this.deleteBegan[cell] = true;
