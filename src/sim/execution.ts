@@ -166,12 +166,13 @@ export class Execution {
     await this.world.sched.drive(() => {
       if (!first) this.afterStep();
       first = false;
-      if (this.terminal) return null;
+      const enabled = this.world.sched.enabledIds(ids);
+      if (enabled.length === 0) return null; // terminal: no thread is ready
       if (this.schedule.length >= maxSteps) {
         ended = false;
         return null;
       }
-      return this.beforeStep(choose(this.world.sched.enabledIds(ids), this.schedule.length));
+      return this.beforeStep(choose(enabled, this.schedule.length));
     });
     return ended;
   }

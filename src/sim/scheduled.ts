@@ -1,6 +1,6 @@
 import { IsolateLock } from '../shm/isolate-lock.js';
 import type { FutexMutex } from '../shm/futex-mutex.js';
-import type { Disk } from '../storage/disk.js';
+import { isErrnoError, type Disk } from '../storage/disk.js';
 import type { Scheduler } from './scheduler.js';
 import { SimDisk } from './sim-disk.js';
 
@@ -81,6 +81,20 @@ export class ScheduledDisk implements Disk {
     return this.sched.yieldThen(`read ${path}`, () => this.noted('read', path, () => sync.readFileSync(path)));
   }
 
+  /**
+   * readFile with ENOENT as undefined: one scheduling point `read <path>` and the same events
+   * (`read <path> → ENOENT` when missing) as readFile, without making and throwing the error.
+   */
+  readFileIfPresent(path: string): Promise<Uint8Array | undefined> {
+    const sync = this.sync;
+    if (!sync) return this.readFileIfPresentAsync(path);
+    return this.sched.yieldThen(`read ${path}`, () => {
+      if (!this.observed) return sync.readFileIfPresentSync(path);
+      // Missing: the event readFile's failure records; any other failure goes through noted.
+      return this.noted('read', path, () => sync.readFileIfPresentSync(path), (got) => (got === undefined ? 'ENOENT' : null));
+    });
+  }
+
   rm(path: string): Promise<void> {
     const sync = this.sync;
     if (!sync) return this.rmAsync(path);
@@ -135,6 +149,15 @@ export class ScheduledDisk implements Disk {
   private async readFileAsync(path: string): Promise<Uint8Array> {
     await this.gate('read', path);
     return this.observed ? this.wrap(`read ${path}`, () => this.inner.readFile(path)) : this.inner.readFile(path);
+  }
+
+  private async readFileIfPresentAsync(path: string): Promise<Uint8Array | undefined> {
+    try {
+      return await this.readFileAsync(path);
+    } catch (e) {
+      if (isErrnoError(e) && e.code === 'ENOENT') return undefined;
+      throw e;
+    }
   }
 
   private async rmAsync(path: string): Promise<void> {
@@ -200,12 +223,13 @@ export class ScheduledDisk implements Disk {
   }
 
   /** `wrap` for a synchronous operation; the event text (`op subject`) is only built when observed. */
-  private noted<T>(op: string, subject: string, f: () => T): T {
+  private noted<T>(op: string, subject: string, f: () => T, failure: (r: T) => string | null = () => null): T {
     if (!this.observed) return f();
     const what = `${op} ${subject}`;
     try {
       const r = f();
-      this.note(what);
+      const code = failure(r);
+      this.note(code === null ? what : `${what} → ${code}`);
       return r;
     } catch (e) {
       this.note(`${what} → ${(e as { code?: string }).code ?? 'error'}`);

@@ -134,7 +134,8 @@ export class Scheduler implements FutexHooks {
 
   /** No thread can run: every thread is done (terminal) or some are blocked forever (deadlock). */
   get finished(): boolean {
-    return this.threads.every((t) => t.status !== 'ready');
+    for (const t of this.threads) if (t.status === 'ready') return false;
+    return true;
   }
 
   get deadlocked(): boolean {

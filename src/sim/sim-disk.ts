@@ -84,6 +84,19 @@ export class SimDisk implements Disk {
     return e.data.slice();
   }
 
+  /** readFileSync, with ENOENT as undefined instead of an error (no error made or thrown for it). */
+  readFileIfPresentSync(path: string): Uint8Array | undefined {
+    checkPath(path);
+    const e = this.entries.get(path);
+    if (e === undefined) {
+      const problem = this.parentProblem(path) ?? 'ENOENT';
+      if (problem === 'ENOENT') return undefined;
+      throw errnoError(problem, 'open', path);
+    }
+    if (e.kind === 'dir') throw errnoError('EISDIR', 'read', path);
+    return e.data.slice();
+  }
+
   rmSync(path: string): void {
     checkPath(path);
     if (path === '/') {

@@ -225,12 +225,9 @@ export class SimWorld {
     await this.disk.mkdirp(paths.dir);
     if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, paths.peersData);
     const tavPath = paths.tav;
-    let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
-    try {
-      restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
-    } catch (e) {
-      if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
-    }
+    // A missing tav.idx (ENOENT: every first build) is a fresh node, not a failure.
+    const bytes = await this.disk.readFileIfPresent(tavPath);
+    const restored = bytes === undefined ? undefined : decodeTermVoteLenient(bytes);
     const label = this.label(id);
     if (this.deleteBegan[this.cell(r.server, r.group)]) this.resurrections++;
     const raft = this.clock ? this.clock.start(label, r.server, r.group, tavPath, restored, this.deleteBegan[this.cell(r.server, r.group)]!) : null;
