@@ -24,6 +24,14 @@ export function setFutexHooks(h: FutexHooks | null): FutexHooks | null {
   return prev;
 }
 
+/**
+ * True while the simulation's hooks are installed: every logical thread then runs on this one
+ * thread, so a shared word cannot change while the running code spins on it.
+ */
+export function simulated(): boolean {
+  return hooks !== null;
+}
+
 export function waitSync(i32: Int32Array, index: number, expected: number, timeoutMs: number): WaitResult {
   return Atomics.wait(i32, index, expected, timeoutMs);
 }

@@ -1,9 +1,9 @@
-import { groupNameOf } from '../host/address.js';
 import type { RegistrySnapshotEntry } from '../shm/shared-registry.js';
 import type { Disk } from '../storage/disk.js';
 import type { SimConfig } from './config.js';
 import type { SimThread } from './scheduler.js';
-import { SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
+import { SimDisk } from './sim-disk.js';
+import { groupName, pathsOf, SimWorld, STORE_ROOT, type Observe, type TraceStep } from './world.js';
 import { WorldMemory } from './world-memory.js';
 import { CELL_LOCAL_STEP, holderAlone, privateAlone, transientJsMu } from './independence.js';
 
@@ -68,7 +68,8 @@ export class Execution {
 
   /** `reuse` false: fresh memory for this execution (for checking that reuse changes nothing). */
   static async start(cfg: SimConfig, disk: Disk, observe: Observe, reuse = true): Promise<Execution> {
-    await disk.rm(STORE_ROOT);
+    if (disk instanceof SimDisk) disk.rmSync(STORE_ROOT);
+    else await disk.rm(STORE_ROOT);
     return new Execution(new SimWorld(cfg, disk, observe, reuse ? memoryFor(cfg, disk) : new WorldMemory(cfg)));
   }
 
@@ -161,44 +162,48 @@ export class Execution {
   async run(choose: (enabled: readonly number[], step: number) => number, maxSteps: number): Promise<boolean> {
     let ended = true;
     let first = true;
+    const ids: number[] = []; // refilled per step: `choose` reads it and keeps nothing
     await this.world.sched.drive(() => {
       if (!first) this.afterStep();
       first = false;
-      if (this.terminal) return null;
+      const enabled = this.world.sched.enabledIds(ids);
+      if (enabled.length === 0) return null; // terminal: no thread is ready
       if (this.schedule.length >= maxSteps) {
         ended = false;
         return null;
       }
-      return this.beforeStep(choose(this.enabled(), this.schedule.length));
+      return this.beforeStep(choose(enabled, this.schedule.length));
     });
     return ended;
   }
 
-  /** What the step about to run is recorded as: the thread's cell view before it (for afterStep), its trace entry. */
-  private pending: { tid: number; before: string } | null = null;
+  /** The step about to run (-1: none): its thread, and the thread's cell view before it (for afterStep). */
+  private pendingTid = -1;
+  private pendingBefore = '';
 
   private beforeStep(tid: number): SimThread {
     const w = this.world;
     const t = w.sched.threads[tid];
     if (!t) throw new Error(`sim: no thread ${tid}`);
     const r = w.roles[tid];
-    const before = w.observe === 'none' || !r ? '' : this.cellView(r.server, r.group);
+    const before = !w.observed || !r ? '' : this.cellView(r.server, r.group);
     if (w.observe === 'trace') w.trace.push({ step: this.schedule.length + 1, thread: t.name, began: t.next, events: [] });
     this.schedule.push(tid);
-    this.pending = { tid, before };
+    this.pendingTid = tid;
+    this.pendingBefore = before;
     return t;
   }
 
   private afterStep(): void {
     const w = this.world;
-    const p = this.pending;
-    this.pending = null;
-    if (!p || w.observe === 'none') return;
-    const r = w.roles[p.tid];
+    const tid = this.pendingTid;
+    this.pendingTid = -1;
+    if (tid < 0 || !w.observed) return;
+    const r = w.roles[tid];
     if (!r) return;
     const after = this.cellView(r.server, r.group);
-    if (after !== p.before) {
-      const h = w.histories[p.tid]!;
+    if (after !== this.pendingBefore) {
+      const h = w.histories[tid]!;
       const line = `S${r.server} ${after}`;
       h.push(line);
       if (w.observe === 'trace') w.trace.at(-1)!.events.push(line);
@@ -215,7 +220,7 @@ export class Execution {
     let leak = false;
     for (const inst of w.instances.values()) {
       if (!inst.live) continue;
-      const e = w.observer[inst.server]!.registry.lookup(groupNameOf(inst.group));
+      const e = w.observer[inst.server]!.registry.lookup(groupName(inst.group));
       const inRegistry = e.state !== 'absent' && e.instanceId === inst.id;
       // A deleted assignment references nothing, whatever its rg.node was set to (NATS: nobody holds that rg any more).
       const cell = w.cell(inst.server, inst.group);
@@ -246,7 +251,7 @@ export class Execution {
         const live = liveByCell[w.cell(s, g)];
         if (live === undefined) continue;
         live.sort();
-        const dir = `${STORE_ROOT}/S${String(s).padStart(2, '0')}/_js_/${groupNameOf(g)}`;
+        const dir = pathsOf(s, g).dir;
         parts.push(`S${s}/g${g}{${this.cellView(s, g)} live=[${live.join(',')}] dir=${w.disk.paths.has(dir) ? 'yes' : 'no'}}`);
       }
     }
@@ -290,7 +295,7 @@ export class Execution {
 
   private cellView(s: number, g: number): string {
     const w = this.world;
-    const name = groupNameOf(g);
+    const name = groupName(g);
     const o = w.observer[s]!;
     const e = o.registry.lookup(name);
     const m = o.inflight.lookup(name);

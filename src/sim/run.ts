@@ -6,6 +6,7 @@ import type { Observe } from './world.js';
 /**
  * Picks the next thread among the enabled ones (ascending ids; at a find pause: the running thread
  * first, meaning continue, then the threads whose atomic action may run there); `step` counts from 0.
+ * The array is only lent for the call (Execution.run refills one array per step): keep no reference.
  */
 export type Chooser = (enabled: readonly number[], step: number) => number;
 

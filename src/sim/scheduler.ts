@@ -35,6 +35,13 @@ export class SimThread {
   ) {}
 }
 
+/**
+ * A process-wide id per buffer, for waiter keys: which number a buffer gets never shows (see
+ * keyOf), so one table serves every scheduler instead of a WeakMap built per run.
+ */
+const bufferIds = new WeakMap<ArrayBufferLike, number>();
+let nextBufferId = 0;
+
 /** Names futex words for traces: which buffer (and word) a thread waits on. */
 type WordNamer = (i32: Int32Array, index: number) => string;
 
@@ -48,9 +55,7 @@ export class Scheduler implements FutexHooks {
   private readonly waiters = new Map<string, SimThread[]>();
   /** Waited-on words by name, so signatures do not depend on the order buffers were first waited on. */
   private readonly waitWords = new Map<string, string>();
-  private readonly bufferIds = new WeakMap<ArrayBufferLike, number>();
-  private nextBufferId = 0;
-  private readonly bufferNames = new WeakMap<ArrayBufferLike, string>();
+  private bufferNames: ReadonlyMap<ArrayBufferLike, string> | null = null;
   /** Called when a notify makes a thread ready (waker is the running thread). */
   onWake: ((waker: SimThread, woken: SimThread) => void) | null = null;
   /**
@@ -109,22 +114,28 @@ export class Scheduler implements FutexHooks {
     return fore.length > 0 ? fore : ready;
   }
 
-  /** The ids of `enabled()`, in one pass over the threads (the per-step path of every explorer). */
-  enabledIds(): number[] {
-    const fore: number[] = [];
-    let background: number[] | null = null;
+  /**
+   * The ids of `enabled()`, in one pass over the threads (the per-step path of every explorer).
+   * With `into`, that array is cleared and filled instead of a new one (a caller that keeps
+   * nothing between steps allocates nothing per step).
+   */
+  enabledIds(into: number[] = []): number[] {
+    let n = 0;
+    let background = false;
     for (const t of this.threads) {
       if (t.status !== 'ready') continue;
-      if (!t.background) fore.push(t.id);
-      else (background ??= []).push(t.id);
+      if (!t.background) into[n++] = t.id;
+      else background = true;
     }
-    if (fore.length > 0 || background === null) return fore;
-    return background;
+    if (n === 0 && background) for (const t of this.threads) if (t.status === 'ready') into[n++] = t.id; // only background threads are ready
+    if (into.length !== n) into.length = n; // rarely: the count of enabled threads changed
+    return into;
   }
 
   /** No thread can run: every thread is done (terminal) or some are blocked forever (deadlock). */
   get finished(): boolean {
-    return this.threads.every((t) => t.status !== 'ready');
+    for (const t of this.threads) if (t.status === 'ready') return false;
+    return true;
   }
 
   get deadlocked(): boolean {
@@ -204,6 +215,29 @@ export class Scheduler implements FutexHooks {
   }
 
   /**
+   * `yield(next)`, then `fn` as the first thing the thread does when it is picked again, its
+   * result (or throw) settling the returned promise: the same as `await yield(next); return fn()`
+   * in an async function, without that function's frame and second promise. Unlike `atomic`, a
+   * pause never runs `fn` early: it belongs to the thread's next step like any code after a yield.
+   */
+  yieldThen<T>(next: string, fn: () => T): Promise<T> {
+    const t = this.current;
+    if (!t) return Promise.reject(new Error('sim: yield outside a simulated thread'));
+    return new Promise<T>((resolve, reject) => {
+      t.status = 'ready';
+      t.next = next;
+      t.resume = () => {
+        try {
+          resolve(fn());
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      };
+      this.stop();
+    });
+  }
+
+  /**
    * A scheduling point followed by `fn`, a synchronous action (no await inside). Picked as an
    * ordinary step, the thread runs `fn` and continues to its next point, as after `yield`. But
    * while it waits here, a `pause` inside another thread's step may run `fn` right there; the
@@ -262,12 +296,12 @@ export class Scheduler implements FutexHooks {
     }
   }
 
-  /** Gives a buffer a name for traces, e.g. "js.mu of S0". */
-  nameBuffer(buffer: ArrayBufferLike, name: string): void {
-    this.bufferNames.set(buffer, name);
+  /** Names buffers for traces, e.g. "js.mu of S0": a table made once per world memory, not per run. */
+  nameBuffers(names: ReadonlyMap<ArrayBufferLike, string>): void {
+    this.bufferNames = names;
   }
 
-  wordName: WordNamer = (i32) => this.bufferNames.get(i32.buffer) ?? 'a shared word';
+  wordName: WordNamer = (i32) => this.bufferNames?.get(i32.buffer) ?? 'a shared word';
 
   // ---- FutexHooks: the one seam through which src/shm waits and wakes under simulation ----------
 
@@ -317,11 +351,12 @@ export class Scheduler implements FutexHooks {
     return uninstallFutexHooks;
   }
 
+  /** A waited-on word's key in `waiters`: internal only (signatures name words through `waitWords`). */
   private keyOf(i32: Int32Array, index: number): string {
-    let id = this.bufferIds.get(i32.buffer);
+    let id = bufferIds.get(i32.buffer);
     if (id === undefined) {
-      id = this.nextBufferId++;
-      this.bufferIds.set(i32.buffer, id);
+      id = nextBufferId++;
+      bufferIds.set(i32.buffer, id);
     }
     return `${id}@${i32.byteOffset / 4 + index}`;
   }

@@ -1,4 +1,4 @@
-import { makeErrnoError, sortNames, type Disk, type DiskError, type KnownErrnoCode } from '../storage/disk.js';
+import { isErrnoError, makeErrnoError, sortNames, type Disk, type DiskError, type KnownErrnoCode } from '../storage/disk.js';
 
 type Entry = { readonly kind: 'dir' } | { readonly kind: 'file'; readonly data: Uint8Array };
 
@@ -21,7 +21,40 @@ export class SimDisk implements Disk {
   readonly kind = 'memfs' as const;
   private readonly entries = new Map<string, Entry>([['/', DIR]]);
 
+  // The Disk contract, over the synchronous operations below: an errno failure rejects the
+  // returned promise; a caller bug (a path that is not normalised, a rename into itself) throws.
   mkdirp(path: string): Promise<void> {
+    return settle(() => this.mkdirpSync(path));
+  }
+
+  writeFile(path: string, data: Uint8Array): Promise<void> {
+    return settle(() => this.writeFileSync(path, data));
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    return settle(() => this.readFileSync(path));
+  }
+
+  rm(path: string): Promise<void> {
+    return settle(() => this.rmSync(path));
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return settle(() => this.renameSync(from, to));
+  }
+
+  exists(path: string): Promise<boolean> {
+    return settle(() => this.existsSync(path));
+  }
+
+  readdir(path: string): Promise<string[]> {
+    return settle(() => this.readdirSync(path));
+  }
+
+  // The same operations, synchronous: an errno failure is thrown. ScheduledDisk calls these
+  // directly (one promise and one microtask fewer per disk step of a simulated thread).
+
+  mkdirpSync(path: string): void {
     checkPath(path);
     // Walk down from the root: every existing component must be a directory.
     let i = 0;
@@ -31,46 +64,57 @@ export class SimDisk implements Disk {
       const e = this.entries.get(p);
       if (e === undefined) this.entries.set(p, DIR);
       // memfs: an existing FILE at the path itself is accepted silently; a file above it is ENOTDIR.
-      else if (e.kind === 'file' && i !== -1) return Promise.reject(errnoError('ENOTDIR', 'mkdir', path));
-      if (i === -1) return Promise.resolve();
+      else if (e.kind === 'file' && i !== -1) throw errnoError('ENOTDIR', 'mkdir', path);
+      if (i === -1) return;
     }
   }
 
-  writeFile(path: string, data: Uint8Array): Promise<void> {
+  writeFileSync(path: string, data: Uint8Array): void {
     checkPath(path);
     const bad = this.parentProblem(path) ?? (this.entries.get(path)?.kind === 'dir' ? 'EISDIR' : null);
-    if (bad) return Promise.reject(errnoError(bad, 'open', path));
+    if (bad) throw errnoError(bad, 'open', path);
     this.entries.set(path, { kind: 'file', data: data.slice() });
-    return Promise.resolve();
   }
 
-  readFile(path: string): Promise<Uint8Array> {
+  readFileSync(path: string): Uint8Array {
     checkPath(path);
     const e = this.entries.get(path);
-    if (e === undefined) return Promise.reject(errnoError(this.parentProblem(path) ?? 'ENOENT', 'open', path));
-    if (e.kind === 'dir') return Promise.reject(errnoError('EISDIR', 'read', path));
-    return Promise.resolve(e.data.slice());
+    if (e === undefined) throw errnoError(this.parentProblem(path) ?? 'ENOENT', 'open', path);
+    if (e.kind === 'dir') throw errnoError('EISDIR', 'read', path);
+    return e.data.slice();
   }
 
-  rm(path: string): Promise<void> {
+  /** readFileSync, with ENOENT as undefined instead of an error (no error made or thrown for it). */
+  readFileIfPresentSync(path: string): Uint8Array | undefined {
+    checkPath(path);
+    const e = this.entries.get(path);
+    if (e === undefined) {
+      const problem = this.parentProblem(path) ?? 'ENOENT';
+      if (problem === 'ENOENT') return undefined;
+      throw errnoError(problem, 'open', path);
+    }
+    if (e.kind === 'dir') throw errnoError('EISDIR', 'read', path);
+    return e.data.slice();
+  }
+
+  rmSync(path: string): void {
     checkPath(path);
     if (path === '/') {
       this.entries.clear();
       this.entries.set('/', DIR);
     } else if (this.entries.has(path)) this.removeTree(path);
-    else if (this.parentProblem(path) === 'ENOTDIR') return Promise.reject(errnoError('ENOTDIR', 'lstat', path)); // force ignores ENOENT only
-    return Promise.resolve();
+    else if (this.parentProblem(path) === 'ENOTDIR') throw errnoError('ENOTDIR', 'lstat', path); // force ignores ENOENT only
   }
 
-  rename(from: string, to: string): Promise<void> {
+  renameSync(from: string, to: string): void {
     checkPath(from);
     checkPath(to);
     const src = this.entries.get(from);
     const bad = src === undefined ? (this.parentProblem(from) ?? 'ENOENT') : this.parentProblem(to);
-    if (bad) return Promise.reject(errnoError(bad, 'rename', from, to));
+    if (bad) throw errnoError(bad, 'rename', from, to);
     // rename(2) says EINVAL; nothing in the simulation does it, so it is refused as a caller bug.
     if (src!.kind === 'dir' && to.startsWith(`${from}/`)) throw new RangeError(`sim disk: cannot rename ${from} into itself (${to})`);
-    if (from === to) return Promise.resolve();
+    if (from === to) return;
     // memfs replaces whatever is at the target, a non-empty directory or one of another kind included
     // (rename(2) would refuse those with ENOTEMPTY / EISDIR / ENOTDIR); the simulation only renames
     // onto fresh names, and this disk follows memfs so that both explore the same states.
@@ -78,30 +122,30 @@ export class SimDisk implements Disk {
     if (src!.kind === 'file') {
       this.entries.delete(from);
       this.entries.set(to, src!);
-      return Promise.resolve();
+      return;
     }
     const prefix = `${from}/`;
-    const moved: [string, Entry][] = [];
-    for (const [p, e] of this.entries) if (p === from || p.startsWith(prefix)) moved.push([p, e]);
-    for (const [p] of moved) this.entries.delete(p);
-    for (const [p, e] of moved) this.entries.set(to + p.slice(from.length), e);
-    return Promise.resolve();
+    const moved: string[] = [];
+    for (const p of this.entries.keys()) if (p === from || p.startsWith(prefix)) moved.push(p);
+    const kept: Entry[] = moved.map((p) => this.entries.get(p)!);
+    for (const p of moved) this.entries.delete(p);
+    for (let k = 0; k < moved.length; k++) this.entries.set(to + moved[k]!.slice(from.length), kept[k]!);
   }
 
-  exists(path: string): Promise<boolean> {
+  existsSync(path: string): boolean {
     checkPath(path);
-    return Promise.resolve(this.entries.has(path));
+    return this.entries.has(path);
   }
 
-  readdir(path: string): Promise<string[]> {
+  readdirSync(path: string): string[] {
     checkPath(path);
     const e = this.entries.get(path);
-    if (e === undefined) return Promise.reject(errnoError(this.parentProblem(path) ?? 'ENOENT', 'scandir', path));
-    if (e.kind === 'file') return Promise.reject(errnoError('ENOTDIR', 'scandir', path));
+    if (e === undefined) throw errnoError(this.parentProblem(path) ?? 'ENOENT', 'scandir', path);
+    if (e.kind === 'file') throw errnoError('ENOTDIR', 'scandir', path);
     const prefix = path === '/' ? '/' : `${path}/`;
     const names: string[] = [];
     for (const p of this.entries.keys()) if (p !== '/' && p.startsWith(prefix) && p.indexOf('/', prefix.length) === -1) names.push(p.slice(prefix.length));
-    return Promise.resolve(sortNames(names));
+    return sortNames(names);
   }
 
   /** ENOENT if some ancestor is missing, ENOTDIR if the nearest existing one is a file, null if the parent is a directory. */
@@ -125,17 +169,44 @@ export class SimDisk implements Disk {
 }
 
 /**
- * makeErrnoError without a stack trace: the simulation raises ENOENT on every build (tav.idx does
- * not exist yet), and capturing a stack was the costliest part of that. Nobody reads these stacks:
- * the code, syscall and path say everything.
+ * makeErrnoError without a stack trace, and made once per (code, syscall, path, dest): the
+ * simulation raises ENOENT on every build (tav.idx does not exist yet), and building the error
+ * (message, four own properties, the stack-limit dance) was the costliest part of that. Nobody
+ * reads these stacks: the code, syscall and path say everything. The errors are frozen, so sharing
+ * one between throws is unobservable to a catcher, which can only read it.
  */
 function errnoError(code: KnownErrnoCode, syscall: string, path: string, dest?: string): DiskError {
+  let known = errnoErrors.get(path);
+  if (known === undefined) {
+    if (errnoErrors.size >= CACHE_MAX) errnoErrors.clear();
+    errnoErrors.set(path, (known = []));
+  }
+  for (const e of known) if (e.code === code && e.syscall === syscall && e.dest === dest) return e;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return makeErrnoError(code, syscall, path, dest);
+    const err = Object.freeze(makeErrnoError(code, syscall, path, dest));
+    known.push(err);
+    return err;
   } finally {
     Error.stackTraceLimit = limit;
+  }
+}
+
+/** Bound of each per-process cache below (trash names carry instance labels, so keys are not a fixed set). */
+const CACHE_MAX = 4096;
+/** By path: the errors made for it so far (a path meets one or two codes and syscalls). */
+const errnoErrors = new Map<string, DiskError[]>();
+/** Paths checkPath has accepted (the simulation names a few dozen, over and over). */
+const validPaths = new Set<string>();
+
+/** `op()` as a promise: its value, or its errno failure as a rejection; any other throw (a caller bug) propagates. */
+function settle<T>(op: () => T): Promise<T> {
+  try {
+    return Promise.resolve(op());
+  } catch (e) {
+    if (isErrnoError(e)) return Promise.reject(e);
+    throw e;
   }
 }
 
@@ -145,8 +216,10 @@ function parentOf(path: string): string {
 }
 
 function checkPath(path: string): void {
-  if (path === '/') return;
+  if (path === '/' || validPaths.has(path)) return;
   if (path[0] !== '/' || path.endsWith('/') || path.includes('//') || /\/\.\.?(\/|$)/.test(path)) {
     throw new RangeError(`sim disk: path must be a normalised absolute path, got ${JSON.stringify(path)}`);
   }
+  if (validPaths.size >= CACHE_MAX) validPaths.clear();
+  validPaths.add(path);
 }

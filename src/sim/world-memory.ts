@@ -18,7 +18,7 @@ export const REGISTRY_CAPACITY = 16;
  *   and its block of instance ids (the restored counter hands them out again);
  * - the FutexMutex of each attachment keeps only statistics, no state that decides anything; the
  *   IsolateLock in front of it is not reused (SimWorld wraps each futex in a new ScheduledLock per
- *   execution, since an execution that ended in a deadlock may leave its async-mutex held).
+ *   execution, since an execution that ended in a deadlock may leave its local turn held).
  * test/sim/world-reuse.test.ts checks that reused memory gives the same traces, byte for byte, as
  * fresh memory over many seeds, with find pauses (where the slot cache matters most).
  */
@@ -33,6 +33,8 @@ export class WorldMemory {
   readonly callers: ServerShm[];
   /** With find pauses: the churn thread of server s (worker roles + 1 + s). */
   readonly churn: ServerShm[];
+  /** Each server's buffers by name, for traces ("js.mu of S0"): Scheduler.nameBuffers. */
+  readonly bufferNames: ReadonlyMap<ArrayBufferLike, string>;
   private readonly pristine: Uint8Array[];
   private readonly views: Uint8Array[];
 
@@ -40,6 +42,13 @@ export class WorldMemory {
     const ids = newIdSource();
     this.buffers = Array.from({ length: cfg.servers }, (_, s) => createServerShmBuffers(`S${s}`, { capacity: REGISTRY_CAPACITY }, ids));
     this.assignments = new SharedArrayBuffer(cfg.servers * cfg.groups * 4);
+    const names = new Map<ArrayBufferLike, string>();
+    for (const b of this.buffers) {
+      names.set(b.lock, `js.mu of ${b.server}`);
+      names.set(b.registry, `a raftNodes slot of ${b.server}`);
+      names.set(b.inflight, `an in-flight marker of ${b.server}`);
+    }
+    this.bufferNames = names;
     const all = [ids, this.assignments, ...this.buffers.flatMap((b) => [b.registry, b.inflight, b.lock])];
     this.views = all.map((b) => new Uint8Array(b));
     this.pristine = this.views.map((v) => v.slice());

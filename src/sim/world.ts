@@ -18,21 +18,30 @@ export type Observe = 'none' | 'history' | 'trace';
 export const STORE_ROOT = '/sim';
 const utf8 = new TextEncoder();
 const serverDirName = (s: number): string => `S${String(s).padStart(2, '0')}`;
+const NO_HISTORY = Object.freeze([]) as unknown as string[];
+
+const groupNames: string[] = [];
+/** groupNameOf, memoised: the simulation asks for the same few names on every step and in every check. */
+export function groupName(group: number): string {
+  return (groupNames[group] ??= groupNameOf(group));
+}
 
 /** A cell's store paths, computed once per process (path validation and joins cost a few % of a schedule). */
 interface CellPaths {
   readonly dir: string;
   readonly peers: string;
   readonly tav: string;
+  /** peers.idx's content (the group name); never mutated: every Disk copies what it writes. */
+  readonly peersData: Uint8Array;
 }
-const cellPaths = new Map<string, CellPaths>();
-function pathsOf(server: number, group: number): CellPaths {
-  const k = `${server}/${group}`;
-  let p = cellPaths.get(k);
+const cellPaths: CellPaths[][] = [];
+export function pathsOf(server: number, group: number): CellPaths {
+  const byGroup = (cellPaths[server] ??= []);
+  let p = byGroup[group];
   if (!p) {
     const s = serverDirName(server);
-    const name = groupNameOf(group);
-    cellPaths.set(k, (p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name) }));
+    const name = groupName(group);
+    byGroup[group] = p = { dir: groupDir(STORE_ROOT, s, name), peers: peersPath(STORE_ROOT, s, name), tav: termVotePath(STORE_ROOT, s, name), peersData: utf8.encode(name) };
   }
   return p;
 }
@@ -81,6 +90,8 @@ export class SimWorld {
    */
   readonly createdAt: number[];
   readonly trace: TraceStep[] = [];
+  /** observe !== 'none': events are recorded (histories, traces). */
+  readonly observed: boolean;
   /** Raft nodes on simulated time; null when `raftTicks` is 0. */
   readonly clock: RaftClock | null;
   duplicates = 0;
@@ -102,20 +113,19 @@ export class SimWorld {
     mem: WorldMemory = new WorldMemory(cfg),
   ) {
     this.roles = mem.roles;
+    this.observed = observe !== 'none';
     this.strategy = STRATEGIES[cfg.strategy];
     this.disk = new ScheduledDisk(disk, this.sched, (t) => this.note(t), observe !== 'none');
     this.buffers = mem.buffers;
-    for (const b of this.buffers) {
-      this.sched.nameBuffer(b.lock, `js.mu of ${b.server}`);
-      this.sched.nameBuffer(b.registry, `a raftNodes slot of ${b.server}`);
-      this.sched.nameBuffer(b.inflight, `an in-flight marker of ${b.server}`);
-    }
+    this.sched.nameBuffers(mem.bufferNames);
     this.observer = mem.observer;
     this.assignments = new SharedIntTable(cfg.servers * cfg.groups, mem.assignments, 'assignment table');
     const n = this.roles.length;
     this.resolved = new Array<number | null>(n).fill(null);
     this.errors = new Array<string | null>(n).fill(null);
-    this.histories = Array.from({ length: threadCount(cfg) }, () => []); // callers, churn threads, the clock
+    // Callers, churn threads, the clock. Unobserved, nothing is ever recorded: one frozen empty
+    // history serves every thread (a push would throw).
+    this.histories = this.observed ? Array.from({ length: threadCount(cfg) }, () => []) : new Array<string[]>(threadCount(cfg)).fill(NO_HISTORY);
     this.createdAt = new Array<number>(threadCount(cfg)).fill(-1);
     this.builds = new Array<number>(n).fill(0);
     this.deleteBegan = new Array<boolean>(cfg.servers * cfg.groups).fill(false);
@@ -124,7 +134,7 @@ export class SimWorld {
       const shm = mem.callers[i]!;
       return { ...shm, lock: new ScheduledLock(shm.lock.futex, this.sched, `js.mu of S${r.server}`) };
     });
-    this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
+    if (this.observed) this.sched.onWake = (_, woken) => this.note(`wakes ${woken.name}`);
     this.clock = cfg.raftTicks > 0 ? new RaftClock(cfg.servers, cfg.replicas, disk) : null;
     for (const [i, r] of this.roles.entries()) {
       const t = this.sched.spawn(r.name, (th) => this.body(th, r, this.shms[i]!));
@@ -158,9 +168,12 @@ export class SimWorld {
     return this.labels.get(id) ?? `#${id}`;
   }
 
-  /** Records an event of the running thread (no-op when nothing is observed). */
+  /**
+   * Records an event of the running thread (no-op when nothing is observed). Callers test
+   * `observed` first, so an unobserved run (random mode: most schedules) builds no event text.
+   */
   note(text: string): void {
-    if (this.observe === 'none') return;
+    if (!this.observed) return;
     const t = this.sched.running;
     if (!t) return;
     this.histories[t.id]!.push(text);
@@ -168,7 +181,7 @@ export class SimWorld {
   }
 
   private async body(t: SimThread, r: ThreadRole, shm: ServerShm): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const cell = this.cell(r.server, r.group);
     try {
       const out = await this.strategy.create(shm, {
@@ -176,17 +189,18 @@ export class SimWorld {
         build: (id) => this.build(t, r, id),
         assign: (id) => {
           this.assignments.set(cell, id);
-          this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
+          if (this.observed) this.note(`rg.node = ${this.label(id)}${this.deleteBegan[cell] ? ' (on the deleted assignment)' : ''}`);
         },
-        probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') },
+        // The probes only record events: unobserved, they are left out (no closures per call).
+        ...(this.observed ? { probe: { beforeCheck: () => this.note(`check ${name}`), beforePark: () => this.note('park until the creator is done') } } : {}),
       });
       this.resolved[t.id] = out.instanceId;
-      this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
+      if (this.observed) this.note(`createRaftGroup returns ${this.label(out.instanceId)}`);
       const inst = this.instances.get(out.instanceId);
       if (!inst || inst.server !== r.server || inst.group !== r.group) {
         // Not an instance of this (server, group) at all, e.g. another name's: the caller would drive a stranger's node.
         this.split = true;
-        this.note(`${this.label(out.instanceId)} is not an instance of ${name} on S${r.server}`);
+        if (this.observed) this.note(`${this.label(out.instanceId)} is not an instance of ${name} on S${r.server}`);
       }
       if (!this.deleteBegan[cell]) {
         const first = this.firstResolved[cell]!;
@@ -195,7 +209,7 @@ export class SimWorld {
       }
     } catch (e) {
       this.errors[t.id] = errorText(e);
-      this.note(`createRaftGroup fails: ${errorText(e)}`);
+      if (this.observed) this.note(`createRaftGroup fails: ${errorText(e)}`);
     }
     this.createdAt[t.id] = this.histories[t.id]!.length;
     if (this.cfg.withDelete && r.caller === 0) await this.deleteGroup(r, shm);
@@ -203,27 +217,24 @@ export class SimWorld {
 
   /** NodeHost.build's window: store dir, peers.idx, tav.idx, start the node; then register (next step). */
   private async build(t: SimThread, r: ThreadRole, id: number): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const paths = pathsOf(r.server, r.group);
     const k = ++this.builds[t.id]!;
     this.labels.set(id, `n${t.id}${k > 1 ? `.${k}` : ''}`);
-    this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
+    if (this.observed) this.note(`build ${this.label(id)} of ${name} on S${r.server}`);
     await this.disk.mkdirp(paths.dir);
-    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, utf8.encode(name));
+    if (!(await this.disk.exists(paths.peers))) await this.disk.writeFile(paths.peers, paths.peersData);
     const tavPath = paths.tav;
-    let restored: ReturnType<typeof decodeTermVoteLenient> | undefined;
-    try {
-      restored = decodeTermVoteLenient(await this.disk.readFile(tavPath));
-    } catch (e) {
-      if (!(isErrnoError(e) && e.code === 'ENOENT')) throw e;
-    }
+    // A missing tav.idx (ENOENT: every first build) is a fresh node, not a failure.
+    const bytes = await this.disk.readFileIfPresent(tavPath);
+    const restored = bytes === undefined ? undefined : decodeTermVoteLenient(bytes);
     const label = this.label(id);
     if (this.deleteBegan[this.cell(r.server, r.group)]) this.resurrections++;
     const raft = this.clock ? this.clock.start(label, r.server, r.group, tavPath, restored, this.deleteBegan[this.cell(r.server, r.group)]!) : null;
     const inst: Instance = { id, label, server: r.server, group: r.group, live: true, raft };
     for (const o of this.instances.values()) if (o.live && o.server === r.server && o.group === r.group) this.duplicates++;
     this.instances.set(id, inst);
-    this.note(`start node ${inst.label}`);
+    if (this.observed) this.note(`start node ${inst.label}`);
     await this.sched.yield(this.cfg.strategy === 'cas' ? 'publish' : 'register');
   }
 
@@ -235,7 +246,7 @@ export class SimWorld {
    */
   private spawnChurn(s: number, shm: ServerShm): void {
     const home = this.roles.find((r) => r.server === s);
-    const name = home ? churnNameFor(groupNameOf(home.group), shm.registry.capacity) : 'churn';
+    const name = home ? churnNameFor(groupName(home.group), shm.registry.capacity) : 'churn';
     let id = 0;
     // The insert is pending from the start, so any pause of the run may take it. Under cas it is
     // reserve + publish in one action: a creation whose whole build falls inside the pause.
@@ -245,7 +256,7 @@ export class SimWorld {
         if (r.kind === 'won') shm.registry.publish(name, (id = r.instanceId));
       } else shm.registry.register(name, (id = shm.registry.allocateInstanceId()));
       if (id !== 0) this.labels.set(id, `churn${s}`);
-      this.note(`insert ${name} = ${this.label(id)}`);
+      if (this.observed) this.note(`insert ${name} = ${this.label(id)}`);
     };
     const t = this.sched.spawn(
       `S${s}/churn`,
@@ -264,12 +275,12 @@ export class SimWorld {
    * points at it, rename the store dir aside and remove it. Duplicates are not looked for.
    */
   private async deleteGroup(r: ThreadRole, shm: ServerShm): Promise<void> {
-    const name = groupNameOf(r.group);
+    const name = groupName(r.group);
     const cell = this.cell(r.server, r.group);
     await this.sched.yield('delete assignment: read rg.node');
     this.deleteBegan[cell] = true;
     const id = this.assignments.get(cell);
-    this.note(`delete ${name}: rg.node = ${this.label(id)}`);
+    if (this.observed) this.note(`delete ${name}: rg.node = ${this.label(id)}`);
     if (id === 0) return;
     // One atomic action (no await inside), so a find pause of another caller may run it nested.
     await this.sched.atomic(`Delete() ${this.label(id)}`, () => {
@@ -278,7 +289,7 @@ export class SimWorld {
         inst.live = false;
         if (inst.raft) inst.raft.live = false;
       }
-      this.note(`stop ${this.label(id)}`);
+      if (this.observed) this.note(`stop ${this.label(id)}`);
       this.strategy.unregister(shm, name, id);
       this.assignments.compareAndSet(cell, id, 0);
     });
