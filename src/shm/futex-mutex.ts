@@ -65,7 +65,7 @@ export const newLockStats = (): LockStats => ({ acquisitions: 0, contended: 0, w
  *
  * The sync `lock` blocks the whole thread: never call it while another async task of the same
  * isolate may hold this lock across an await (it would deadlock); use `lockAsync`, or put an
- * IsolateLock (a local FIFO queue in front) around it.
+ * IsolateLock (async-mutex in front) around it.
  */
 export class FutexWords {
   constructor(

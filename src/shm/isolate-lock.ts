@@ -1,36 +1,33 @@
+import { Semaphore } from 'async-mutex';
 import type { FutexMutex } from './futex-mutex.js';
 
 /**
- * The shared-memory lock as one isolate must use it: a local FIFO queue orders this isolate's own
- * async tasks first, and only the task whose turn it is goes to the futex (async acquire). Two
- * tasks of one worker therefore never both park on the futex, and no task blocks the thread while
- * a sibling task holds the lock across an await — the self-deadlock described in node-platform.md.
+ * The shared-memory lock as one isolate must use it: async-mutex queues this isolate's own async
+ * tasks first (DESIGN.md §5), and only the task whose turn it is goes to the futex. Two tasks of one
+ * worker therefore never both park on the futex, and no task blocks the thread while a sibling task
+ * holds the lock across an await — the self-deadlock described in node-platform.md.
  *
- * The local queue is the semantics of async-mutex's Mutex (a semaphore of 1, one priority), which
- * this class used before, kept here in a few lines: a free turn is taken synchronously by the
- * caller of `acquire`; a release hands the turn directly to the oldest waiting task (FIFO), which
- * keeps it (no other task can slip in between). The difference is cost only: no generator-based
- * awaiter, no [value, releaser] tuple and no queue-item object per acquisition (js.mu is taken on
- * every creation, and the simulator runs this code millions of times).
+ * The local queue is async-mutex's `Semaphore` of 1 (what its `Mutex` wraps, FIFO at one priority),
+ * called directly: `Mutex.acquire` adds a generator-based awaiter and one more promise around it,
+ * which js.mu paid on every creation and the simulator millions of times (issue #11).
  *
- * Invariant: `held` is true while some task has the local turn (from taking it to releasing it,
- * including while it waits for the futex); `waiting` holds the other tasks, oldest first.
+ * Invariant: this isolate's tasks hold the futex one at a time, each only while holding the
+ * semaphore; the releaser frees the futex before the semaphore, so the next local task never finds
+ * the futex held by a sibling.
  */
 export class IsolateLock {
-  private held = false;
-  private readonly waiting: (() => void)[] = [];
+  private readonly local = new Semaphore(1);
 
   constructor(readonly futex: FutexMutex) {}
 
   async acquire(): Promise<() => void> {
-    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.held = true;
+    const [, releaseLocal] = await this.local.acquire();
     // An uncontended futex is taken here, without lockAsync's promise (lockAsync tries the same first).
     if (!this.futex.tryLock()) {
       try {
         await this.futex.lockAsync();
       } catch (e) {
-        this.releaseLocal();
+        releaseLocal();
         throw e;
       }
     }
@@ -39,7 +36,7 @@ export class IsolateLock {
       if (released) return;
       released = true;
       this.futex.unlock();
-      this.releaseLocal();
+      releaseLocal();
     };
   }
 
@@ -50,12 +47,5 @@ export class IsolateLock {
     } finally {
       release();
     }
-  }
-
-  /** Passes the local turn to the oldest waiting task (which then holds it), or frees it. */
-  private releaseLocal(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.held = false;
   }
 }

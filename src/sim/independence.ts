@@ -106,7 +106,7 @@ export function privateAlone(w: SimWorld): number[] | null {
  *   step under a transient js.mu (TRANSIENT_JS_MU: taken and released within the step, never
  *   contended).
  * - `enqueue`: a `lock js.mu …` / `woken on js.mu …` step while js.mu is held by ANOTHER thread.
- *   It can only park the thread (IsolateLock.acquire: its own local queue, which only it uses; then
+ *   It can only park the thread (IsolateLock.acquire: its own async-mutex semaphore, which only it uses; then
  *   FutexMutex.lockAsync: failed compareExchange and spin, exchange to CONTENDED, waitAsync). It
  *   writes the futex word (CONTENDED, which with waiters it already is, and which only decides
  *   whether the holder's unlock notifies) and appends to js.mu's waiter list; it reads no cell.

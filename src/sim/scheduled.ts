@@ -5,7 +5,7 @@ import type { Scheduler } from './scheduler.js';
 import { SimDisk } from './sim-disk.js';
 
 /**
- * `js.mu` as a strategy sees it under simulation: the production IsolateLock (its local queue in front
+ * `js.mu` as a strategy sees it under simulation: the production IsolateLock (async-mutex in front
  * of the FutexMutex), with one scheduling point before each acquisition. Each logical thread gets
  * its own IsolateLock over the server's one futex word, as a caller on its own worker would, so
  * contention is decided by the futex — whose waits and wakes go through the scheduler.

@@ -1,8 +1,8 @@
 /**
- * IsolateLock's local queue: the properties the isolate's tasks rely on (those async-mutex's Mutex
- * gave it before): mutual exclusion across awaits inside the section, FIFO order of the waiting
- * tasks, a hand-over nobody can slip into, an idempotent release, and a failed futex acquisition
- * that gives the local turn back. One thread, no timers: every wait is on a promise the test
+ * IsolateLock's local queue (async-mutex's Semaphore of 1): the properties the isolate's tasks rely
+ * on: mutual exclusion across awaits inside the section, FIFO order of the waiting tasks, a
+ * hand-over nobody can slip into, an idempotent release, and a failed futex acquisition that gives
+ * the local turn back. One thread, no timers: every wait is on a promise the test
  * settles.
  */
 import assert from 'node:assert/strict';
