@@ -28,6 +28,8 @@ export interface ServerModelDeps {
   readonly log: RaftLogSink;
   /** The host core's tick (see HostCoreDeps.tickMode); default 'due'. Benches and tests compare the two. */
   readonly tickMode?: 'due' | 'every';
+  /** Whether the core parks steady nodes (see HostCoreDeps.park); default true. Benches and tests compare the two. */
+  readonly park?: boolean;
 }
 
 export const serverDirName = (server: number): string => `S${String(server).padStart(2, '0')}`;
@@ -80,6 +82,8 @@ export class ServerModel {
       budget: new SendBudget(deps.clock, c.messagesPerSecondMax),
       clock: deps.clock,
       ...(deps.tickMode ? { tickMode: deps.tickMode } : {}),
+      timing: c.timing,
+      park: deps.park ?? true,
     });
     this.driver = new HostDriver(this.core, {
       transport: deps.transport,

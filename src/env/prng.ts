@@ -43,6 +43,22 @@ export abstract class Sfc32 {
     this.d = from.d;
   }
 
+  /** Writes the four words to `r[o..o+3]` (see {@link intBetweenAt}: the stream continues there). */
+  protected saveWords(r: Float64Array, o: number): void {
+    r[o] = this.a;
+    r[o + 1] = this.b;
+    r[o + 2] = this.c;
+    r[o + 3] = this.d;
+  }
+
+  /** Reads the four words back from `r[o..o+3]` (after draws made there by {@link intBetweenAt}). */
+  protected loadWords(r: Float64Array, o: number): void {
+    this.a = r[o]! | 0;
+    this.b = r[o + 1]! | 0;
+    this.c = r[o + 2]! | 0;
+    this.d = r[o + 3]! | 0;
+  }
+
   /** Uniform integer in [0, 2^32). */
   protected nextU32(): number {
     const t = (this.a + this.b + this.d) | 0;
@@ -65,6 +81,24 @@ export abstract class Sfc32 {
     }
     return lo + Math.floor(this.nextFloat() * (hi - lo + 1));
   }
+}
+
+/**
+ * The same stream as {@link Sfc32}'s `intBetween`, drawn from four words saved at `r[o..o+3]` by
+ * `saveWords` (a parked Raft node's record, src/raft/parked.ts): the next draw the object would have
+ * made, bit for bit (test/env/prng.test.ts). `lo <= hi` integers, validated by the caller.
+ */
+export function intBetweenAt(r: Float64Array, o: number, lo: number, hi: number): number {
+  const a = r[o]! | 0;
+  const b = r[o + 1]! | 0;
+  const c = r[o + 2]! | 0;
+  const d = r[o + 3]! | 0;
+  const t = (a + b + d) | 0;
+  r[o + 3] = (d + 1) | 0;
+  r[o] = b ^ (b >>> 9);
+  r[o + 1] = (c + (c << 3)) | 0;
+  r[o + 2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return lo + Math.floor(((t >>> 0) / 0x1_0000_0000) * (hi - lo + 1));
 }
 
 /** Draws uniform integers; what {@link pickTransferTarget}-style helpers need of a stream. */

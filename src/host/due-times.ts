@@ -1,4 +1,5 @@
 import type { HostedNode } from './hosted-node.js';
+import { H_SYNCED, RECORD, type ParkTable } from './park-table.js';
 import type { TimerWheel } from './timer-wheel.js';
 
 /**
@@ -11,24 +12,28 @@ import type { TimerWheel } from './timer-wheel.js';
 export class DueTimes {
   constructor(
     private readonly wheel: TimerWheel,
+    /** Holds each started node's synced tick (H_SYNCED), by slot. */
+    private readonly table: ParkTable,
     /** Entries proposed per tick to each led group (0: none); fractions accumulate per node. */
     private readonly entriesPerTick: number,
   ) {}
 
   /** Applies every tick up to `now` not yet seen by `n` (none of them fires a timer). */
   bringUp(n: HostedNode, now: number): void {
-    const k = now - n.syncedTick;
+    const f = this.table.f;
+    const b = n.slot * RECORD + H_SYNCED;
+    const k = now - f[b]!;
     if (k <= 0) return;
     n.raft.skipTicks(k);
     // The every-tick loop adds the proposal rate after each tick a leader leads (one float add per
     // tick, in order, so the sum is the same to the last bit).
     if (this.entriesPerTick > 0 && n.raft.role === 'leader') for (let i = 0; i < k; i++) n.proposalDebt += this.entriesPerTick;
-    n.syncedTick = now;
+    f[b] = now;
   }
 
   /** Marks `n` current at tick `now` (it was just ticked, or just started). */
   synced(n: HostedNode, now: number): void {
-    n.syncedTick = now;
+    this.table.f[n.slot * RECORD + H_SYNCED] = now;
   }
 
   /** Schedules `n` (current at `now`) for its next timer, its next proposal, or the next tick if output is pending. */

@@ -1,4 +1,6 @@
 import type { Clock } from '../env/clock.js';
+import type { RaftTiming } from '../raft/config.js';
+import { EMPTY } from '../raft/log.js';
 import { RaftInvariantError } from '../raft/errors.js';
 import { KIND_APPEND_RESPONSE, KIND_VOTE_RESPONSE } from '../raft/message-sink.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
@@ -32,6 +34,15 @@ export interface HostCoreDeps {
    * the two on the same code (same seed, same trace).
    */
   readonly tickMode?: 'due' | 'every';
+  /** Every hosted node's Raft timing (one object, shared): needed to park nodes (below). */
+  readonly timing?: RaftTiming;
+  /**
+   * In 'due' mode with `timing` given (default true): a node in steady state is parked (see
+   * src/raft/parked.ts, park-table.ts), so heartbeats and their answers touch only its dense
+   * record. Same trace either way (test/host/parked-host.test.ts); false keeps every node on the
+   * object path, for comparison.
+   */
+  readonly park?: boolean;
 }
 
 export interface CoreCounters {
@@ -88,17 +99,34 @@ export function route(n: HostedNode, x: Float64Array, o: number, entries: readon
   }
   const kind = x[o]!;
   const s = x[o + 2]!;
-  const { workers, workerId, directory } = deps;
   const t = isReplyKind(kind) ? n.askerOf(n.raft.peers.indexOf(nodeIdOf(s))) : 0;
+  sendTo(kind, n.group, s, n.instanceId, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries, deps, counters, local, outboxes);
+}
+
+/**
+ * The part of {@link route} after the budget: one message, as record fields, to every worker
+ * hosting a live instance of (server `s`, group `g`). Also what a parked node's messages take.
+ */
+export function sendTo(kind: number, g: number, s: number, f: number, t: number, fromServer: number, term: number, a: number, b: number, c: number, entries: readonly Entry[], deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
+  const { workers, workerId, directory } = deps;
   let sent = false;
   for (let w = 0; w < workers; w++) {
-    if (directory.liveOn(s, n.group, w) <= 0) continue;
-    if (w === workerId) local.push(kind, n.group, s, n.instanceId, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries);
-    else outboxes[w]!.pushRecord(x, o, n.group, n.instanceId, t, entries);
+    if (directory.liveOn(s, g, w) <= 0) continue;
+    if (w === workerId) local.push(kind, g, s, f, t, fromServer, term, a, b, c, entries);
+    else outboxes[w]!.pushFields(kind, g, s, f, t, fromServer, term, a, b, c, entries);
     sent = true;
   }
   if (sent) counters.messagesSent++;
   else counters.messagesDropped++;
+}
+
+/** {@link sendTo} of a message without entries, after taking a budget token (a parked node's message). */
+export function sendParked(kind: number, g: number, s: number, f: number, t: number, fromServer: number, term: number, a: number, b: number, c: number, deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
+  if (!deps.budget.take()) {
+    counters.messagesShed++;
+    return;
+  }
+  sendTo(kind, g, s, f, t, fromServer, term, a, b, c, EMPTY, deps, counters, local, outboxes);
 }
 
 const isReplyKind = (kind: number): boolean => kind === KIND_VOTE_RESPONSE || kind === KIND_APPEND_RESPONSE;

@@ -1,3 +1,6 @@
+import type { RaftTiming } from '../raft/config.js';
+import { KIND_APPEND, KIND_APPEND_RESPONSE } from '../raft/message-sink.js';
+import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, P_COMMIT, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_SELF, P_TERM, P_VOTERS, TICK_HEARTBEAT, parkedAnswer, parkedHeartbeat, parkedLeaderTick, parkedSkip, parkedTicksToNextTimer } from '../raft/parked.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
 import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
@@ -8,7 +11,8 @@ import { NodeControl } from './node-control.js';
 import { READ_AHEAD, ReadAhead } from './read-ahead.js';
 import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
-import { isReply, noteSafetyViolation, proposeLoad, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
+import { isReply, noteSafetyViolation, proposeLoad, sendParked, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
+import { H_ASKER, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
 import { BufferPool, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
@@ -44,12 +48,15 @@ export class HostCore {
   private readonly readAhead: ReadAhead;
   /** Ticks completed: every started node is current up to it or due after it. */
   private now = 0;
+  /** The shared timing when steady nodes are parked (see HostCoreDeps.park), else null. */
+  private readonly parkTiming: RaftTiming | null;
 
   constructor(private readonly deps: HostCoreDeps) {
     this.outboxes = Array.from({ length: deps.workers }, () => new WireBatchWriter(this.pool));
     this.router = new ReadyRouter(deps, this.counters, this.outboxes);
     this.every = deps.tickMode === 'every';
-    this.due = new DueTimes(this.set.wheel, deps.entriesPerTick);
+    this.due = new DueTimes(this.set.wheel, this.set.table, deps.entriesPerTick);
+    this.parkTiming = !this.every && deps.park !== false && deps.timing !== undefined ? deps.timing : null;
     this.readAhead = new ReadAhead(this.set, deps.servers);
     this.control = new NodeControl(this.due, this.router, this.every, (n, e) => this.noteSafetyViolation(n, e));
   }
@@ -58,10 +65,19 @@ export class HostCore {
     return this.set.size;
   }
 
+  /** The instance (its Raft state current: a parked node is unparked first). */
   get(instanceId: number): HostedNode | undefined {
-    return this.set.get(instanceId);
+    const n = this.set.get(instanceId);
+    if (n !== undefined) this.set.unpark(n);
+    return n;
   }
 
+  /**
+   * Every instance, as they are: a parked node (src/raft/parked.ts) is left parked, so a census
+   * between ticks does not undo the parking. Its role, term, vote, leader, log and commit index are
+   * current; what parking keeps in the core's table (timer counters, the asker of its leader) is
+   * not, and RaftNode throws `PARKED` when asked for its timers. Use `get` for one node's full state.
+   */
   nodes(): IterableIterator<HostedNode> {
     return this.set.all();
   }
@@ -98,12 +114,14 @@ export class HostCore {
 
   /** NATS "campaign if preferred and term 0" (see NodeControl). */
   campaignSoon(n: HostedNode): void {
+    this.set.unpark(n);
     this.control.campaignSoon(n, this.now);
   }
 
   /** NATS `StepDown()` of a running leader (see NodeControl); its transfer leaves with the effects. */
   stepDown(n: HostedNode): Effects {
     const fx = noEffects();
+    this.set.unpark(n);
     this.control.stepDown(n, this.now, fx);
     this.flush(fx);
     return fx;
@@ -133,13 +151,14 @@ export class HostCore {
       this.set.wheel.takeDue(now, due);
       if (due.length > 1) due.sort((a, b) => a - b);
       // Local delivery runs between due nodes, so a node later in the list may be stepped before its
-      // own turn: mark them all first (see HostedNode.tickPending and stepOne).
-      for (let i = 0; i < due.length; i++) nodes[due[i]!]!.tickPending = now;
+      // own turn: mark them all first (see H_TICK_PENDING and stepOne).
+      const table = this.set.table;
+      for (let i = 0; i < due.length; i++) table.f[due[i]! * RECORD + H_TICK_PENDING] = now;
       for (let i = 0; i < due.length; i++) {
         if (i % READ_AHEAD === 0) this.readAhead.dueGroups(due, i, Math.min(due.length, i + READ_AHEAD));
-        const n = nodes[due[i]!]!;
-        n.tickPending = 0;
-        this.tickOne(n, now, fx);
+        const slot = due[i]!;
+        table.f[slot * RECORD + H_TICK_PENDING] = 0;
+        if (!this.tickParked(slot, now)) this.tickOne(nodes[slot]!, now, fx);
         this.deliverLocal(fx);
       }
       due.length = 0;
@@ -185,6 +204,7 @@ export class HostCore {
   }
 
   private tickOne(n: HostedNode, now: number, fx: Effects): void {
+    this.set.unpark(n);
     this.counters.nodesTicked++;
     try {
       if (!this.every) this.due.bringUp(n, now - 1);
@@ -197,6 +217,102 @@ export class HostCore {
     }
     this.router.keepStray(n);
     if (!this.every) this.due.reschedule(n, now);
+    this.tryPark(n);
+  }
+
+  /**
+   * The due tick of a parked leader (tickOne's counterpart, see parked.ts): its heartbeat goes out
+   * from its record as the object's broadcast would send it. False when it is not a parked leader
+   * or its tick is not one a parked node handles (then tickOne runs, on the object).
+   */
+  private tickParked(slot: number, now: number): boolean {
+    const t = this.parkTiming;
+    const f = this.set.table.f;
+    const b = slot * RECORD;
+    if (t === null || f[b] !== PARKED_LEADER) return false;
+    if (!parkedSkip(f, b, now - 1 - f[b + H_SYNCED]!, t)) return false;
+    f[b + H_SYNCED] = now - 1;
+    const fired = parkedLeaderTick(f, b, t);
+    if (fired < 0) return false;
+    f[b + H_SYNCED] = now;
+    this.counters.nodesTicked++;
+    if (fired === TICK_HEARTBEAT) {
+      const key = f[b + H_KEY]!;
+      const servers = this.deps.servers;
+      const g = Math.floor(key / servers);
+      const self = f[b + P_SELF]!;
+      const voters = f[b + P_VOTERS]!;
+      for (let i = 0; i < voters; i++) {
+        if (i === self) continue;
+        sendParked(KIND_APPEND, g, f[b + H_PEER_SERVER + i]!, f[b + H_INSTANCE]!, 0, key - g * servers, f[b + P_TERM]!, f[b + P_LAST_INDEX]!, f[b + P_LAST_TERM]!, f[b + P_COMMIT]!, this.deps, this.counters, this.router.inbox, this.outboxes);
+      }
+    }
+    this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
+    return true;
+  }
+
+  /**
+   * A record delivered to a parked node (stepOne's counterpart, see parked.ts): a heartbeat to a
+   * follower, answered from its record, or a heartbeat's answer to a leader. False when the
+   * addressee is not one lone parked instance or the message is not one a parked node handles
+   * (then stepOne runs, on the object; ticks skipped here stay applied).
+   */
+  private deliverParked(x: Float64Array, o: number): boolean {
+    const t = this.parkTiming;
+    if (t === null || x[o + 10]! >= 0) return false;
+    const servers = this.deps.servers;
+    const g = x[o + 1]!;
+    const s = x[o + 2]!;
+    const table = this.set.table;
+    const slot = table.at(g * servers + s);
+    if (slot < 0) return false;
+    const f = table.f;
+    const b = slot * RECORD;
+    const state = f[b]!;
+    if (state === NOT_PARKED) return false;
+    const kind = x[o]!;
+    const fromServer = x[o + 5]!;
+    let from = -1;
+    if (kind === KIND_APPEND && state === PARKED_FOLLOWER && x[o + 4] === 0) {
+      from = f[b + P_LEADER]!;
+      if (f[b + H_PEER_SERVER + from] !== fromServer) return false;
+    } else if (kind === KIND_APPEND_RESPONSE && state === PARKED_LEADER && (x[o + 4] === 0 || x[o + 4] === f[b + H_INSTANCE])) {
+      const voters = f[b + P_VOTERS]!;
+      for (let i = 0; i < voters; i++) if (f[b + H_PEER_SERVER + i] === fromServer) from = i;
+      if (from < 0) return false;
+    } else {
+      return false;
+    }
+    const now = this.now;
+    const pending = f[b + H_TICK_PENDING] === now;
+    const target = pending ? now - 1 : now;
+    const k = target - f[b + H_SYNCED]!;
+    if (!parkedSkip(f, b, k, t)) return false;
+    if (k > 0) f[b + H_SYNCED] = target;
+    const term = x[o + 6]!;
+    if (kind === KIND_APPEND) {
+      const match = parkedHeartbeat(f, b, term, from, x[o + 7]!, x[o + 8]!, x[o + 9]!, t);
+      if (match < 0) return false;
+      f[b + H_ASKER] = x[o + 3]!;
+      sendParked(KIND_APPEND_RESPONSE, g, fromServer, f[b + H_INSTANCE]!, x[o + 3]!, s, term, 1, match, 0, this.deps, this.counters, this.router.inbox, this.outboxes);
+    } else if (!parkedAnswer(f, b, term, from, x[o + 7] === 1, x[o + 8]!)) {
+      return false;
+    }
+    this.counters.messagesDelivered++;
+    if (!pending) this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
+    return true;
+  }
+
+  /** Parks `n` if it is in steady state and nothing of the host's holds it on the object path. */
+  private tryPark(n: HostedNode): void {
+    const t = this.parkTiming;
+    if (t === null || n.slot < 0 || n.stray !== null || n.persisting !== 0 || n.writeError !== null || n.broken) return;
+    if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') return; // its proposals need the object
+    const table = this.set.table;
+    if (table.at(n.key) !== n.slot) return; // duplicates take the object path
+    const b = n.slot * RECORD;
+    if (!n.raft.park(table.f, b, t)) return;
+    if (table.f[b] === PARKED_FOLLOWER) table.f[b + H_ASKER] = n.askerOf(table.f[b + P_LEADER]!);
   }
 
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */
@@ -239,6 +355,7 @@ export class HostCore {
     const servers = this.deps.servers;
     for (let i = 0, o = 0; i < count; i++, o += REC) {
       if (count > READ_AHEAD && i % READ_AHEAD === 0) this.readAhead.records(x, i, Math.min(count, i + READ_AHEAD));
+      if (this.deliverParked(x, o)) continue;
       this.deliverOne(x[o + 1]! * servers + x[o + 2]!, flyweightAt(x, o, entries), x[o + 3]!, x[o + 4]!, fx);
     }
   }
@@ -272,6 +389,7 @@ export class HostCore {
   }
 
   private stepOne(n: HostedNode, m: RaftMessage, from: number, fx: Effects): void {
+    this.set.unpark(n);
     if (m.type === 'append' && n.writeError !== null) {
       this.counters.messagesDropped++; // NATS: a node with a write error drops append entries
       return;
@@ -283,7 +401,7 @@ export class HostCore {
     try {
       // A node still waiting for its turn in this tick is current up to the tick before (its timer
       // fires in its turn); any other is brought up to this tick.
-      if (!this.every) this.due.bringUp(n, n.tickPending === this.now ? this.now - 1 : this.now);
+      if (!this.every) this.due.bringUp(n, this.tickPendingOf(n) === this.now ? this.now - 1 : this.now);
       n.raft.step(m);
       // Its ready at once: the staged sink must be empty before the next node is stepped.
       if (n.raft.hasReady()) this.router.handleReady(n, fx);
@@ -294,6 +412,12 @@ export class HostCore {
     this.counters.messagesDelivered++;
     // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
     // unless its turn in this tick is still to come (tickOne reschedules it then).
-    if (!this.every && n.slot >= 0 && n.tickPending !== this.now) this.due.reschedule(n, this.now);
+    if (!this.every && n.slot >= 0 && this.tickPendingOf(n) !== this.now) this.due.reschedule(n, this.now);
+    this.tryPark(n);
+  }
+
+  /** The tick whose loop has yet to reach `n` (H_TICK_PENDING), or 0. */
+  private tickPendingOf(n: HostedNode): number {
+    return n.slot < 0 ? 0 : this.set.table.f[n.slot * RECORD + H_TICK_PENDING]!;
   }
 }

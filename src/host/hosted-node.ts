@@ -19,17 +19,6 @@ export class HostedNode {
   /** Position in the core's dense ticking array while started (swap-remove keeps it O(1)); -1 otherwise. */
   slot = -1;
   /**
-   * The tick this node was last brought up to (every tick up to it applied or skipped; see
-   * DueTimes). Here rather than in the timer wheel: the node is touched anyway when it is.
-   */
-  syncedTick = 0;
-  /**
-   * The tick whose due list holds this node while that tick's loop has not reached it yet (0:
-   * none). A message delivered to it meanwhile must find it at tick - 1, as the every-node loop
-   * would: bringing it up to the tick would skip past its due timer, or apply the tick twice.
-   */
-  tickPending = 0;
-  /**
    * NATS `n.werr`: set by a non-ENOENT write error (`Critical write error`); from then on the node
    * drops append entries (raft.go processAppendEntry returns early when werr is set).
    */
@@ -83,7 +72,7 @@ export class HostedNode {
    * read-ahead.ts); returns a number without meaning. Changes nothing.
    */
   warm(): number {
-    return this.syncedTick + this.asker2 + this.raft.warm();
+    return this.asker2 + this.raft.warm();
   }
 
   /** Records that peer `i`'s request came from instance `from`. */

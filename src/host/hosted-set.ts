@@ -1,4 +1,6 @@
 import type { HostedNode } from './hosted-node.js';
+import { serverOfNodeId } from './address.js';
+import { ParkTable, RECORD } from './park-table.js';
 import { TimerWheel } from './timer-wheel.js';
 
 /**
@@ -11,6 +13,8 @@ export class HostedSet {
   readonly ticking: HostedNode[] = [];
   /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
   readonly wheel = new TimerWheel();
+  /** Per ticking slot, its parked Raft state and tick bookkeeping; by key, the slot of a lone instance. */
+  readonly table = new ParkTable();
   /** The one live instance at a key, or (only while the race duplicated it) an array of them. */
   /**
    * By address key (group * servers + server), a dense array rather than a Map: every delivery
@@ -46,22 +50,32 @@ export class HostedSet {
   start(n: HostedNode): void {
     n.slot = this.ticking.length;
     this.ticking.push(n);
+    this.table.init(n.slot, n.instanceId, n.key, n.raft.peers.map(serverOfNodeId));
     while (this.byAddress.length <= n.key) this.byAddress.push(undefined);
     const at = this.byAddress[n.key];
     if (at === undefined) this.byAddress[n.key] = n;
     else if (Array.isArray(at)) at.push(n);
     else this.byAddress[n.key] = [at, n];
+    this.syncKey(n.key);
+  }
+
+  /** Takes `n`'s Raft state back from its record if it is parked (before anything calls into it). */
+  unpark(n: HostedNode): void {
+    if (n.slot >= 0 && n.raft.isParked) n.raft.unpark(this.table.f, n.slot * RECORD);
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */
   stop(n: HostedNode): void {
     if (n.slot < 0) return;
+    this.unpark(n);
     const last = this.ticking.pop()!;
     this.wheel.cancel(n.slot);
     if (last !== n) {
       this.wheel.move(last.slot, n.slot);
+      this.table.move(last.slot, n.slot);
       this.ticking[n.slot] = last;
       last.slot = n.slot;
+      this.syncKey(last.key);
     }
     n.slot = -1;
     const at = this.byAddress[n.key]!;
@@ -71,6 +85,13 @@ export class HostedSet {
       at.splice(at.indexOf(n), 1);
       if (at.length === 1) this.byAddress[n.key] = at[0]!;
     }
+    this.syncKey(n.key);
+  }
+
+  /** The table's slot at `key`: the lone instance's, or -1 for none or duplicates. */
+  private syncKey(key: number): void {
+    const at = this.byAddress[key];
+    this.table.setAt(key, at === undefined || Array.isArray(at) ? -1 : at.slot);
   }
 
   forget(instanceId: number): void {

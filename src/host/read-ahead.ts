@@ -1,6 +1,7 @@
-import type { HostedNode } from './hosted-node.js';
+import { NOT_PARKED } from '../raft/parked.js';
 import type { HostedSet } from './hosted-set.js';
 import { REC } from './message-records.js';
+import { H_KEY, RECORD } from './park-table.js';
 
 /**
  * Due nodes (or delivered records) read ahead at a time: their lines must still be in cache when
@@ -16,6 +17,7 @@ export const READ_AHEAD = 128;
  * lines first for a batch of nodes makes the loads independent, so the CPU overlaps their misses;
  * the steps that follow find the lines in cache. Only reads: nothing any node does depends on it.
  * The sum of what was read is kept so the reads are not optimized away; it means nothing.
+ * Read through the park table (park-table.ts): an address held by duplicates is not read ahead.
  */
 export class ReadAhead {
   private sum = 0;
@@ -27,11 +29,11 @@ export class ReadAhead {
 
   /** For due slots [from, to): each node and the other live instances of its group here (its heartbeat's addressees). */
   dueGroups(due: readonly number[], from: number, to: number): void {
-    const nodes = this.set.ticking;
+    const f = this.set.table.f;
     const servers = this.servers;
     let acc = 0;
     for (let i = from; i < to; i++) {
-      const base = nodes[due[i]!]!.group * servers;
+      const base = Math.floor(f[due[i]! * RECORD + H_KEY]! / servers) * servers;
       for (let s = 0; s < servers; s++) acc += this.at(base + s);
     }
     this.sum += acc;
@@ -45,10 +47,18 @@ export class ReadAhead {
     this.sum += acc;
   }
 
-  /** Reads the instance at `key` (when exactly one lives here) the way its next step will. */
+  /**
+   * Reads the instance at `key` (when exactly one lives here) the way its next step will: its
+   * record's lines, and its objects' unless it is parked (a parked node's step touches only its record).
+   */
   private at(key: number): number {
-    const at = this.set.at(key);
-    if (at === undefined || Array.isArray(at)) return 0;
-    return (at as HostedNode).warm();
+    const table = this.set.table;
+    const slot = table.at(key);
+    if (slot < 0) return 0;
+    const f = table.f;
+    const b = slot * RECORD;
+    const state = f[b]!;
+    const acc = state + f[b + 8]! + f[b + RECORD - 1]!;
+    return state === NOT_PARKED ? acc + this.set.ticking[slot]!.warm() : acc;
   }
 }

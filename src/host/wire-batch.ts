@@ -97,7 +97,8 @@ export class WireBatchWriter {
     this.pushFields(x[o]!, g, x[o + 2]!, f, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries);
   }
 
-  private pushFields(kind: number, g: number, s: number, f: number, t: number, from: number, term: number, x7: number, x8: number, x9: number, entries: readonly Entry[]): void {
+  /** One record from its fields (message-records.ts layout), for group `g`, from instance `f`, reply target `t`. */
+  pushFields(kind: number, g: number, s: number, f: number, t: number, from: number, term: number, x7: number, x8: number, x9: number, entries: readonly Entry[]): void {
     let a = this.nums;
     const o = this.count * REC;
     if (a === null || o + REC > a.length) a = this.grow(o + REC);

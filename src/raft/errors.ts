@@ -15,6 +15,7 @@ export type RaftErrorCode =
   | 'ADVANCE_WITHOUT_READY'
   | 'BAD_COMPACT'
   | 'BAD_SKIP'
+  | 'PARKED'
   | 'BAD_TERM_VOTE';
 
 /** Misuse of the Raft API. `code` is stable; the message names the offending value. */

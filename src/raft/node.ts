@@ -25,6 +25,7 @@ import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
 import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
 import { acceptAppend, appendEntries, appendNext } from './replication.js';
+import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, PARKED_VOTERS_MAX, P_COMMIT, P_ELECTION_ELAPSED, P_ELECTION_TIMEOUT, P_HEARD_MASK, P_HEARTBEAT_ELAPSED, P_LAST_HEARD, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_NOW, P_QUORUM_CHECK_ELAPSED, P_SELF, P_STATE, P_STREAM, P_TERM, P_VOTERS } from './parked.js';
 import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
 import type { AppendRequest, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
 
@@ -69,6 +70,8 @@ export class RaftNode extends Sfc32 {
   private readonly timing: RaftTiming;
   private readonly log: RaftLog;
   private roleNow: RaftRole = 'follower';
+  /** True while parked (see parked.ts): its timer counters and stream live in the host's record. */
+  private parked = false;
   private termNow: number;
   private leaderNow: VoteId = '';
   private commit = 0;
@@ -202,6 +205,7 @@ export class RaftNode extends Sfc32 {
 
   /** Ticks left before this follower/candidate campaigns (0 for a leader). For hosts and tests. */
   get ticksToElection(): number {
+    this.assertAwake();
     return this.roleNow === 'leader' ? 0 : this.electionTimeoutTicks - this.electionElapsedTicks;
   }
 
@@ -212,6 +216,7 @@ export class RaftNode extends Sfc32 {
    * timer wheel) and to catch it up with {@link skipTicks} when a message arrives in between.
    */
   get ticksToNextTimer(): number {
+    this.assertAwake();
     if (this.roleNow === 'leader') {
       return Math.min(this.timing.lostQuorumTicks - this.quorumCheckElapsedTicks, this.timing.heartbeatTicks - this.heartbeatElapsedTicks);
     }
@@ -224,6 +229,7 @@ export class RaftNode extends Sfc32 {
    * `0 <= k < ticksToNextTimer` (skipping over a timer would change Raft's behaviour).
    */
   skipTicks(k: number): void {
+    this.assertAwake();
     if (!Number.isSafeInteger(k) || k < 0 || k >= this.ticksToNextTimer) {
       throw new RaftError('BAD_SKIP', `${this.id}: can skip 0..${this.ticksToNextTimer - 1} ticks without passing a timer, got ${String(k)}`);
     }
@@ -241,6 +247,7 @@ export class RaftNode extends Sfc32 {
    * (one append per peer) or a follower's/candidate's election timeout (a campaign).
    */
   tick(): void {
+    this.assertAwake();
     this.nowTicks++;
     if (this.roleNow === 'leader') {
       if (++this.quorumCheckElapsedTicks >= this.timing.lostQuorumTicks && this.lostQuorum()) return;
@@ -259,6 +266,7 @@ export class RaftNode extends Sfc32 {
    * ignores it.
    */
   campaignSoon(): void {
+    this.assertAwake();
     if (this.roleNow === 'leader') return;
     this.electionElapsedTicks = 0;
     this.electionTimeoutTicks = this.intBetween(this.timing.campaignMinTicks, this.timing.campaignMaxTicks);
@@ -266,6 +274,7 @@ export class RaftNode extends Sfc32 {
 
   /** Leader only: appends `data` and starts replicating it. False if not leader or too far ahead. */
   propose(data: string): boolean {
+    this.assertAwake();
     if (this.roleNow !== 'leader') return false;
     if (this.log.lastIndex - this.commit >= MAX_UNCOMMITTED_ENTRIES) return false;
     this.appendAsLeader(data);
@@ -289,6 +298,7 @@ export class RaftNode extends Sfc32 {
    * so a host may step one reused object per message type.
    */
   step(m: RaftMessage): void {
+    this.assertAwake();
     if (m.to !== this.id || m.from === this.id) return;
     const from = this.peers.indexOf(m.from);
     if (from < 0) return;
@@ -330,6 +340,7 @@ export class RaftNode extends Sfc32 {
    * WAL), so a later leader commits it; only its receipt matters.
    */
   stepDown(): VoteId {
+    this.assertAwake();
     if (this.roleNow !== 'leader') return '';
     const i = pickTransferTarget(this.lastHeardTicks as number[], this.selfIndex, this.nowTicks, this.timing.heartbeatTicks, { intBetween: (lo, hi) => this.intBetween(lo, hi) });
     const target = i < 0 ? '' : (this.peers[i] as NodeId);
@@ -393,6 +404,79 @@ export class RaftNode extends Sfc32 {
       throw new RaftError('BAD_COMPACT', `${this.id}: compact index must be an integer in [0, ${this.applied}] (applied), got ${String(upToIndex)}`);
     }
     this.log.compact(upToIndex);
+  }
+
+  /**
+   * Parks this node in record `r` at `b` (see parked.ts) if it is in steady state: a follower of a
+   * known leader, or a leader with at most PARKED_VOTERS_MAX voters that all hold its whole log;
+   * output attached to a sink, nothing pending for `ready()`, and `timing` its own. Returns false
+   * (nothing changed) otherwise. While parked only the functions of parked.ts may advance it; any
+   * other call that reads or moves its timers throws `RaftError('PARKED')` until {@link unpark}.
+   */
+  park(r: Float64Array, b: number, timing: RaftTiming): boolean {
+    if (this.parked || timing !== this.timing || this.sink === null || this.readyOutstanding || this.writes !== null || this.outbox !== null) return false;
+    if (this.sunk !== 0 || this.commit !== this.delivered || this.delivered !== this.applied) return false;
+    const last = this.log.lastIndex;
+    if (this.roleNow === 'follower') {
+      const leader = this.leaderNow === '' ? -1 : this.peers.indexOf(this.leaderNow);
+      if (leader < 0) return false;
+      r[b + P_STATE] = PARKED_FOLLOWER;
+      r[b + P_ELECTION_ELAPSED] = this.electionElapsedTicks;
+      r[b + P_ELECTION_TIMEOUT] = this.electionTimeoutTicks;
+      this.saveWords(r, b + P_STREAM);
+      r[b + P_LEADER] = leader;
+    } else if (this.roleNow === 'leader') {
+      const p = this.progress as Progress;
+      const heard = this.lastHeardTicks as number[];
+      const n = this.peers.length;
+      if (n > PARKED_VOTERS_MAX) return false;
+      for (let i = 0; i < n; i++) if (i !== this.selfIndex && (p.matchOf(i) !== last || p.nextOf(i) !== last + 1)) return false;
+      r[b + P_STATE] = PARKED_LEADER;
+      r[b + P_HEARTBEAT_ELAPSED] = this.heartbeatElapsedTicks;
+      r[b + P_QUORUM_CHECK_ELAPSED] = this.quorumCheckElapsedTicks;
+      r[b + P_HEARD_MASK] = this.heardMask;
+      r[b + P_SELF] = this.selfIndex;
+      r[b + P_VOTERS] = n;
+      for (let i = 0; i < n; i++) r[b + P_LAST_HEARD + i] = heard[i]!;
+    } else {
+      return false;
+    }
+    r[b + P_TERM] = this.termNow;
+    r[b + P_LAST_INDEX] = last;
+    r[b + P_LAST_TERM] = this.log.lastTerm;
+    r[b + P_COMMIT] = this.commit;
+    r[b + P_NOW] = this.nowTicks;
+    this.parked = true;
+    return true;
+  }
+
+  /** Takes back what parking moved to record `r` at `b` (a no-op unless parked). */
+  unpark(r: Float64Array, b: number): void {
+    if (!this.parked) return;
+    this.parked = false;
+    const state = r[b + P_STATE];
+    r[b + P_STATE] = NOT_PARKED;
+    this.nowTicks = r[b + P_NOW]!;
+    if (state === PARKED_FOLLOWER) {
+      this.electionElapsedTicks = r[b + P_ELECTION_ELAPSED]!;
+      this.electionTimeoutTicks = r[b + P_ELECTION_TIMEOUT]!;
+      this.loadWords(r, b + P_STREAM);
+    } else {
+      this.heartbeatElapsedTicks = r[b + P_HEARTBEAT_ELAPSED]!;
+      this.quorumCheckElapsedTicks = r[b + P_QUORUM_CHECK_ELAPSED]!;
+      this.heardMask = r[b + P_HEARD_MASK]!;
+      const heard = this.lastHeardTicks as number[];
+      for (let i = 0; i < heard.length; i++) heard[i] = r[b + P_LAST_HEARD + i]!;
+    }
+  }
+
+  /** Whether the node is parked (see {@link park}). */
+  get isParked(): boolean {
+    return this.parked;
+  }
+
+  private assertAwake(): void {
+    if (this.parked) throw new RaftError('PARKED', `${this.id}: parked; unpark() it before calling into it`);
   }
 
   // --- elections -------------------------------------------------------------------------------

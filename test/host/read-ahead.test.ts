@@ -10,6 +10,7 @@ import { nodeIdOf } from '../../src/host/address.js';
 import { HostedNode } from '../../src/host/hosted-node.js';
 import { HostedSet } from '../../src/host/hosted-set.js';
 import { REC } from '../../src/host/message-records.js';
+import { RECORD } from '../../src/host/park-table.js';
 import { ReadAhead } from '../../src/host/read-ahead.js';
 import { NATS_TIMING } from '../../src/raft/config.js';
 import { RaftNode } from '../../src/raft/node.js';
@@ -19,7 +20,7 @@ const PEERS = Object.freeze([0, 1, 2].map(nodeIdOf));
 
 function state(set: HostedSet): string {
   return JSON.stringify(
-    [...set.all()].map((n) => [n.instanceId, n.slot, n.syncedTick, n.tickPending, n.raft.term, n.raft.role, n.raft.commitIndex, n.raft.lastIndex, n.raft.ticksToNextTimer, n.raft.hasReady(), n.askerOf(2), set.wheel.dueOf(n.slot)]),
+    [...set.all()].map((n) => [n.instanceId, n.slot, [...set.table.f.subarray(n.slot * RECORD, n.slot * RECORD + RECORD)], n.raft.term, n.raft.role, n.raft.commitIndex, n.raft.lastIndex, n.raft.ticksToNextTimer, n.raft.hasReady(), n.askerOf(2), set.wheel.dueOf(n.slot)]),
   );
 }
 
