@@ -58,6 +58,8 @@ export interface CoreCounters {
   entriesProposed: number;
   entriesCommitted: number;
   raftSafetyViolations: number;
+  /** Node ticks and deliveries a parked node took from its record (see HostCoreDeps.park); also counted above. */
+  parkedSteps: number;
 }
 
 export const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.type === 'append-response';

@@ -30,7 +30,7 @@ const LOCAL_ROUNDS_MAX = 64;
 export class HostCore {
   readonly counters: CoreCounters = {
     ticks: 0, nodesTicked: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
-    messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0,
+    messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0, parkedSteps: 0,
   };
   readonly safetySamples: string[] = [];
   private readonly set = new HostedSet();
@@ -236,6 +236,7 @@ export class HostCore {
     if (fired < 0) return false;
     f[b + H_SYNCED] = now;
     this.counters.nodesTicked++;
+    this.counters.parkedSteps++;
     if (fired === TICK_HEARTBEAT) {
       const key = f[b + H_KEY]!;
       const servers = this.deps.servers;
@@ -299,6 +300,7 @@ export class HostCore {
       return false;
     }
     this.counters.messagesDelivered++;
+    this.counters.parkedSteps++;
     if (!pending) this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
     return true;
   }

@@ -5,31 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRunBuffers } from '../../src/cluster/host-pool.js';
-import type { WireBatch } from '../../src/cluster/protocol.js';
-import { ServerModel } from '../../src/cluster/server-model.js';
-import { SimClock } from '../../src/env/clock.js';
 import { replicasOf } from '../../src/host/address.js';
 import type { HostedNode } from '../../src/host/hosted-node.js';
-import { NATS_TICK_MS } from '../../src/raft/config.js';
-import { RunTables } from '../../src/shm/run-tables.js';
-import { MemDisk } from '../../src/storage/mem-disk.js';
-import { MemoryLogSink } from '../../src/storage/raft-log.js';
-import { testHostConfig } from '../fixtures/host-config.js';
-import { create, remove, tick, type Rig } from '../fixtures/model-rig.js';
-
-function rigWith(tickMode: 'due' | 'every', workers: number, entriesPerSecondPerGroup: number, seed = 11): Rig {
-  const config = testHostConfig({ storeRoot: '/store', workers, disk: 'memfs', logPath: '', entriesPerSecondPerGroup, seed });
-  const buffers = createRunBuffers(config);
-  const clock = new SimClock();
-  const log = new MemoryLogSink();
-  const disk = new MemDisk();
-  const queue: Rig['queue'][number][] = [];
-  const models = Array.from({ length: workers }, (_, workerId) =>
-    new ServerModel({ workerId, config, buffers, transport: { send: (to: number, batch: WireBatch) => queue.push({ to, batch }) }, disk, clock, log, tickMode }),
-  );
-  return { models, model: models[0]!, config, buffers, tables: new RunTables(config, buffers.tables), clock, disk, log, tickMs: (config.timeScaleMs * NATS_TICK_MS) / 1000, queue };
-}
+import { create, remove, rigWith, tick, type Rig } from '../fixtures/model-rig.js';
 
 const workerOf = (g: number, s: number, workers: number): number => (g + s) % workers;
 
@@ -95,8 +73,10 @@ function spy(n: HostedNode, log: { ticks: number; steps: number; early: number }
   };
 }
 
+// On the object path (parking off): parked nodes are neither ticked nor stepped as objects at all,
+// which test/host/parked-host.test.ts checks.
 test('steady state: a follower is never ticked, only stepped; a leader is ticked only when a timer is due', async () => {
-  const rig = rigWith('due', 1, 0);
+  const rig = rigWith('due', 1, 0, 11, false);
   for (const s of [0, 1, 2]) assert.ok((await create(rig, s, 0, 'cas')).ok);
   for (let t = 0; t < 300 && !rig.model.census().some((e) => e.role === 'leader'); t++) await tick(rig);
   for (let t = 0; t < 20; t++) await tick(rig); // settle into heartbeats
@@ -140,7 +120,8 @@ test('over 4 seeds × 16 groups, 1 and 2 workers: due == every, tick for tick, a
 // of the tick before, then take its own turn once, exactly as the every-node loop does.
 for (const mode of ['due', 'every'] as const) {
   test(`${mode} tick: a heartbeat reaching a follower due later in the same tick is stepped before its turn, and the follower still takes its turn`, async () => {
-    const rig = rigWith(mode, 1, 0);
+    // The object path (parking off): the test reads timers and spies on tick() between ticks.
+    const rig = rigWith(mode, 1, 0, 11, false);
     for (const s of [0, 1, 2]) assert.ok((await create(rig, s, 0, 'cas')).ok);
     for (let t = 0; t < 300 && !rig.model.census().some((e) => e.role === 'leader'); t++) await tick(rig);
     for (let t = 0; t < 20; t++) await tick(rig);
