@@ -41,6 +41,8 @@ interface Run {
   readonly end: string;
   readonly parked: number;
   readonly delivered: number;
+  /** Node ticks run (due timers fired): parking must fire the same ones. */
+  readonly ticked: number;
 }
 
 async function record(mode: 'due' | 'every', park: boolean, workers: number, seed: number, load: number, groups = 12): Promise<Run> {
@@ -71,7 +73,7 @@ async function record(mode: 'due' | 'every', park: boolean, workers: number, see
     trace.push(snapshot(rig));
   }
   const c = rig.models.map((m) => m.core.counters);
-  return { trace, end: endState(rig), parked: c.reduce((n, x) => n + x.parkedSteps, 0), delivered: c.reduce((n, x) => n + x.messagesDelivered, 0) };
+  return { trace, end: endState(rig), parked: c.reduce((n, x) => n + x.parkedSteps, 0), delivered: c.reduce((n, x) => n + x.messagesDelivered, 0), ticked: c.reduce((n, x) => n + x.nodesTicked, 0) };
 }
 
 // Parking on against parking off, both in 'due' mode. (Against the every-node loop the existing
@@ -89,6 +91,7 @@ for (const workers of [1, 2]) {
         assert.notEqual(off.trace[118], off.trace[150], 'the run changes after the leader is lost (the trace is not trivially equal)');
         for (let t = 0; t < off.trace.length; t++) assert.equal(on.trace[t], off.trace[t], `seed ${seed}: tick ${t + 1}`);
         assert.equal(on.end, off.end, `seed ${seed}: end state`);
+        assert.equal(on.ticked, off.ticked, `seed ${seed}: node ticks (a parked node is ticked only when a timer is due)`);
         assert.equal(off.parked, 0);
         // Without load most steps are parked. With load leaders never park and every append moves a
         // follower's log or commit (object path): followers park after each step and are unparked by
