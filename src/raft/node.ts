@@ -198,6 +198,12 @@ export class RaftNode extends Sfc32 {
     return this.termNow + this.electionTimeoutTicks + this.sunk + this.heardMask + this.votesMask + this.log.lastIndex;
   }
 
+  /** Ticks since construction (`tick()` and `skipTicks()` calls counted). For hosts and tests. */
+  get tickCount(): number {
+    this.assertAwake();
+    return this.nowTicks;
+  }
+
   /** Appends received from another leader of this node's own term while leading (split brain). */
   get leaderConflicts(): number {
     return this.leaderConflictsSeen;

@@ -29,7 +29,7 @@ function endState(rig: Rig): string {
         const n = m.core.get(x.instanceId)!;
         const r = n.raft;
         const timers = n.started && n.state !== 'deleting' ? r.ticksToNextTimer : -1;
-        return `${n.instanceId}:${r.role}/${r.term}/${r.vote}/${r.leaderId}/${r.commitIndex}/${r.lastIndex}/${r.appliedIndex}/${timers}/${String(r.hasReady())}/${n.askerOf(0)},${n.askerOf(1)},${n.askerOf(2)}`;
+        return `${n.instanceId}:${r.role}/${r.term}/${r.vote}/${r.leaderId}/${r.commitIndex}/${r.lastIndex}/${r.appliedIndex}/${timers}/${r.tickCount}/${String(r.hasReady())}/${n.askerOf(0)},${n.askerOf(1)},${n.askerOf(2)}`;
       }),
     )
     .sort()
