@@ -38,6 +38,11 @@ export class DueTimes {
 
   /** Schedules `n` (current at `now`) for its next timer, its next proposal, or the next tick if output is pending. */
   reschedule(n: HostedNode, now: number): void {
+    this.wheel.schedule(n.slot, this.nextDue(n, now));
+  }
+
+  /** The tick `n` (current at `now`) is next due: its next timer, its next proposal, or the next tick if output is pending. */
+  nextDue(n: HostedNode, now: number): number {
     const raft = n.raft;
     let k = raft.hasReady() ? 1 : raft.ticksToNextTimer;
     if (k > 1 && this.entriesPerTick > 0 && raft.role === 'leader') {
@@ -50,6 +55,6 @@ export class DueTimes {
         }
       }
     }
-    this.wheel.schedule(n.slot, now + k);
+    return now + k;
   }
 }

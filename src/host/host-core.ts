@@ -48,6 +48,11 @@ export class HostCore {
   private readonly readAhead: ReadAhead;
   /** Ticks completed: every started node is current up to it or due after it. */
   private now = 0;
+  /**
+   * While a due tick's loop runs, the slot of the node whose turn it is (the every-node loop has
+   * ticked every slot up to it, none after it); +Infinity otherwise (every node is at `now`).
+   */
+  private tickPos = Number.POSITIVE_INFINITY;
   /** The shared timing when steady nodes are parked (see HostCoreDeps.park), else null. */
   private readonly parkTiming: RaftTiming | null;
 
@@ -157,10 +162,12 @@ export class HostCore {
       for (let i = 0; i < due.length; i++) {
         if (i % READ_AHEAD === 0) this.readAhead.dueGroups(due, i, Math.min(due.length, i + READ_AHEAD));
         const slot = due[i]!;
+        this.tickPos = slot;
         table.f[slot * RECORD + H_TICK_PENDING] = 0;
         if (!this.tickParked(slot, now)) this.tickOne(nodes[slot]!, now, fx);
         this.deliverLocal(fx);
       }
+      this.tickPos = Number.POSITIVE_INFINITY;
       due.length = 0;
     }
     this.flush(fx);
@@ -286,7 +293,7 @@ export class HostCore {
     }
     const now = this.now;
     const pending = f[b + H_TICK_PENDING] === now;
-    const target = pending ? now - 1 : now;
+    const target = this.stepTick(slot);
     const k = target - f[b + H_SYNCED]!;
     if (!parkedSkip(f, b, k, t)) return false;
     if (k > 0) f[b + H_SYNCED] = target;
@@ -301,7 +308,7 @@ export class HostCore {
     }
     this.counters.messagesDelivered++;
     this.counters.parkedSteps++;
-    if (!pending) this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
+    if (!pending) this.scheduleStepped(slot, target + parkedTicksToNextTimer(f, b, t));
     return true;
   }
 
@@ -401,9 +408,7 @@ export class HostCore {
       if (i >= 0) n.setAsker(i, from);
     }
     try {
-      // A node still waiting for its turn in this tick is current up to the tick before (its timer
-      // fires in its turn); any other is brought up to this tick.
-      if (!this.every) this.due.bringUp(n, this.tickPendingOf(n) === this.now ? this.now - 1 : this.now);
+      if (!this.every) this.due.bringUp(n, this.stepTick(n.slot));
       n.raft.step(m);
       // Its ready at once: the staged sink must be empty before the next node is stepped.
       if (n.raft.hasReady()) this.router.handleReady(n, fx);
@@ -414,8 +419,39 @@ export class HostCore {
     this.counters.messagesDelivered++;
     // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
     // unless its turn in this tick is still to come (tickOne reschedules it then).
-    if (!this.every && n.slot >= 0 && this.tickPendingOf(n) !== this.now) this.due.reschedule(n, this.now);
+    if (!this.every && n.slot >= 0 && this.tickPendingOf(n) !== this.now) this.scheduleStepped(n.slot, this.due.nextDue(n, this.stepTick(n.slot)));
     this.tryPark(n);
+  }
+
+  /**
+   * The tick a node at `slot` is current up to when a message reaches it now: in a due tick's
+   * loop, one whose slot comes after the current turn has not been ticked yet in the every-node
+   * loop (it is stepped first and ticked at its slot's turn), so it is stepped as of the tick
+   * before; any other, as of this tick. (A node due later in this tick is such a node: its timer
+   * fires at its turn.)
+   */
+  private stepTick(slot: number): number {
+    return slot > this.tickPos ? this.now - 1 : this.now;
+  }
+
+  /**
+   * Schedules a stepped node (not due in this tick's list) at `due`. A node stepped as of the tick
+   * before whose next timer is this very tick (or whose output must go out in it) joins this tick's
+   * due list at its slot's place, as the every-node loop would tick it there. Not reached today
+   * (every timer a step in a tick's loop resets is at least 2 ticks; the 1-tick transfer campaign
+   * is set by appends that arrive between ticks), kept so a change there cannot skip a timer.
+   */
+  private scheduleStepped(slot: number, due: number): void {
+    if (due > this.now) {
+      this.set.wheel.schedule(slot, due);
+      return;
+    }
+    const list = this.dueSlots;
+    this.set.wheel.cancel(slot);
+    this.set.table.f[slot * RECORD + H_TICK_PENDING] = this.now;
+    let j = list.length;
+    while (j > 0 && list[j - 1]! > slot) j--;
+    list.splice(j, 0, slot);
   }
 
   /** The tick whose loop has yet to reach `n` (H_TICK_PENDING), or 0. */

@@ -1,6 +1,7 @@
 /**
  * Parking (src/raft/parked.ts, HostCoreDeps.park) must change nothing but where a steady node's
- * counters live: the same seed gives the same trace tick for tick with parking on and off, through elections that parked timers and streams decide (a leader deleted under
+ * counters live: the same seed gives the same trace tick for tick with parking on, off, and in
+ * the every-node loop, through elections that parked timers and streams decide (a leader deleted under
  * its parked followers), a group deleted and re-created by racing creators, with and without load,
  * on one and two workers; and at the end every node's whole Raft state (timers, askers included)
  * is the same with parking on and off. The parked runs must really park (not a vacuous equality).
@@ -8,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replicasOf } from '../../src/host/address.js';
+import { NATS_TIMING, type RaftTiming } from '../../src/raft/config.js';
 import { create, remove, rigWith, tick, type Rig } from '../fixtures/model-rig.js';
 
 const workerOf = (g: number, s: number, workers: number): number => (g + s) % workers;
@@ -45,8 +47,8 @@ interface Run {
   readonly ticked: number;
 }
 
-async function record(mode: 'due' | 'every', park: boolean, workers: number, seed: number, load: number, groups = 12): Promise<Run> {
-  const rig = rigWith(mode, workers, load, seed, park);
+async function record(mode: 'due' | 'every', park: boolean, workers: number, seed: number, load: number, groups = 12, timing: RaftTiming = NATS_TIMING): Promise<Run> {
+  const rig = rigWith(mode, workers, load, seed, park, timing);
   const ids = new Map<string, number>();
   const { servers, replicas } = rig.config;
   for (let g = 0; g < groups; g++) {
@@ -76,20 +78,22 @@ async function record(mode: 'due' | 'every', park: boolean, workers: number, see
   return { trace, end: endState(rig), parked: c.reduce((n, x) => n + x.parkedSteps, 0), delivered: c.reduce((n, x) => n + x.messagesDelivered, 0), ticked: c.reduce((n, x) => n + x.nodesTicked, 0) };
 }
 
-// Parking on against parking off, both in 'due' mode. (Against the every-node loop the existing
-// test/host/due-ticks.test.ts compares; a leader lost under live followers is left out there: the
-// due tick brings a follower stepped before its slot's turn up to the current tick where the
-// every-node loop ticks it after the step, so its election fires one tick later; found with this
-// test, session 7, open.)
+// Against the every-node loop too: a lost leader's followers elect when their timers say, and a
+// follower stepped before its slot's turn in a due tick is as of the tick before (HostCore.stepTick;
+// this test found that the due tick had brought it up to the current tick, one tick late).
 for (const workers of [1, 2]) {
   for (const load of [0, 3]) {
-    test(`${workers} worker(s), ${load} entries/s per group, 3 seeds: parking on = parking off, tick for tick, and the same end state`, async () => {
+    test(`${workers} worker(s), ${load} entries/s per group, 3 seeds: parking on = parking off = every-node loop, tick for tick, and the same end state`, async () => {
       for (let seed = 1; seed <= 3; seed++) {
+        const every = await record('every', false, workers, seed, load);
         const off = await record('due', false, workers, seed, load);
         const on = await record('due', true, workers, seed, load);
         assert.ok(off.trace.at(-1)!.includes('l'), 'leaders were elected');
         assert.notEqual(off.trace[118], off.trace[150], 'the run changes after the leader is lost (the trace is not trivially equal)');
-        for (let t = 0; t < off.trace.length; t++) assert.equal(on.trace[t], off.trace[t], `seed ${seed}: tick ${t + 1}`);
+        for (let t = 0; t < off.trace.length; t++) {
+          assert.equal(off.trace[t], every.trace[t], `seed ${seed}: parking off vs every-node loop, tick ${t + 1}`);
+          assert.equal(on.trace[t], off.trace[t], `seed ${seed}: parking on vs off, tick ${t + 1}`);
+        }
         assert.equal(on.end, off.end, `seed ${seed}: end state`);
         assert.equal(on.ticked, off.ticked, `seed ${seed}: node ticks (a parked node is ticked only when a timer is due)`);
         assert.equal(off.parked, 0);
@@ -100,4 +104,24 @@ for (const workers of [1, 2]) {
       }
     });
   }
+}
+
+// Timers of one to four ticks: elections, split votes and step-downs all the time, so most steps
+// land on nodes whose timers are about to fire.
+const TWITCHY: RaftTiming = Object.freeze({ electionTimeoutMinTicks: 2, electionTimeoutMaxTicks: 4, heartbeatTicks: 1, campaignMinTicks: 1, campaignMaxTicks: 2, lostQuorumTicks: 3 });
+
+for (const workers of [1, 2]) {
+  test(`${workers} worker(s), timers of 1-4 ticks, 3 seeds: parking on = off = every-node loop, tick for tick`, async () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const every = await record('every', false, workers, seed, 0, 12, TWITCHY);
+      const off = await record('due', false, workers, seed, 0, 12, TWITCHY);
+      const on = await record('due', true, workers, seed, 0, 12, TWITCHY);
+      for (let t = 0; t < off.trace.length; t++) {
+        assert.equal(off.trace[t], every.trace[t], `seed ${seed}: parking off vs every-node loop, tick ${t + 1}`);
+        assert.equal(on.trace[t], off.trace[t], `seed ${seed}: parking on vs off, tick ${t + 1}`);
+      }
+      assert.equal(on.end, off.end, `seed ${seed}: end state`);
+      assert.equal(on.ticked, off.ticked, `seed ${seed}: node ticks`);
+    }
+  });
 }
