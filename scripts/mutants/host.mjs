@@ -190,7 +190,7 @@ export default [
     file: 'src/raft/parked.ts',
     find: 'r[b + P_ELECTION_TIMEOUT] = intBetweenAt(r, b + P_STREAM, t.electionTimeoutMinTicks, t.electionTimeoutMaxTicks);',
     replace: 'void 0;',
-    tests: ['test/host/parked-host.test.ts'],
+    tests: ['test/raft/parked.test.ts', 'test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
   {
@@ -200,7 +200,7 @@ export default [
     file: 'src/raft/parked.ts',
     find: 'r[b + P_HEARD_MASK] = r[b + P_HEARD_MASK] | (1 << from);',
     replace: 'void 0;',
-    tests: ['test/host/parked-host.test.ts'],
+    tests: ['test/raft/parked.test.ts', 'test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
   {
@@ -210,7 +210,7 @@ export default [
     file: 'src/raft/parked.ts',
     find: 'r[b + P_NOW] = r[b + P_NOW] + k;',
     replace: 'void 0;',
-    tests: ['test/host/parked-host.test.ts'],
+    tests: ['test/raft/parked.test.ts', 'test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
   {
@@ -220,7 +220,7 @@ export default [
     file: 'src/raft/node.ts',
     find: 'if (i !== this.selfIndex && (p.matchOf(i) !== last || p.nextOf(i) !== last + 1))',
     replace: 'if (false)',
-    tests: ['test/host/parked-host.test.ts'],
+    tests: ['test/raft/parked.test.ts', 'test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
   {
@@ -230,7 +230,7 @@ export default [
     file: 'src/raft/node.ts',
     find: 'this.loadWords(r, b + P_STREAM);',
     replace: 'void 0;',
-    tests: ['test/host/parked-host.test.ts'],
+    tests: ['test/raft/parked.test.ts', 'test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
   {
