@@ -40,7 +40,8 @@ const host = new ServerModel({
   disk,
   clock: realClock,
   log: new NullLogSink(),
-  tickMode: data.tickMode,
+  tickMode: data.tickMode === 'every' ? 'every' : 'due',
+  park: data.tickMode === 'due',
   transport: {
     send: (w: number, batch: WireBatch) => {
       if (!peer || w === data.workerId) throw new Error(`worker ${data.workerId}: no channel to worker ${w}`);
@@ -120,7 +121,8 @@ async function populate(groups: number, concurrency: number, wave: number, waves
 function heap(): HeapReply {
   gc();
   gc();
-  return { heapUsedBytes: process.memoryUsage().heapUsed };
+  const m = process.memoryUsage();
+  return { heapUsedBytes: m.heapUsed, arrayBuffersBytes: m.arrayBuffers };
 }
 
 async function ticks(n: number, record: boolean): Promise<TicksReply> {

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '../../src/scenario/atomic-write.js';
 import { HOST_SECTIONS, renderHostMarkdown, runHostBench, type HostSection } from './run.js';
+import type { TickMode } from './measure.js';
 
 const EXIT_BAD_INPUT = 2;
 const EXIT_HARNESS_FAILURE = 4;
@@ -13,12 +14,12 @@ const program = new Command('node dist/bench/host/main.js')
   .option('--smoke', 'short run (10k nodes only, well under 20 s)', false)
   .option('--json <file>', 'also write the full result as JSON (atomically)')
   .addOption(new Option('--sections <names...>', 'sections to run (default: all)').choices([...HOST_SECTIONS]))
-  .addOption(new Option('--modes <modes...>', "tick modes of the one- and two-worker sections (default: every due)").choices(['every', 'due']))
+  .addOption(new Option('--modes <modes...>', "tick modes of the one- and two-worker sections (default: every unparked due; unparked = due without parking)").choices(['every', 'unparked', 'due']))
   .addOption(new Option('--disk <backend>', 'store backend of every host (memfs: one volume per worker; fs: a temp run store)').choices(['memfs', 'fs', 'null']).default('memfs'))
   .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_BAD_INPUT))
   .parse(process.argv);
 
-const opts = program.opts<{ smoke: boolean; json?: string; disk: 'fs' | 'memfs' | 'null'; sections?: HostSection[]; modes?: ('every' | 'due')[] }>();
+const opts = program.opts<{ smoke: boolean; json?: string; disk: 'fs' | 'memfs' | 'null'; sections?: HostSection[]; modes?: TickMode[] }>();
 if (opts.json === '') throw new InvalidArgumentError('--json needs a file name');
 
 try {

@@ -9,9 +9,13 @@ import type { RaftTiming } from '../../src/raft/config.js';
 import { percentile, summarize, type Summary } from '../../src/scenario/stats.js';
 import { createRunStore } from '../../src/storage/run-store.js';
 import { BenchWorker } from './bench-worker.js';
-import type { PopulateReply, TicksReply } from './protocol.js';
+import { heldBytes, type PopulateReply, type TicksReply } from './protocol.js';
 
-export type TickMode = 'due' | 'every';
+/**
+ * 'due': the core as it runs (timer wheel, steady nodes parked); 'unparked': the same without
+ * parking (every node on its objects); 'every': the former every-node loop. Same seed, same trace.
+ */
+export type TickMode = 'due' | 'unparked' | 'every';
 /** memfs: one volume per worker (dropped before the host-only heap); fs: a temp run store; null: stores nothing. */
 export type BenchDisk = 'fs' | 'memfs' | 'null';
 
@@ -259,9 +263,9 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     const heapPerWorker = ws.map((_, i): HeapFigures => {
       const n = nodesPerWorker[i]!;
       return {
-        emptyBytes: empty[i]!.heapUsedBytes, steadyBytes: steady[i]!.heapUsedBytes, hostOnlyBytes: hostOnly[i]!.heapUsedBytes,
-        perNodeIdleBytes: (hostOnly[i]!.heapUsedBytes - empty[i]!.heapUsedBytes) / n,
-        perNodeStoreBytes: (steady[i]!.heapUsedBytes - hostOnly[i]!.heapUsedBytes) / n,
+        emptyBytes: heldBytes(empty[i]!), steadyBytes: heldBytes(steady[i]!), hostOnlyBytes: heldBytes(hostOnly[i]!),
+        perNodeIdleBytes: (heldBytes(hostOnly[i]!) - heldBytes(empty[i]!)) / n,
+        perNodeStoreBytes: (heldBytes(steady[i]!) - heldBytes(hostOnly[i]!)) / n,
       };
     });
     return {
@@ -277,7 +281,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
       deliveredPerSec: summarize(delivered),
       loopTicksPerSec: summarize(loop),
       heapPerWorker,
-      heapPerIdleNodeBytes: hostOnly.reduce((n, h, i) => n + h.heapUsedBytes - empty[i]!.heapUsedBytes, 0) / nodesTotal,
+      heapPerIdleNodeBytes: hostOnly.reduce((n, h, i) => n + heldBytes(h) - heldBytes(empty[i]!), 0) / nodesTotal,
       leadersAfter,
       lostInWindows: delta((x) => x.messagesDropped + x.messagesShed),
     };

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { HostConfig, RunBuffers } from '../../src/cluster/protocol.js';
+import type { TickMode } from './measure.js';
 
 /** What a bench host worker is started with (its `workerData`). */
 export interface HostBenchWorkerData {
@@ -9,7 +10,7 @@ export interface HostBenchWorkerData {
   /** The channel to the other worker (2-worker runs), transferred with the worker's start. */
   readonly peer: MessagePort | null;
   /** The host core's tick: 'due' (timer wheel) or 'every' (the former loop over every node, for before/after). */
-  readonly tickMode: 'due' | 'every';
+  readonly tickMode: TickMode;
   /** Bench-only store that keeps nothing (see null-disk.ts); overrides config.disk. */
   readonly nullDisk: boolean;
 }
@@ -46,7 +47,15 @@ export interface PopulateReply {
 export interface HeapReply {
   /** `process.memoryUsage().heapUsed` after two full GCs, in bytes. */
   readonly heapUsedBytes: number;
+  /**
+   * `process.memoryUsage().arrayBuffers` at the same moment (this worker's isolate): typed arrays'
+   * backing stores live outside the JS heap, and the host keeps per-node tables there (park-table.ts).
+   */
+  readonly arrayBuffersBytes: number;
 }
+
+/** What a worker holds: its JS heap and its ArrayBuffers. */
+export const heldBytes = (h: HeapReply): number => h.heapUsedBytes + h.arrayBuffersBytes;
 
 export interface TicksReply {
   /** Wall time of each `tickAll()` call alone (I/O settling excluded), in ms; empty unless `record`. */

@@ -31,9 +31,9 @@ export function renderHostMarkdown(r: HostBenchResult): string {
   const L: string[] = [
     `R3 groups on 3 servers, \`cas\` creation through NATS's create path, no load: steady state is the leaders' heartbeats and their answers. ` +
       `Groups are created in as many waves as the heartbeat period has ticks, one tick apart, so leaders' heartbeats fall evenly on every tick as they do on a server whose groups came over time (created all at once, every group's first campaign is drawn from NATS's 1–8 campaign ticks, and 8 of every 10 ticks carried a quarter more heartbeats than the mean while 2 carried none). ` +
-      `\`tick\` = \`due\`: the timer wheel (a tick touches only nodes whose timer is due); \`every\`: the former loop over every node, same code otherwise, measured in the same run. ` +
+      `\`tick\` = \`due\`: the timer wheel (a tick touches only nodes whose timer is due) with steady nodes parked (their heartbeats answered from a dense per-node record, not their objects); \`unparked\`: the same without parking; \`every\`: the former loop over every node; same code otherwise, same seed and trace, measured in the same run. ` +
       `Ticks driven by hand in lockstep batches of ${BATCH_TICKS}; tick ms is one core tick alone (local deliveries included), tick CPU ms the worker thread's CPU time per tick, mean over the windows (Linux schedstat: a loaded machine inflates it least); busy ms/tick adds delivering the other worker's batches. ` +
-      'Spread = min–max of per-repeat medians. Node ticks / tick = Raft nodes the core ticked per tick (due timers). Heap: heapUsed after two full GCs in a fresh worker isolate, minus the empty host, per node' +
+      'Spread = min–max of per-repeat medians. Node ticks / tick = Raft nodes the core ticked per tick (due timers). Heap: heapUsed plus the isolate\'s ArrayBuffers (the host\'s per-node tables live there) after two full GCs in a fresh worker isolate, minus the empty host, per node' +
       (r.disk === 'memfs' ? ', after dropping the memfs volume (its share is its own column).' : '.') + ' Lost = messages dropped or shed in the measured windows (must be 0).',
     '',
     `### Host: one worker, NATS timing (${store})`,

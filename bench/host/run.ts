@@ -22,7 +22,7 @@ export interface HostBenchOptions {
   readonly disk?: BenchDisk;
   /** Which sections to run; default all. */
   readonly sections?: readonly HostSection[];
-  /** Tick modes of the one- and two-worker sections; default both ('every' first, then 'due'). */
+  /** Tick modes of the one- and two-worker sections; default all three ('every', 'unparked', then 'due'). */
   readonly modes?: readonly TickMode[];
 }
 
@@ -91,7 +91,7 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
   const disk = opts.disk ?? 'memfs';
   const want = new Set(opts.sections ?? HOST_SECTIONS);
   const r = plan.repeats;
-  const modes = opts.modes ?? (['every', 'due'] as const);
+  const modes = opts.modes ?? (['every', 'unparked', 'due'] as const);
   const oneWorker: CaseResult[] = [];
   const twoWorkers: CaseResult[] = [];
   const million: CaseResult[] = [];
