@@ -9,6 +9,7 @@
 // With RAFTRACE_STRETCH=<f> every Raft period is f times NATS's (heartbeat 10·f ticks, election
 // 40·f–90·f, lost quorum 100·f: the host bench's stretchedTiming), and the settle phase lasts
 // 100·f + 50 ticks: 10k nodes at f=1 and 100k at f=10 then have the same due timers per tick.
+// RAFTRACE_PARK=0 keeps every node on the object path (HostCoreDeps.park: false), for comparison.
 // RAFTRACE_DISK=memfs stores on a MemDisk (one memfs volume, in this heap) instead of the NullDisk.
 // RAFTRACE_BALLAST=<n> keeps n small objects alive after each create (no disk involved): a probe of
 // how much a heap whose node objects lie between other live objects slows a tick (as memfs's do).
@@ -62,7 +63,7 @@ const config = {
   seed: 1, servers: 3, replicas: 3, workers: 1, groupsMax: groups, timeScaleMs: 1000, timing: stretch === 1 ? NATS_TIMING : stretchedTiming(stretch), disk: 'memfs', storeRoot: '/store',
   diskFaults: {}, entriesPerSecondPerGroup: 0, natsVersion: '2.14.0', cpuBusyShare: 0, logPath: '', waitTimeoutMs: 30_000, messagesPerSecondMax: 1e9,
 };
-const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: process.env.RAFTRACE_DISK === 'memfs' ? new MemDisk() : new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode });
+const host = new ServerModel({ workerId: 0, config, buffers: createRunBuffers(config), disk: process.env.RAFTRACE_DISK === 'memfs' ? new MemDisk() : new NullDisk(), clock: realClock, log: new NullLogSink(), transport: { send() {} }, tickMode: mode, park: process.env.RAFTRACE_PARK !== '0' });
 const cells = [];
 for (let g = 0; g < groups; g++) for (const s of replicasOf(g, 3, 3)) cells.push([s, g]);
 const populate = process.env.RAFTRACE_POPULATE ?? 'lanes';
@@ -89,6 +90,7 @@ for (let t = 0; t < (stretch === 1 ? 150 : 100 * stretch + 50); t++) {
 const c = host.core.counters;
 const d0 = c.messagesDelivered;
 const n0 = c.nodesTicked;
+const p0 = c.parkedSteps;
 const profileTo = process.env.RAFTRACE_TICK_PROFILE;
 let session = null;
 if (profileTo) {
@@ -141,6 +143,8 @@ console.log(JSON.stringify({
     return { wallMsMedian: +median(wallMs.slice(lo, hi)).toFixed(3), cpuMsMedian: +median(cpuMs.slice(lo, hi)).toFixed(3) };
   }),
   nodeTicksPerTick: (c.nodesTicked - n0) / ticks,
+  // Share of node ticks and deliveries a parked node took from its record (src/raft/parked.ts).
+  parkedShare: +((c.parkedSteps - p0) / Math.max(1, c.nodesTicked - n0 + c.messagesDelivered - d0)).toFixed(3),
   // How evenly the due timers fall on ticks (all groups created at once: campaigns drawn from 1-8 ticks).
   nodeTicksPerTickMinMedianMax: [Math.min(...nodeTicks), median(nodeTicks), Math.max(...nodeTicks)],
 }));

@@ -125,7 +125,8 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
   for (const nodes of want.has('scaling') ? plan.scalingNodes : []) {
     const f = Math.max(1, Math.round(nodes / SCALING_BASE_NODES));
     const timing = stretchedTiming(f);
-    const modes: TickMode[] = plan.scalingEveryNodes.includes(nodes) ? ['every', 'due'] : ['due'];
+    // `every` only where it finishes in reasonable time; --modes picks among the rest too.
+    const modes = (opts.modes ?? (['every', 'due'] as const)).filter((m) => m !== 'every' || plan.scalingEveryNodes.includes(nodes));
     for (const mode of modes) {
       progress(`host: scaling, 1 worker, ${nodes} nodes, heartbeat every ${timing.heartbeatTicks} ticks, tick ${mode} (null disk)…`);
       const p: CasePlan = { nodes, workers: 1, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 };
