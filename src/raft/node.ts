@@ -17,218 +17,27 @@
  *   replicas for an entry of its own term (§5.4.2);
  * - delivered (handed out by ready) <= commitIndex, applied (acknowledged) <= delivered.
  */
-import { Sfc32, type Prng } from '../env/prng.js';
-import { type RaftTiming, validateTiming } from './config.js';
+import type { RaftTiming } from './config.js';
 import { RaftError, invariant } from './errors.js';
-import { EMPTY, RaftLog } from './log.js';
-import { assertNodeId, checkPeers, isNodeId } from './node-id.js';
+import { EMPTY } from './log.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
 import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
+import { RaftNodeState } from './node-state.js';
 import { acceptAppend, appendEntries, appendNext } from './replication.js';
 import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, PARKED_VOTERS_MAX, P_COMMIT, P_ELECTION_ELAPSED, P_ELECTION_TIMEOUT, P_HEARD_MASK, P_HEARTBEAT_ELAPSED, P_LAST_HEARD, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_NOW, P_QUORUM_CHECK_ELAPSED, P_SELF, P_STATE, P_STREAM, P_TERM, P_VOTERS } from './parked.js';
 import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
-import type { AppendRequest, Entry, LogImage, NodeId, RaftMessage, RaftRole, Ready, TermVote, VoteId, VoteRequest } from './types.js';
+import type { AppendRequest, Entry, NodeId, RaftMessage, Ready, VoteId, VoteRequest } from './types.js';
+
+export type { RaftNodeOptions } from './node-state.js';
 
 /** Most proposed-but-uncommitted entries a leader accepts before `propose` returns false. */
 export const MAX_UNCOMMITTED_ENTRIES = 10_000;
 
-/** Constructor options of {@link RaftNode}. */
-export interface RaftNodeOptions {
-  readonly id: NodeId;
-  /** All voters, the node itself included. A frozen array is kept as is (share it per group). */
-  readonly peers: readonly NodeId[];
-  readonly timing: RaftTiming;
-  /**
-   * This node's own stream (e.g. `groupPrng.fork(id)`). The node continues it inline (see Sfc32):
-   * its draws do not advance this object, so nothing else may draw from it afterwards.
-   */
-  readonly prng: Prng;
-  /** Term and vote read back from `tav.idx`, if any. */
-  readonly restored?: TermVote;
-  /**
-   * The log read back from the WAL and the last snapshot, if any (NATS startRaftNode replays them).
-   * Its committed prefix counts as applied: it was applied before the stop (see the constructor).
-   */
-  readonly restoredLog?: LogImage;
-}
-
 /**
- * One Raft voter. See the file comment for the protocol and invariants. It extends Sfc32 only to
- * keep its random stream's four words inside its own object (a heartbeat's timer draw then touches
- * no other heap object); its public API has no drawing method.
+ * One Raft voter. See the file comment for the protocol and invariants. Its fields and read-only
+ * getters are in node-state.ts (which says why it extends Sfc32).
  */
-export class RaftNode extends Sfc32 {
-  // Field order is memory layout (V8 lays fields out in declaration order, after Sfc32's four
-  // words): what a follower touches to answer a heartbeat comes first, then what only a leader
-  // touches, then the rest, so a heartbeat answer at 100k nodes touches as few cache lines of this
-  // object as it can (issue #10). Regroup by access, not by topic, when adding a field.
-
-  /** This node's id. */
-  readonly id: NodeId;
-  /** All voters, self included, frozen. */
-  readonly peers: readonly NodeId[];
-  private readonly timing: RaftTiming;
-  private readonly log: RaftLog;
-  private roleNow: RaftRole = 'follower';
-  /** True while parked (see parked.ts): its timer counters and stream live in the host's record. */
-  private parked = false;
-  private termNow: number;
-  private leaderNow: VoteId = '';
-  private commit = 0;
-  /** Last index handed out in `ready().committed`. */
-  private delivered = 0;
-  /** Last index acknowledged by `advance()`: what `compact` may drop. */
-  private applied = 0;
-  /** Ticks since construction (tick() and skipTicks()): the clock of {@link lastHeardTicks}. */
-  private nowTicks = 0;
-  private electionElapsedTicks = 0;
-  private electionTimeoutTicks: number;
-  /** Caller-owned outbox ({@link useSink}); null: messages are objects handed out by `ready()`. */
-  private sink: MessageSink | null = null;
-  /** Messages written to `sink` since the last `ready()` (they make `hasReady()` true). */
-  private sunk = 0;
-  private readyOutstanding = false;
-  // Pending output, allocated on first use and detached by ready().
-  private writes: TermVote[] | null = null;
-  private outbox: RaftMessage[] | null = null;
-
-  // Leader only.
-  private heartbeatElapsedTicks = 0;
-  private quorumCheckElapsedTicks = 0;
-  private readonly selfIndex: number;
-  private progress: Progress | null = null;
-  /** Bit i set = voter i answered since the last lost-quorum check. */
-  private heardMask = 0;
-  /** Per voter, the tick of its last answer (NATS `ps.ts`), for leader transfer. */
-  private lastHeardTicks: number[] | null = null;
-
-  private voteNow: VoteId;
-  /** Candidate only: bit i set = voter i granted its vote in this term. */
-  private votesMask = 0;
-  private leaderConflictsSeen = 0;
-
-  /** Validates everything up front; throws `RaftError` (ids, peers, restored) or `RangeError` (timing). */
-  constructor(opts: RaftNodeOptions) {
-    super();
-    assertNodeId(opts.id, 'id');
-    validateTiming(opts.timing);
-    this.id = opts.id;
-    this.peers = checkPeers(opts.id, opts.peers);
-    this.selfIndex = this.peers.indexOf(opts.id);
-    this.timing = opts.timing;
-    this.adoptStream(opts.prng);
-    const r = opts.restored ?? { term: 0, vote: '' };
-    if (!Number.isSafeInteger(r.term) || r.term < 0 || (r.vote !== '' && !isNodeId(r.vote))) {
-      throw new RaftError('BAD_RESTORED', `restored term/vote is invalid: ${JSON.stringify(r)}`);
-    }
-    this.log = opts.restoredLog ? RaftLog.restored(opts.restoredLog) : new RaftLog();
-    // A node holds entries of a term only after adopting it, so a stored log never outruns the
-    // stored term unless the tav.idx write failed (a deleted dir); the term is at least the log's
-    // last term, with no vote in a term raised this way.
-    this.termNow = r.term;
-    this.voteNow = r.vote;
-    if (this.log.lastTerm > r.term) {
-      this.termNow = this.log.lastTerm;
-      this.voteNow = '';
-    }
-    // NATS replays the WAL and re-applies the committed entries the snapshot does not cover; the
-    // model's state machine is empty, so they count as applied already and are not handed out
-    // again (entriesCommitted counts each entry once).
-    this.commit = this.delivered = this.applied = opts.restoredLog?.commit ?? 0;
-    this.electionTimeoutTicks = this.drawElectionTimeout();
-  }
-
-  /**
-   * What this node would leave in its WAL and snapshot if stopped now: its log (compacted prefix
-   * and entries) and commit index. A copy: the node may go on.
-   */
-  logImage(): LogImage {
-    return this.log.image(this.commit);
-  }
-
-  /** Current role. */
-  get role(): RaftRole {
-    return this.roleNow;
-  }
-  /** Current term. */
-  get term(): number {
-    return this.termNow;
-  }
-  /** Vote cast in the current term ('' = none). */
-  get vote(): VoteId {
-    return this.voteNow;
-  }
-  /** Leader of the current term as far as this node knows ('' = unknown). */
-  get leaderId(): VoteId {
-    return this.leaderNow;
-  }
-  /** Highest index known committed. */
-  get commitIndex(): number {
-    return this.commit;
-  }
-  /** Index of the last log entry. */
-  get lastIndex(): number {
-    return this.log.lastIndex;
-  }
-  /** Highest index acknowledged through `advance()`. */
-  get appliedIndex(): number {
-    return this.applied;
-  }
-  /** Highest index dropped by `compact()`. */
-  get compactedIndex(): number {
-    return this.log.compactedIndex;
-  }
-  /**
-   * Highest index a host may compact up to without stranding anyone: a leader keeps every entry its
-   * slowest voter has not acknowledged (there is no snapshot transfer, so a follower behind the
-   * compacted prefix could never catch up); any other node, everything it has applied.
-   */
-  get compactableIndex(): number {
-    if (this.roleNow === 'leader' && this.progress) return Math.min(this.applied, this.progress.minMatch());
-    return this.applied;
-  }
-
-  /**
-   * Reads one field on each cache line a heartbeat touches (this object's lines, its log's) and
-   * returns a number without meaning. For a host that hosts more nodes than the CPU caches hold: it
-   * reads this for a batch of nodes before stepping them, so their cache misses overlap instead of
-   * each one stalling the step that needs it (issue #10). Changes nothing.
-   */
-  warm(): number {
-    return this.termNow + this.electionTimeoutTicks + this.sunk + this.heardMask + this.votesMask + this.log.lastIndex;
-  }
-
-  /** Ticks since construction (`tick()` and `skipTicks()` calls counted). For hosts and tests. */
-  get tickCount(): number {
-    this.assertAwake();
-    return this.nowTicks;
-  }
-
-  /** Appends received from another leader of this node's own term while leading (split brain). */
-  get leaderConflicts(): number {
-    return this.leaderConflictsSeen;
-  }
-
-  /** Ticks left before this follower/candidate campaigns (0 for a leader). For hosts and tests. */
-  get ticksToElection(): number {
-    this.assertAwake();
-    return this.roleNow === 'leader' ? 0 : this.electionTimeoutTicks - this.electionElapsedTicks;
-  }
-
-  /**
-   * How many `tick()` calls from now the first one that fires a timer is (always >= 1): a leader's
-   * heartbeat or lost-quorum check, a follower's or candidate's election timeout. Every tick before
-   * it only counts. A host that hosts many nodes uses it to touch a node only when it is due (a
-   * timer wheel) and to catch it up with {@link skipTicks} when a message arrives in between.
-   */
-  get ticksToNextTimer(): number {
-    this.assertAwake();
-    if (this.roleNow === 'leader') {
-      return Math.min(this.timing.lostQuorumTicks - this.quorumCheckElapsedTicks, this.timing.heartbeatTicks - this.heartbeatElapsedTicks);
-    }
-    return this.electionTimeoutTicks - this.electionElapsedTicks;
-  }
-
+export class RaftNode extends RaftNodeState {
   /**
    * Exactly `k` calls of `tick()` none of which fires a timer, in O(1): the node ends in the state
    * those ticks would have left it in (they only count). Throws `RaftError('BAD_SKIP')` unless
@@ -481,15 +290,7 @@ export class RaftNode extends Sfc32 {
     return this.parked;
   }
 
-  private assertAwake(): void {
-    if (this.parked) throw new RaftError('PARKED', `${this.id}: parked; unpark() it before calling into it`);
-  }
-
   // --- elections -------------------------------------------------------------------------------
-
-  private drawElectionTimeout(): number {
-    return this.intBetween(this.timing.electionTimeoutMinTicks, this.timing.electionTimeoutMaxTicks);
-  }
 
   private resetElectionTimer(): void {
     this.electionElapsedTicks = 0;
