@@ -153,7 +153,7 @@ const catalog = [
     id: 'raft-sink-message-not-reported',
     area: 'raft',
     description: 'a message written into a caller-owned sink does not make hasReady() true (it would leave only with a later ready, or never)',
-    file: 'src/raft/node.ts',
+    file: 'src/raft/node-output.ts',
     find: 'this.sunk++;',
     replace: '/* mutant: not counted */',
     tests: ['test/raft/message-sink.test.ts'],

@@ -21,12 +21,12 @@ import type { RaftTiming } from './config.js';
 import { RaftError, invariant } from './errors.js';
 import { EMPTY } from './log.js';
 import { Progress, popcount31, quorumSize } from './progress.js';
-import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE, messageOf, type MessageKind, type MessageSink } from './message-sink.js';
-import { RaftNodeState } from './node-state.js';
+import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_REQUEST, KIND_VOTE_RESPONSE } from './message-sink.js';
+import { RaftNodeOutput } from './node-output.js';
 import { acceptAppend, appendEntries, appendNext } from './replication.js';
 import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, PARKED_VOTERS_MAX, P_COMMIT, P_ELECTION_ELAPSED, P_ELECTION_TIMEOUT, P_HEARD_MASK, P_HEARTBEAT_ELAPSED, P_LAST_HEARD, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_NOW, P_QUORUM_CHECK_ELAPSED, P_SELF, P_STATE, P_STREAM, P_TERM, P_VOTERS } from './parked.js';
 import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
-import type { AppendRequest, Entry, NodeId, RaftMessage, Ready, VoteId, VoteRequest } from './types.js';
+import type { AppendRequest, Entry, NodeId, RaftMessage, VoteId, VoteRequest } from './types.js';
 
 export type { RaftNodeOptions } from './node-state.js';
 
@@ -35,9 +35,9 @@ export const MAX_UNCOMMITTED_ENTRIES = 10_000;
 
 /**
  * One Raft voter. See the file comment for the protocol and invariants. Its fields and read-only
- * getters are in node-state.ts (which says why it extends Sfc32).
+ * getters are in node-state.ts (which says why it extends Sfc32), its output in node-output.ts.
  */
-export class RaftNode extends RaftNodeState {
+export class RaftNode extends RaftNodeOutput {
   /**
    * Exactly `k` calls of `tick()` none of which fires a timer, in O(1): the node ends in the state
    * those ticks would have left it in (they only count). Throws `RaftError('BAD_SKIP')` unless
@@ -98,16 +98,6 @@ export class RaftNode extends RaftNodeState {
   }
 
   /**
-   * From now on every outgoing message is written into `sink` as numbers (see message-sink.ts)
-   * instead of being allocated and handed out in `ready().messages`; `hasReady()` still reports
-   * them, and `ready()` still marks the point up to which they belong to the ready being drained.
-   * Messages already pending as objects stay in `ready().messages` (they come first).
-   */
-  useSink(sink: MessageSink): void {
-    this.sink = sink;
-  }
-
-  /**
    * Handles one message. Messages not addressed to this node, or from a non-voter, are ignored.
    * The node keeps no reference to `m` or its fields' containers other than `m.entries`' elements,
    * so a host may step one reused object per message type.
@@ -165,60 +155,6 @@ export class RaftNode extends RaftNodeState {
     }
     this.becomeFollower(this.termNow, '');
     return target;
-  }
-
-  /** True if `ready()` has something to hand out. False while a ready awaits `advance()`. */
-  hasReady(): boolean {
-    return !this.readyOutstanding && (this.writes !== null || this.outbox !== null || this.sunk > 0 || this.commit > this.delivered);
-  }
-
-  /**
-   * Hands out pending term/vote writes, messages and newly committed entries, and forgets them.
-   * Empty parts are one shared frozen empty array. Throws `RaftError('READY_NOT_ADVANCED')` if the
-   * previous ready has not been acknowledged.
-   */
-  ready(): Ready {
-    if (this.readyOutstanding) throw new RaftError('READY_NOT_ADVANCED', `${this.id}: call advance() before the next ready()`);
-    const committed = this.log.slice(this.delivered + 1, this.commit + 1);
-    this.delivered = this.commit;
-    const r: Ready = { termVoteWrites: this.writes ?? EMPTY, messages: this.outbox ?? EMPTY, committed };
-    this.writes = null;
-    this.outbox = null;
-    this.sunk = 0;
-    this.readyOutstanding = true;
-    return r;
-  }
-
-  /**
-   * `ready()` and `advance()` in one allocation-free call, for the common ready that holds only
-   * messages written to the sink (a heartbeat, an answer): returns true and acknowledges them. Any
-   * other ready (a term/vote write, a message object, a newly committed entry), or one outstanding:
-   * returns false and changes nothing; use `ready()`.
-   */
-  takeSunkOnly(): boolean {
-    if (this.readyOutstanding || this.sunk === 0 || this.writes !== null || this.outbox !== null || this.commit > this.delivered) return false;
-    this.sunk = 0;
-    this.applied = this.delivered;
-    return true;
-  }
-
-  /** Acknowledges the last ready: its writes are persisted, messages sent, entries applied. */
-  advance(): void {
-    if (!this.readyOutstanding) throw new RaftError('ADVANCE_WITHOUT_READY', `${this.id}: advance() without a ready()`);
-    this.readyOutstanding = false;
-    this.applied = this.delivered;
-  }
-
-  /**
-   * Drops log entries up to `upToIndex`, which must be applied (acknowledged by `advance`).
-   * There is no snapshot transfer in this model: a follower that falls behind a leader's compacted
-   * prefix stays behind (it keeps following, but never catches up), so compact with a margin.
-   */
-  compact(upToIndex: number): void {
-    if (!Number.isSafeInteger(upToIndex) || upToIndex < 0 || upToIndex > this.applied) {
-      throw new RaftError('BAD_COMPACT', `${this.id}: compact index must be an integer in [0, ${this.applied}] (applied), got ${String(upToIndex)}`);
-    }
-    this.log.compact(upToIndex);
   }
 
   /**
@@ -483,15 +419,5 @@ export class RaftNode extends RaftNodeState {
   private sendAppend(i: number): void {
     const next = appendNext(this.log, this.progress as Progress, i);
     this.send(KIND_APPEND, this.peers[i] as NodeId, this.termNow, next - 1, this.log.term(next - 1), this.commit, appendEntries(this.log, next));
-  }
-
-  /** One outgoing message from this node (fields as in message-sink.ts): into the sink, or as an object. */
-  private send(kind: MessageKind, to: NodeId, term: number, a: number, b: number, c: number, entries: readonly Entry[]): void {
-    if (this.sink !== null) {
-      this.sink.put(this.id, kind, to, term, a, b, c, entries);
-      this.sunk++;
-    } else {
-      (this.outbox ??= []).push(messageOf(this.id, kind, to, term, a, b, c, entries));
-    }
   }
 }
