@@ -18,15 +18,14 @@
  * - delivered (handed out by ready) <= commitIndex, applied (acknowledged) <= delivered.
  */
 import type { RaftTiming } from './config.js';
-import { RaftError, invariant } from './errors.js';
+import { RaftError } from './errors.js';
 import { EMPTY } from './log.js';
-import { Progress } from './progress.js';
-import { KIND_APPEND, KIND_APPEND_RESPONSE, KIND_VOTE_RESPONSE } from './message-sink.js';
-import { RaftNodeElections } from './node-elections.js';
-import { acceptAppend, appendEntries, appendNext } from './replication.js';
+import type { Progress } from './progress.js';
+import { KIND_APPEND_RESPONSE, KIND_VOTE_RESPONSE } from './message-sink.js';
+import { RaftNodeReplication } from './node-replication.js';
 import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, PARKED_VOTERS_MAX, P_COMMIT, P_ELECTION_ELAPSED, P_ELECTION_TIMEOUT, P_HEARD_MASK, P_HEARTBEAT_ELAPSED, P_LAST_HEARD, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_NOW, P_QUORUM_CHECK_ELAPSED, P_SELF, P_STATE, P_STREAM, P_TERM, P_VOTERS } from './parked.js';
-import { LEADER_TRANSFER_PREFIX, TRANSFER_CAMPAIGN_TICKS, isTransferTo, pickTransferTarget, transferData } from './leader-transfer.js';
-import type { AppendRequest, Entry, NodeId, RaftMessage, VoteId } from './types.js';
+import { pickTransferTarget, transferData } from './leader-transfer.js';
+import type { NodeId, RaftMessage, VoteId } from './types.js';
 
 export type { RaftNodeOptions } from './node-state.js';
 
@@ -36,9 +35,10 @@ export const MAX_UNCOMMITTED_ENTRIES = 10_000;
 /**
  * One Raft voter. See the file comment for the protocol and invariants. Its state and getters are
  * in node-state.ts (which says why it extends Sfc32), its output in node-output.ts, elections in
- * node-elections.ts.
+ * node-elections.ts, replication in node-replication.ts; here are the entry points a host calls
+ * and parking.
  */
-export class RaftNode extends RaftNodeElections {
+export class RaftNode extends RaftNodeReplication {
   /**
    * Exactly `k` calls of `tick()` none of which fires a timer, in O(1): the node ends in the state
    * those ticks would have left it in (they only count). Throws `RaftError('BAD_SKIP')` unless
@@ -225,92 +225,5 @@ export class RaftNode extends RaftNodeElections {
   /** Whether the node is parked (see {@link park}). */
   get isParked(): boolean {
     return this.parked;
-  }
-
-  // --- replication -----------------------------------------------------------------------------
-
-  protected override appendAsLeader(data: string): void {
-    this.log.append(this.termNow, data);
-    const p = this.progress as Progress;
-    p.setSelf(this.selfIndex, this.log.lastIndex);
-    this.maybeCommit();
-  }
-
-  private onAppend(m: AppendRequest): void {
-    if (this.roleNow === 'leader') {
-      // Another leader in our own term: impossible while node ids are unique, but two instances
-      // sharing one id (the #5824 duplicate) can each collect votes. NATS steps down to break the
-      // tie; we do the same and count it, so hosts can report the split brain.
-      this.leaderConflictsSeen++;
-      this.becomeFollower(this.termNow, m.from);
-    }
-    if (this.roleNow === 'candidate') this.becomeFollower(this.termNow, m.from);
-    this.leaderNow = m.from;
-    this.resetElectionTimer();
-    const transfer = this.newTransferToMe(m.entries);
-    const commit = acceptAppend(this.log, m, this.commit);
-    if (commit < 0) {
-      // Mismatch: the hint is our last index, capped below prevLogIndex, so the leader backs off in one step.
-      const hint = Math.min(this.log.lastIndex, m.prevLogIndex - 1);
-      this.send(KIND_APPEND_RESPONSE, m.from, m.term, 0, hint, 0, EMPTY);
-      return;
-    }
-    this.commit = commit;
-    this.send(KIND_APPEND_RESPONSE, m.from, m.term, 1, m.prevLogIndex + m.entries.length, 0, EMPTY);
-    // NATS xferCampaign (raft.go:1318–1325 @ v2.9.10): `resetElect(10 * time.Millisecond)`, an
-    // election timer of 10 ms, rounded up to one tick as the campaign minimum is (config.ts). Not
-    // at once: in those 10 ms the follower's own delete can stop it, and then it never writes
-    // (measured: campaigning at once made 53% of model deletions fail, reports/…-s4b-interleaved-a).
-    // It is an ordinary campaign when it fires: Raft's vote rules decide.
-    if (transfer) {
-      this.electionElapsedTicks = 0;
-      this.electionTimeoutTicks = TRANSFER_CAMPAIGN_TICKS;
-    }
-  }
-
-  /**
-   * Whether `entries` hold a transfer entry naming this node that its log does not hold yet (NATS
-   * acts on it only `if isNew`, raft.go:2958 @ v2.9.10: a re-sent append does not campaign again).
-   * Checked before the append is applied. A data's first char decides cheaply for all other entries.
-   */
-  private newTransferToMe(entries: readonly Entry[]): boolean {
-    for (let k = 0; k < entries.length; k++) {
-      const e = entries[k] as Entry;
-      if (e.data.charCodeAt(0) !== LEADER_TRANSFER_PREFIX.charCodeAt(0)) continue;
-      if (isTransferTo(e, this.id) && e.index > this.log.compactedIndex && this.log.term(e.index) !== e.term) return true;
-    }
-    return false;
-  }
-
-  private onAppendResponse(from: number, success: boolean, matchIndex: number): void {
-    const p = this.progress as Progress;
-    const last = this.log.lastIndex;
-    // Send more at once only when this response moved the peer's progress: a stale or duplicated
-    // response then triggers nothing, so responses can never multiply into a storm. Anything else
-    // (a lost message, a peer that needs compacted entries) waits for the next heartbeat.
-    if (success) {
-      if (p.onSuccess(from, matchIndex, last)) {
-        this.maybeCommit();
-        if (p.nextOf(from) <= last) this.sendAppend(from);
-      }
-    } else if (p.onReject(from, matchIndex, last) && p.nextOf(from) >= this.log.firstIndex) {
-      this.sendAppend(from);
-    }
-  }
-
-  /** Commit what a majority holds, but only through an entry of the current term (§5.4.2). */
-  private maybeCommit(): void {
-    const q = (this.progress as Progress).quorumMatch();
-    if (q > this.commit && this.log.term(q) === this.termNow) this.commit = q;
-    invariant(this.commit <= this.log.lastIndex, 'commitIndex <= lastIndex');
-  }
-
-  protected override broadcastAppend(): void {
-    for (let i = 0; i < this.peers.length; i++) if (i !== this.selfIndex) this.sendAppend(i);
-  }
-
-  private sendAppend(i: number): void {
-    const next = appendNext(this.log, this.progress as Progress, i);
-    this.send(KIND_APPEND, this.peers[i] as NodeId, this.termNow, next - 1, this.log.term(next - 1), this.commit, appendEntries(this.log, next));
   }
 }
