@@ -121,7 +121,7 @@ export default [
     id: 'cluster-candidate-write-clears-vote',
     area: 'cluster',
     description: "the switch to candidate writes the new term with no vote (NATS writes it with the previous vote, then the self-vote write is skipped as unchanged)",
-    file: 'src/raft/node.ts',
+    file: 'src/raft/node-elections.ts',
     find: "if (previousVote !== '' && w !== null)",
     replace: 'if (false)',
     tests: ['test/host/versions.test.ts'],

@@ -167,7 +167,7 @@ export default [
     id: 'host-fast-ready-skips-commits',
     area: 'host',
     description: 'the allocation-free ready also takes a ready with newly committed entries, so they are never handed out (or counted)',
-    file: 'src/raft/node.ts',
+    file: 'src/raft/node-output.ts',
     find: 'this.sunk === 0 || this.writes !== null || this.outbox !== null || this.commit > this.delivered)',
     replace: 'this.sunk === 0 || this.writes !== null || this.outbox !== null)',
     tests: ['test/raft/message-sink.test.ts'],

@@ -83,7 +83,7 @@ test('a transfer elects its target on its next tick, through a campaign\'s two t
     settle(r);
     assert.equal(t.role, 'leader', `seed ${seed}: the target won`);
     assert.equal(t.term, term + 1);
-    // Write 1 (term++) still carries its vote of the old term (switchToCandidate, see node.ts campaign).
+    // Write 1 (term++) still carries its vote of the old term (switchToCandidate, see node-elections.ts campaign).
     assert.deepEqual(r.writes.get(target)!.slice(before, before + 2), [{ term: term + 1, vote: 'aaaaaaaa' }, { term: term + 1, vote: target }]);
     assert.equal(r.leaders.get(term + 1), target);
   }
