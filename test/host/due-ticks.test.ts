@@ -7,32 +7,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replicasOf } from '../../src/host/address.js';
 import type { HostedNode } from '../../src/host/hosted-node.js';
-import { create, remove, rigWith, tick, type Rig } from '../fixtures/model-rig.js';
+import { create, createGroups, remove, rigWith, tick, traceLine, workerOf } from '../fixtures/model-rig.js';
 
-const workerOf = (g: number, s: number, workers: number): number => (g + s) % workers;
-
-/** Everything observable per tick: every instance's Raft state and the hosts' counters. */
-function snapshot(rig: Rig): string {
-  const nodes = rig.models.flatMap((m) => m.census()).sort((a, b) => a.instanceId - b.instanceId);
-  const stats = rig.models.map((m) => {
-    const s = m.stats();
-    return [s.messagesSent, s.messagesDelivered, s.messagesDropped, s.entriesProposed, s.entriesCommitted, s.tavWrites].join('/');
-  });
-  return `${stats.join('|')} ${nodes.map((n) => `${n.instanceId}:${n.state[0]}${n.role[0]}${n.term}c${n.commitIndex}`).join(' ')}`;
-}
 
 /** `groups` R3 groups over `workers` workers with load; at tick 150 group 2 is deleted and re-created; 400 ticks. */
 async function recordRun(tickMode: 'due' | 'every', workers: number, seed = 11, groups = 8): Promise<string[]> {
   const rig = rigWith(tickMode, workers, 3, seed);
-  const ids = new Map<string, number>();
+  const ids = await createGroups(rig, groups, workers);
   const { servers, replicas } = rig.config;
-  for (let g = 0; g < groups; g++) {
-    for (const s of replicasOf(g, servers, replicas)) {
-      const r = await create(rig, s, g, 'cas', undefined, workerOf(g, s, workers));
-      assert.ok(r.ok);
-      ids.set(`${s}/${g}`, r.instanceId);
-    }
-  }
   const trace: string[] = [];
   for (let t = 1; t <= 400; t++) {
     await tick(rig);
@@ -43,7 +25,7 @@ async function recordRun(tickMode: 'due' | 'every', workers: number, seed = 11, 
       }
       for (const s of replicasOf(2, servers, replicas)) assert.ok((await create(rig, s, 2, 'cas', undefined, workerOf(2, s, workers))).ok);
     }
-    trace.push(snapshot(rig));
+    trace.push(traceLine(rig));
   }
   return trace;
 }

@@ -10,18 +10,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replicasOf } from '../../src/host/address.js';
 import { NATS_TIMING, type RaftTiming } from '../../src/raft/config.js';
-import { create, remove, rigWith, tick, type Rig } from '../fixtures/model-rig.js';
+import { create, createGroups, remove, rigWith, tick, traceLine, workerOf, type Rig } from '../fixtures/model-rig.js';
 
-const workerOf = (g: number, s: number, workers: number): number => (g + s) % workers;
-
-function snapshot(rig: Rig): string {
-  const nodes = rig.models.flatMap((m) => m.census()).sort((a, b) => a.instanceId - b.instanceId);
-  const stats = rig.models.map((m) => {
-    const s = m.stats();
-    return [s.messagesSent, s.messagesDelivered, s.messagesDropped, s.entriesProposed, s.entriesCommitted, s.tavWrites].join('/');
-  });
-  return `${stats.join('|')} ${nodes.map((n) => `${n.instanceId}:${n.state[0]}${n.role[0]}${n.term}c${n.commitIndex}`).join(' ')}`;
-}
 
 /** Every live instance's whole Raft and host state (get() unparks it first). */
 function endState(rig: Rig): string {
@@ -49,15 +39,8 @@ interface Run {
 
 async function record(mode: 'due' | 'every', park: boolean, workers: number, seed: number, load: number, groups = 12, timing: RaftTiming = NATS_TIMING): Promise<Run> {
   const rig = rigWith(mode, workers, load, seed, park, timing);
-  const ids = new Map<string, number>();
+  const ids = await createGroups(rig, groups, workers);
   const { servers, replicas } = rig.config;
-  for (let g = 0; g < groups; g++) {
-    for (const s of replicasOf(g, servers, replicas)) {
-      const r = await create(rig, s, g, 'cas', undefined, workerOf(g, s, workers));
-      assert.ok(r.ok);
-      ids.set(`${s}/${g}`, r.instanceId);
-    }
-  }
   const trace: string[] = [];
   for (let t = 1; t <= 360; t++) {
     await tick(rig);
@@ -72,7 +55,7 @@ async function record(mode: 'due' | 'every', park: boolean, workers: number, see
       // Two racy creators per replica: duplicates at one address take the object path.
       await Promise.all(replicasOf(2, servers, replicas).flatMap((s) => [0, 1].map(() => create(rig, s, 2, 'racy', undefined, workerOf(2, s, workers)))));
     }
-    trace.push(snapshot(rig));
+    trace.push(traceLine(rig));
   }
   const c = rig.models.map((m) => m.core.counters);
   return { trace, end: endState(rig), parked: c.reduce((n, x) => n + x.parkedSteps, 0), delivered: c.reduce((n, x) => n + x.messagesDelivered, 0), ticked: c.reduce((n, x) => n + x.nodesTicked, 0) };
