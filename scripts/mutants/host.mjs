@@ -243,4 +243,14 @@ export default [
     tests: ['test/host/parked-host.test.ts'],
     timeoutMs: 120_000,
   },
+  {
+    id: 'host-unpark-forgets-asker',
+    area: 'host',
+    description: "unparking a follower does not take back the asker its parked heartbeats recorded (a reply goes to the wrong twin of its leader)",
+    file: 'src/host/hosted-set.ts',
+    find: 'n.setAsker(f[b + P_LEADER], f[b + H_ASKER]);',
+    replace: 'void 0;',
+    tests: ['test/host/parked-host.test.ts'],
+    timeoutMs: 120_000,
+  },
 ];

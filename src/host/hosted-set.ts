@@ -1,6 +1,7 @@
 import type { HostedNode } from './hosted-node.js';
 import { serverOfNodeId } from './address.js';
-import { ParkTable, RECORD } from './park-table.js';
+import { PARKED_FOLLOWER, P_LEADER, P_STATE } from '../raft/parked.js';
+import { H_ASKER, ParkTable, RECORD } from './park-table.js';
 import { TimerWheel } from './timer-wheel.js';
 
 /**
@@ -61,7 +62,13 @@ export class HostedSet {
 
   /** Takes `n`'s Raft state back from its record if it is parked (before anything calls into it). */
   unpark(n: HostedNode): void {
-    if (n.slot >= 0 && n.raft.isParked) n.raft.unpark(this.table.f, n.slot * RECORD);
+    if (n.slot < 0 || !n.raft.isParked) return;
+    const f = this.table.f;
+    const b = n.slot * RECORD;
+    // A parked follower's heartbeats recorded their asker in the table (a twin of its leader may
+    // have asked last): it goes back to the node with the rest.
+    if (f[b + P_STATE] === PARKED_FOLLOWER) n.setAsker(f[b + P_LEADER]!, f[b + H_ASKER]!);
+    n.raft.unpark(f, b);
   }
 
   /** Stops ticking and receiving; the node stays findable by id until `forget`. */

@@ -8,7 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { replicasOf } from '../../src/host/address.js';
+import { replicasOf, serverOfNodeId } from '../../src/host/address.js';
+import { BufferPool, WireBatchWriter } from '../../src/host/wire-batch.js';
+import { EMPTY } from '../../src/raft/log.js';
+import { KIND_APPEND } from '../../src/raft/message-sink.js';
 import { NATS_TIMING, type RaftTiming } from '../../src/raft/config.js';
 import { create, createGroups, remove, rigWith, tick, traceLine, workerOf, type Rig } from '../fixtures/model-rig.js';
 
@@ -108,3 +111,27 @@ for (const workers of [1, 2]) {
     }
   });
 }
+
+// A twin of the leader (the race's duplicate at its address, same term) heartbeats a parked
+// follower: the answer goes to the twin, and once unparked the follower still names the twin as the
+// last asker from that address (what the object path would have recorded).
+test('a parked follower answering a twin of its leader keeps that asker when unparked', async () => {
+  const rig = rigWith('due', 1, 0, 11, true);
+  await createGroups(rig, 1, 1);
+  for (let t = 0; t < 200; t++) await tick(rig);
+  const core = rig.model.core;
+  const follower = [...core.nodes()].find((n) => n.raft.isParked && n.raft.role === 'follower');
+  assert.ok(follower, 'a follower is parked');
+  const leaderId = follower.raft.leaderId;
+  const leaderAt = follower.raft.peers.indexOf(leaderId);
+  const img = follower.raft.logImage();
+  const lastTerm = img.entries.length > 0 ? img.entries[img.entries.length - 1]!.term : img.snapTerm;
+  const twin = 999_999;
+  const out = new WireBatchWriter(new BufferPool());
+  out.pushFields(KIND_APPEND, follower.group, follower.server, twin, 0, serverOfNodeId(leaderId), follower.raft.term, follower.raft.lastIndex, lastTerm, follower.raft.commitIndex, EMPTY);
+  const parked0 = core.counters.parkedSteps;
+  core.receive(out.take());
+  assert.equal(core.counters.parkedSteps, parked0 + 1, 'the twin\'s heartbeat was answered from the record');
+  assert.equal(core.get(follower.instanceId)!.askerOf(leaderAt), twin);
+  assert.equal(follower.raft.isParked, false, 'get() unparked it');
+});
