@@ -92,11 +92,6 @@ export class WireBatchWriter {
     }
   }
 
-  /** A record staged by a node (message-records.ts layout, same slots) for group `g`, from instance `f`, reply target `t`. */
-  pushRecord(x: Float64Array, o: number, g: number, f: number, t: number, entries: readonly Entry[]): void {
-    this.pushFields(x[o]!, g, x[o + 2]!, f, t, x[o + 5]!, x[o + 6]!, x[o + 7]!, x[o + 8]!, x[o + 9]!, entries);
-  }
-
   /** One record from its fields (message-records.ts layout), for group `g`, from instance `f`, reply target `t`. */
   pushFields(kind: number, g: number, s: number, f: number, t: number, from: number, term: number, x7: number, x8: number, x9: number, entries: readonly Entry[]): void {
     let a = this.nums;
