@@ -15,7 +15,9 @@
 // how much a heap whose node objects lie between other live objects slows a tick (as memfs's do).
 // A line `measuring` on stderr marks where the measured ticks start (for `node --trace-gc`).
 // RAFTRACE_POPULATE=bulk builds the nodes as the bench does on its null disk (populate-fresh.ts:
-// group by group, in order) instead of 64 concurrent createRaftGroup lanes (the default).
+// group by group, in order) instead of 64 concurrent createRaftGroup lanes (the default);
+// RAFTRACE_POPULATE=waves does that in as many waves as the heartbeat period has ticks, with a tick
+// after each, as the host bench does (measure.ts): the bench's steady state, heartbeats spread evenly.
 import { createRunBuffers } from '../dist/src/cluster/host-pool.js';
 import { ServerModel } from '../dist/src/cluster/server-model.js';
 import { createRaftGroup } from '../dist/src/cluster/create-raft-group.js';
@@ -71,6 +73,15 @@ const ballastPerCreate = Number(process.env.RAFTRACE_BALLAST ?? 0);
 const ballast = [];
 if (populate === 'bulk') {
   populateFresh(host, cells); // the bench's null-disk path: group by group, in order
+} else if (populate === 'waves') {
+  // As the host bench does (measure.ts, spreadTicks = the heartbeat period): groups g ≡ w mod waves
+  // in wave w, one tick after each wave, so heartbeats fall evenly on the ticks of a period.
+  const waves = config.timing.heartbeatTicks;
+  for (let w = 0; w < waves; w++) {
+    populateFresh(host, cells.filter(([, g]) => g % waves === w));
+    host.driver.tick();
+    await host.quiesce();
+  }
 } else {
   let next = 0;
   const lane = async () => {

@@ -142,7 +142,7 @@ async function ticks(n: number, record: boolean): Promise<TicksReply> {
     await settle();
   }
   const s = host.stats();
-  return { tickMs, tickCpuMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, messagesShed: s.messagesShed, nodesTicked: host.core.counters.nodesTicked, crossIn, crossOut, receiveMs, settleRounds, settleMs };
+  return { tickMs, tickCpuMs, wallMs: performance.now() - t0, messagesDelivered: s.messagesDelivered, messagesDropped: s.messagesDropped, messagesShed: s.messagesShed, nodesTicked: host.core.counters.nodesTicked, parkedSteps: host.core.counters.parkedSteps, crossIn, crossOut, receiveMs, settleRounds, settleMs };
 }
 
 /** Roles and terms straight from the nodes (census() builds an object and a registry lookup per node). */

@@ -80,6 +80,12 @@ export interface CaseResult {
   readonly nodesTickedPerTick: number;
   /** Deliveries (local and cross-worker) per tick, all workers, mean over the windows. */
   readonly deliveriesPerTick: number;
+  /**
+   * Share of the windows' node ticks and deliveries that parked nodes took from their records
+   * (src/raft/parked.ts): near 1 in steady state with parking on; 0 for 'unparked' and 'every'.
+   * A low share in 'due' means the windows were not steady state (warm-up too short).
+   */
+  readonly parkedShare: number;
   /** Per worker: (tick time + time delivering the other worker's batches) / ticks, in ms. */
   readonly busyMsPerTickPerWorker: readonly number[];
   /** One sample per repeat: messages that crossed the channel (both directions) per wall second (0 for 1 worker). */
@@ -276,6 +282,7 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
       tickCpuMsMeanPerWorker: tickCpuMs.map((ms) => ms.reduce((a, b) => a + b, 0) / ms.length),
       nodesTickedPerTick: delta((x) => x.nodesTicked) / ticks,
       deliveriesPerTick: delta((x) => x.messagesDelivered) / ticks,
+      parkedShare: delta((x) => x.parkedSteps) / Math.max(1, delta((x) => x.nodesTicked + x.messagesDelivered)),
       busyMsPerTickPerWorker: tickMs.map((ms, i) => (ms.reduce((a, b) => a + b, 0) + before[i]!.receiveMs - start[i]!.receiveMs) / ms.length),
       crossMessagesPerSec: summarize(cross),
       deliveredPerSec: summarize(delivered),

@@ -74,6 +74,8 @@ export interface TicksReply {
   readonly messagesShed: number;
   /** Node ticks the core ran (cumulative): the due timers it fired, plus every node per tick in 'every' mode. */
   readonly nodesTicked: number;
+  /** Node ticks and deliveries a parked node took from its record, not its objects (cumulative). */
+  readonly parkedSteps: number;
   /** Wall time spent in `host.receive` for batches from the other worker (cumulative), in ms. */
   readonly receiveMs: number;
   /** Settle rounds run after ticks (each: quiesce, one yield to the event loop) and wall ms spent in them (cumulative). */

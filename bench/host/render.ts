@@ -11,14 +11,14 @@ const perWorker = (c: CaseResult, g: (i: number) => string): string => c.tickMsP
 
 function caseTable(rows: readonly CaseResult[], store: boolean): string[] {
   const L = [
-    '| nodes | workers | tick | heartbeat ticks | tick ms median (per worker) | tick CPU ms mean | spread (w0) | p99 | busy ms/tick | node ticks / tick | deliveries / tick | cross msgs/s (spread) | all deliveries/s | loop ticks/s | heap / idle node | ' + (store ? 'memfs / node | ' : '') + 'populate s | leaders | lost |',
-    '|---:|---:|---|---:|---|---|---:|---|---|---:|---:|---|---:|---:|---:|' + (store ? '---:|' : '') + '---:|---:|---:|',
+    '| nodes | workers | tick | heartbeat ticks | tick ms median (per worker) | tick CPU ms mean | spread (w0) | p99 | busy ms/tick | node ticks / tick | deliveries / tick | parked share | cross msgs/s (spread) | all deliveries/s | loop ticks/s | heap / idle node | ' + (store ? 'memfs / node | ' : '') + 'populate s | leaders | lost |',
+    '|---:|---:|---|---:|---|---|---:|---|---|---:|---:|---:|---|---:|---:|---:|' + (store ? '---:|' : '') + '---:|---:|---:|',
   ];
   for (const c of rows) {
     const storeCol = store ? `${f(c.heapPerWorker.reduce((n, h, i) => n + h.perNodeStoreBytes * c.nodesPerWorker[i]!, 0) / c.nodesTotal, 0)} B | ` : '';
     L.push(
       `| ${c.nodesTotal} | ${c.workers} | ${c.tickMode} | ${c.heartbeatTicks} | ${perWorker(c, (i) => f(c.tickMsPerWorker[i]!.medianMs, 2))} | ${c.tickCpuMsMeanPerWorker.map((x) => f(x, 2)).join(' / ')} | ${spread(c.tickMsMedianPerRepeat, (x) => f(x, 2))} | ${perWorker(c, (i) => f(c.tickMsPerWorker[i]!.p99Ms, 2))} | ${c.busyMsPerTickPerWorker.map((x) => f(x, 2)).join(' / ')} | ` +
-        `${f(c.nodesTickedPerTick, 0)} | ${f(c.deliveriesPerTick, 0)} | ${c.workers > 1 ? `${k(c.crossMessagesPerSec.median)} (${spread(c.crossMessagesPerSec, k)})` : '–'} | ${k(c.deliveredPerSec.median)} | ${f(c.loopTicksPerSec.median, 0)} | ` +
+        `${f(c.nodesTickedPerTick, 0)} | ${f(c.deliveriesPerTick, 0)} | ${f(c.parkedShare, 2)} | ${c.workers > 1 ? `${k(c.crossMessagesPerSec.median)} (${spread(c.crossMessagesPerSec, k)})` : '–'} | ${k(c.deliveredPerSec.median)} | ${f(c.loopTicksPerSec.median, 0)} | ` +
         `${f(c.heapPerIdleNodeBytes, 0)} B | ${storeCol}${f(c.populateWallMs / 1000, 1)} | ${c.leadersAfter}/${c.groups} | ${c.lostInWindows} |`,
     );
   }
@@ -33,7 +33,7 @@ export function renderHostMarkdown(r: HostBenchResult): string {
       `Groups are created in as many waves as the heartbeat period has ticks, one tick apart, so leaders' heartbeats fall evenly on every tick as they do on a server whose groups came over time (created all at once, every group's first campaign is drawn from NATS's 1–8 campaign ticks, and 8 of every 10 ticks carried a quarter more heartbeats than the mean while 2 carried none). ` +
       `\`tick\` = \`due\`: the timer wheel (a tick touches only nodes whose timer is due) with steady nodes parked (their heartbeats answered from a dense per-node record, not their objects); \`unparked\`: the same without parking; \`every\`: the former loop over every node; same code otherwise, same seed and trace, measured in the same run. ` +
       `Ticks driven by hand in lockstep batches of ${BATCH_TICKS}; tick ms is one core tick alone (local deliveries included), tick CPU ms the worker thread's CPU time per tick, mean over the windows (Linux schedstat: a loaded machine inflates it least); busy ms/tick adds delivering the other worker's batches. ` +
-      'Spread = min–max of per-repeat medians. Node ticks / tick = Raft nodes the core ticked per tick (due timers). Heap: heapUsed plus the isolate\'s ArrayBuffers (the host\'s per-node tables live there) after two full GCs in a fresh worker isolate, minus the empty host, per node' +
+      'Spread = min–max of per-repeat medians. Node ticks / tick = Raft nodes the core ticked per tick (due timers). Parked share = the share of those node ticks and deliveries that parked nodes took from their records (near 1: steady state). Heap: heapUsed plus the isolate\'s ArrayBuffers (the host\'s per-node tables live there) after two full GCs in a fresh worker isolate, minus the empty host, per node' +
       (r.disk === 'memfs' ? ', after dropping the memfs volume (its share is its own column).' : '.') + ' Lost = messages dropped or shed in the measured windows (must be 0).',
     '',
     `### Host: one worker, NATS timing (${store})`,

@@ -81,6 +81,9 @@ export function stretchedTiming(f: number): RaftTiming {
 
 const variant = (tickMode: TickMode, disk: BenchDisk, timing: RaftTiming = NATS_TIMING, spreadTicks = 0): Variant => ({ tickMode, disk, timing, spreadTicks });
 
+/** Warm-up before the measured windows, in heartbeat periods (NATS timing: 20 ticks). */
+const WARMUP_PERIODS = 2;
+
 /** Every NATS-timing case populates in one wave per heartbeat tick (see render.ts: phases even). */
 const NATS_WAVES = NATS_TIMING.heartbeatTicks;
 
@@ -129,7 +132,10 @@ export async function runHostBench(opts: HostBenchOptions, progress: (line: stri
     const modes = (opts.modes ?? (['every', 'due'] as const)).filter((m) => m !== 'every' || plan.scalingEveryNodes.includes(nodes));
     for (const mode of modes) {
       progress(`host: scaling, 1 worker, ${nodes} nodes, heartbeat every ${timing.heartbeatTicks} ticks, tick ${mode} (null disk)…`);
-      const p: CasePlan = { nodes, workers: 1, repeats: r, ticksPerRepeat: 50, warmupTicks: 20 };
+      // Warm-up in heartbeat periods, as the NATS-timing cases' 20 ticks are: a group parks only
+      // after its leader's first heartbeats settled its followers' logs and commit indexes, so a
+      // warm-up of fixed ticks measured 1M nodes (1,000-tick periods) before their first heartbeat.
+      const p: CasePlan = { nodes, workers: 1, repeats: r, ticksPerRepeat: 50, warmupTicks: WARMUP_PERIODS * timing.heartbeatTicks };
       await attempt(`scaling ${nodes} ${mode}`, scaling, () => runCase(p, variant(mode, 'null', timing, timing.heartbeatTicks), progress));
     }
   }
