@@ -210,8 +210,22 @@ async function tickUntilAllLeaders(workers: readonly BenchWorker[], groups: numb
   }
 }
 
-/** Runs one case end to end; workers and temp store are always cleaned up. */
-export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => void): Promise<CaseResult> {
+/**
+ * One case, populated, elected and warmed up, its workers alive: `window()` measures one repeat
+ * (so several cases can take turns, see run.ts's scaling section), `finish()` measures the heap and
+ * returns the figures, `close()` stops the workers and removes the temp store (always call it).
+ */
+export interface OpenCase {
+  readonly plan: CasePlan;
+  readonly variant: Variant;
+  /** One measured window of `plan.ticksPerRepeat` ticks; returns worker 0's median tick (ms) in it. */
+  window(): Promise<number>;
+  finish(): Promise<CaseResult>;
+  close(): Promise<void>;
+}
+
+/** Populates, elects and warms up one case (see OpenCase); on failure its workers and store are already cleaned up. */
+export async function openCase(p: CasePlan, v: Variant, progress: (s: string) => void): Promise<OpenCase> {
   const groups = groupsFor(p.nodes);
   const store = await createRunStore();
   const config = hostConfig(groups, p.workers, v.disk === 'fs' ? store.root : '/store', v);
@@ -220,6 +234,15 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
   const ws = Array.from({ length: p.workers }, (_, i) =>
     new BenchWorker(`host worker ${i}`, { workerId: i, config, buffers, peer: ch ? (i === 0 ? ch.port1 : ch.port2) : null, tickMode: v.tickMode, nullDisk: v.disk === 'null' }),
   );
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await Promise.all(ws.map((w) => w.close()));
+    ch?.port1.close();
+    ch?.port2.close();
+    await store.cleanup();
+  };
   try {
     const empty = await Promise.all(ws.map((w) => w.heap()));
     // Wave by wave, every worker creates its replicas of the wave's groups, then one lockstep tick
@@ -250,52 +273,67 @@ export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => 
     const loop: number[] = [];
     const start = await Promise.all(ws.map((w) => w.ticks(0, false)));
     let before = start;
-    for (let r = 0; r < p.repeats; r++) {
+    const window = async (): Promise<number> => {
       const win = await lockstep(ws, p.ticksPerRepeat, true);
       win.tickMs.forEach((ms, i) => tickMs[i]!.push(...ms));
       win.tickCpuMs.forEach((ms, i) => tickCpuMs[i]!.push(...ms));
-      medians.push(percentile(win.tickMs[0]!, 0.5));
+      const median = percentile(win.tickMs[0]!, 0.5);
+      medians.push(median);
       const perSec = (f: (r: TicksReply) => number): number => ((sum(win.last, f) - sum(before, f)) / win.wallMs) * 1000;
       cross.push(perSec((x) => x.crossIn));
       delivered.push(perSec((x) => x.messagesDelivered));
       loop.push((p.ticksPerRepeat / win.wallMs) * 1000);
       before = win.last;
-    }
-    const ticks = p.repeats * p.ticksPerRepeat;
-    const delta = (f: (r: TicksReply) => number): number => sum(before, f) - sum(start, f);
-    const leadersAfter = await leadersOf(ws);
-    await Promise.all(ws.map((w) => w.dropStore()));
-    const hostOnly = await Promise.all(ws.map((w) => w.heap()));
-    const heapPerWorker = ws.map((_, i): HeapFigures => {
-      const n = nodesPerWorker[i]!;
-      return {
-        emptyBytes: heldBytes(empty[i]!), steadyBytes: heldBytes(steady[i]!), hostOnlyBytes: heldBytes(hostOnly[i]!),
-        perNodeIdleBytes: (heldBytes(hostOnly[i]!) - heldBytes(empty[i]!)) / n,
-        perNodeStoreBytes: (heldBytes(steady[i]!) - heldBytes(hostOnly[i]!)) / n,
-      };
-    });
-    return {
-      tickMode: v.tickMode, disk: v.disk, heartbeatTicks: v.timing.heartbeatTicks, workers: p.workers, nodesTotal, nodesPerWorker, groups,
-      populateWallMs, ticksToAllLeaders,
-      tickMsPerWorker: tickMs.map(distribution),
-      tickMsMedianPerRepeat: summarize(medians),
-      tickCpuMsMeanPerWorker: tickCpuMs.map((ms) => ms.reduce((a, b) => a + b, 0) / ms.length),
-      nodesTickedPerTick: delta((x) => x.nodesTicked) / ticks,
-      deliveriesPerTick: delta((x) => x.messagesDelivered) / ticks,
-      parkedShare: delta((x) => x.parkedSteps) / Math.max(1, delta((x) => x.nodesTicked + x.messagesDelivered)),
-      busyMsPerTickPerWorker: tickMs.map((ms, i) => (ms.reduce((a, b) => a + b, 0) + before[i]!.receiveMs - start[i]!.receiveMs) / ms.length),
-      crossMessagesPerSec: summarize(cross),
-      deliveredPerSec: summarize(delivered),
-      loopTicksPerSec: summarize(loop),
-      heapPerWorker,
-      heapPerIdleNodeBytes: hostOnly.reduce((n, h, i) => n + heldBytes(h) - heldBytes(empty[i]!), 0) / nodesTotal,
-      leadersAfter,
-      lostInWindows: delta((x) => x.messagesDropped + x.messagesShed),
+      return median;
     };
+    const finish = async (): Promise<CaseResult> => {
+      const ticks = medians.length * p.ticksPerRepeat;
+      if (ticks === 0) throw new Error('finish() before any window');
+      const delta = (f: (r: TicksReply) => number): number => sum(before, f) - sum(start, f);
+      const leadersAfter = await leadersOf(ws);
+      await Promise.all(ws.map((w) => w.dropStore()));
+      const hostOnly = await Promise.all(ws.map((w) => w.heap()));
+      const heapPerWorker = ws.map((_, i): HeapFigures => {
+        const n = nodesPerWorker[i]!;
+        return {
+          emptyBytes: heldBytes(empty[i]!), steadyBytes: heldBytes(steady[i]!), hostOnlyBytes: heldBytes(hostOnly[i]!),
+          perNodeIdleBytes: (heldBytes(hostOnly[i]!) - heldBytes(empty[i]!)) / n,
+          perNodeStoreBytes: (heldBytes(steady[i]!) - heldBytes(hostOnly[i]!)) / n,
+        };
+      });
+      return {
+        tickMode: v.tickMode, disk: v.disk, heartbeatTicks: v.timing.heartbeatTicks, workers: p.workers, nodesTotal, nodesPerWorker, groups,
+        populateWallMs, ticksToAllLeaders,
+        tickMsPerWorker: tickMs.map(distribution),
+        tickMsMedianPerRepeat: summarize(medians),
+        tickCpuMsMeanPerWorker: tickCpuMs.map((ms) => ms.reduce((a, b) => a + b, 0) / ms.length),
+        nodesTickedPerTick: delta((x) => x.nodesTicked) / ticks,
+        deliveriesPerTick: delta((x) => x.messagesDelivered) / ticks,
+        parkedShare: delta((x) => x.parkedSteps) / Math.max(1, delta((x) => x.nodesTicked + x.messagesDelivered)),
+        busyMsPerTickPerWorker: tickMs.map((ms, i) => (ms.reduce((a, b) => a + b, 0) + before[i]!.receiveMs - start[i]!.receiveMs) / ms.length),
+        crossMessagesPerSec: summarize(cross),
+        deliveredPerSec: summarize(delivered),
+        loopTicksPerSec: summarize(loop),
+        heapPerWorker,
+        heapPerIdleNodeBytes: hostOnly.reduce((n, h, i) => n + heldBytes(h) - heldBytes(empty[i]!), 0) / nodesTotal,
+        leadersAfter,
+        lostInWindows: delta((x) => x.messagesDropped + x.messagesShed),
+      };
+    };
+    return { plan: p, variant: v, window, finish, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Runs one case end to end (its repeats back to back); workers and temp store are always cleaned up. */
+export async function runCase(p: CasePlan, v: Variant, progress: (s: string) => void): Promise<CaseResult> {
+  const c = await openCase(p, v, progress);
+  try {
+    for (let r = 0; r < p.repeats; r++) await c.window();
+    return await c.finish();
   } finally {
-    await Promise.all(ws.map((w) => w.close()));
-    ch?.port1.close();
-    ch?.port2.close();
-    await store.cleanup();
+    await c.close();
   }
 }

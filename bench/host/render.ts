@@ -25,6 +25,17 @@ function caseTable(rows: readonly CaseResult[], store: boolean): string[] {
   return L;
 }
 
+/** Per scaling round, each size's median tick and (due mode) largest ÷ smallest. */
+function roundsTable(rounds: HostBenchResult['scalingRounds']): string[] {
+  if (rounds.length === 0) return [];
+  const L = ['| round | tick | median tick ms per size | largest ÷ smallest |', '|---:|---|---|---:|'];
+  rounds.forEach((x, i) => {
+    const sizes = x.nodes.map((n, j) => `${f(n / 1000, 0)}k ${f(x.medianMs[j]!, 2)}`).join(' · ');
+    L.push(`| ${i + 1} | ${x.tickMode} | ${sizes} | ${x.nodes.length > 1 ? `${f(x.medianMs[x.medianMs.length - 1]! / Math.max(x.medianMs[0]!, 0.05), 2)}×` : '–'} |`);
+  });
+  return [...L, ''];
+}
+
 /** The host figures as a Markdown section (### headings, tables), ready to append to a report. */
 export function renderHostMarkdown(r: HostBenchResult): string {
   const store = r.disk === 'fs' ? 'FsDisk on a temp run store' : 'MemDisk (one volume per worker)';
@@ -54,10 +65,12 @@ export function renderHostMarkdown(r: HostBenchResult): string {
     '',
     '### Host: the same due timers per tick at every size (one worker, NullDisk)',
     '',
-    'Heartbeat period (and every other Raft period) scaled with N (10 ticks at 10k nodes, 100 at 100k, 1000 at 1M), groups created in as many waves as the period has ticks, so each tick has about the same number of due heartbeats and answers whatever the node count. `every` shows what the former loop costs at the same sizes.',
+    'Heartbeat period (and every other Raft period) scaled with N (10 ticks at 10k nodes, 100 at 100k, 1000 at 1M), groups created in as many waves as the period has ticks, so each tick has about the same number of due heartbeats and answers whatever the node count. Each size is warmed up for 2 heartbeat periods (steady state: every group parked). `every` shows what the former loop costs at the same sizes. ' +
+      'The sizes stay alive side by side and take turns, one window each per round, so the ratio between sizes is taken within a round (this machine drifts by half between runs minutes apart).',
     '',
     ...caseTable(r.scaling, false),
     '',
+    ...roundsTable(r.scalingRounds),
     '### Host targets (issue #10)',
     '',
     '| target | measured | goal | met |',
