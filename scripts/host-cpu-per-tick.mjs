@@ -102,6 +102,7 @@ const c = host.core.counters;
 const d0 = c.messagesDelivered;
 const n0 = c.nodesTicked;
 const p0 = c.parkedSteps;
+const e0 = c.earlyWakes;
 const profileTo = process.env.RAFTRACE_TICK_PROFILE;
 let session = null;
 if (profileTo) {
@@ -156,6 +157,8 @@ console.log(JSON.stringify({
   nodeTicksPerTick: (c.nodesTicked - n0) / ticks,
   // Share of node ticks and deliveries a parked node took from its record (src/raft/parked.ts).
   parkedShare: +((c.parkedSteps - p0) / Math.max(1, c.nodesTicked - n0 + c.messagesDelivered - d0)).toFixed(3),
+  // Turns of listed nodes with nothing due after all (CoreCounters.earlyWakes), per tick.
+  earlyWakesPerTick: (c.earlyWakes - e0) / ticks,
   // How evenly the due timers fall on ticks (all groups created at once: campaigns drawn from 1-8 ticks).
   nodeTicksPerTickMinMedianMax: [Math.min(...nodeTicks), median(nodeTicks), Math.max(...nodeTicks)],
 }));

@@ -60,6 +60,12 @@ export interface CoreCounters {
   raftSafetyViolations: number;
   /** Node ticks and deliveries a parked node took from its record (see HostCoreDeps.park); also counted above. */
   parkedSteps: number;
+  /**
+   * Turns of listed nodes with nothing due after all, skipped and listed again (not node ticks): a
+   * message before the node's turn moved its timer, or a parked follower's heartbeats left its wheel
+   * entry where it was (HostCore.deliverParked).
+   */
+  earlyWakes: number;
 }
 
 export const isReply = (m: RaftMessage): boolean => m.type === 'vote-response' || m.type === 'append-response';

@@ -12,7 +12,8 @@ import { READ_AHEAD, ReadAhead } from './read-ahead.js';
 import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
 import { isReply, noteSafetyViolation, proposeLoad, sendParked, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
-import { H_ASKER, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
+import { H_ASKER, H_DUE, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
+import { NONE } from './timer-wheel.js';
 import { BufferPool, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
@@ -30,7 +31,7 @@ const LOCAL_ROUNDS_MAX = 64;
 export class HostCore {
   readonly counters: CoreCounters = {
     ticks: 0, nodesTicked: 0, tickMsMax: 0, tickMsTotal: 0, messagesSent: 0, messagesDelivered: 0, messagesDropped: 0,
-    messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0, parkedSteps: 0,
+    messagesShed: 0, entriesProposed: 0, entriesCommitted: 0, raftSafetyViolations: 0, parkedSteps: 0, earlyWakes: 0,
   };
   readonly safetySamples: string[] = [];
   private readonly set = new HostedSet();
@@ -70,10 +71,15 @@ export class HostCore {
     return this.set.size;
   }
 
-  /** The instance (its Raft state current: a parked node is unparked first). */
+  /**
+   * The instance, its Raft state current: a parked node is unparked, and the ticks it has not seen
+   * (none fires a timer) are applied, so its timers read as of now wherever it was last synced.
+   */
   get(instanceId: number): HostedNode | undefined {
     const n = this.set.get(instanceId);
-    if (n !== undefined) this.set.unpark(n);
+    if (n === undefined) return n;
+    this.set.unpark(n);
+    if (!this.every && n.slot >= 0) this.due.bringUp(n, this.stepTick(n.slot));
     return n;
   }
 
@@ -212,9 +218,20 @@ export class HostCore {
 
   private tickOne(n: HostedNode, now: number, fx: Effects): void {
     this.set.unpark(n);
+    if (!this.every) {
+      this.due.bringUp(n, now - 1);
+      // Nothing due now after all (a message before its turn moved its timer, or a parked
+      // follower's heartbeats left it listed early: deliverParked): its turn is a skip, as a tick
+      // that fires nothing is, and it is listed again for when something is due.
+      if (this.due.nextDue(n, now - 1) > now) {
+        this.counters.earlyWakes++;
+        this.due.reschedule(n, now - 1);
+        this.tryPark(n);
+        return;
+      }
+    }
     this.counters.nodesTicked++;
     try {
-      if (!this.every) this.due.bringUp(n, now - 1);
       this.due.synced(n, now); // before tick(): a tick that throws was still applied
       n.raft.tick();
       if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') proposeLoad(n, this.deps.entriesPerTick, this.counters);
@@ -236,7 +253,16 @@ export class HostCore {
     const t = this.parkTiming;
     const f = this.set.table.f;
     const b = slot * RECORD;
-    if (t === null || f[b] !== PARKED_LEADER) return false;
+    if (t === null) return false;
+    if (f[b] === PARKED_FOLLOWER) {
+      // Only ever listed early (see deliverParked): skip through `now` unless its timer fires now.
+      if (!parkedSkip(f, b, now - f[b + H_SYNCED]!, t)) return false;
+      f[b + H_SYNCED] = now;
+      this.counters.earlyWakes++;
+      this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
+      return true;
+    }
+    if (f[b] !== PARKED_LEADER) return false;
     if (!parkedSkip(f, b, now - 1 - f[b + H_SYNCED]!, t)) return false;
     f[b + H_SYNCED] = now - 1;
     const fired = parkedLeaderTick(f, b, t);
@@ -308,7 +334,13 @@ export class HostCore {
     }
     this.counters.messagesDelivered++;
     this.counters.parkedSteps++;
-    if (!pending) this.scheduleStepped(slot, target + parkedTicksToNextTimer(f, b, t));
+    if (pending) return true; // its turn in this tick's loop reschedules it
+    const due = target + parkedTicksToNextTimer(f, b, t);
+    // A heartbeat moves a follower's election timer later, nearly always: its wheel entry stays
+    // where it is and wakes it early, once per timeout rather than once per heartbeat (a wheel move
+    // was a third of a 1M-node tick: issue #10). Invariant: a node is never listed later than due.
+    const listed = f[b + H_DUE]!;
+    if (listed === NONE || listed > due) this.scheduleStepped(slot, due);
     return true;
   }
 
