@@ -1,6 +1,3 @@
-import type { RaftTiming } from '../raft/config.js';
-import { KIND_APPEND, KIND_APPEND_RESPONSE } from '../raft/message-sink.js';
-import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, P_COMMIT, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_SELF, P_TERM, P_VOTERS, TICK_HEARTBEAT, parkedAnswer, parkedHeartbeat, parkedLeaderTick, parkedSkip, parkedTicksToNextTimer } from '../raft/parked.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
 import { DueTimes } from './due-times.js';
 import { noEffects, type Effects } from './effects.js';
@@ -11,9 +8,10 @@ import { NodeControl } from './node-control.js';
 import { READ_AHEAD, ReadAhead } from './read-ahead.js';
 import { ReadyRouter } from './ready-router.js';
 import type { Wire } from './wire.js';
-import { isReply, noteSafetyViolation, proposeLoad, sendParked, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
-import { H_ASKER, H_DUE, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
-import { NONE } from './timer-wheel.js';
+import { isReply, noteSafetyViolation, proposeLoad, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
+import { H_TICK_PENDING, RECORD } from './park-table.js';
+import { ParkedSteps } from './parked-steps.js';
+import { TickTurns } from './tick-turns.js';
 import { BufferPool, WireBatchWriter, type WireBatch } from './wire-batch.js';
 
 export type { CoreCounters, DirectoryView, HostCoreDeps } from './host-core-parts.js';
@@ -44,25 +42,19 @@ export class HostCore {
   private readonly every: boolean;
   private readonly due: DueTimes;
   private readonly control: NodeControl;
-  /** Slots due this tick (reused). */
-  private readonly dueSlots: number[] = [];
   private readonly readAhead: ReadAhead;
-  /** Ticks completed: every started node is current up to it or due after it. */
-  private now = 0;
-  /**
-   * While a due tick's loop runs, the slot of the node whose turn it is (the every-node loop has
-   * ticked every slot up to it, none after it); +Infinity otherwise (every node is at `now`).
-   */
-  private tickPos = Number.POSITIVE_INFINITY;
-  /** The shared timing when steady nodes are parked (see HostCoreDeps.park), else null. */
-  private readonly parkTiming: RaftTiming | null;
+  /** Ticks completed, and where a due tick's loop stands. */
+  private readonly turns: TickTurns;
+  /** Steady nodes' ticks and steps from their records (see HostCoreDeps.park), or null when nothing parks. */
+  private readonly parked: ParkedSteps | null;
 
   constructor(private readonly deps: HostCoreDeps) {
     this.outboxes = Array.from({ length: deps.workers }, () => new WireBatchWriter(this.pool));
     this.router = new ReadyRouter(deps, this.counters, this.outboxes);
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, this.set.table, deps.entriesPerTick);
-    this.parkTiming = !this.every && deps.park !== false && deps.timing !== undefined ? deps.timing : null;
+    this.turns = new TickTurns(this.set);
+    this.parked = !this.every && deps.park !== false && deps.timing !== undefined ? new ParkedSteps(this.set, deps.timing, deps, this.counters, this.router, this.outboxes, this.turns) : null;
     this.readAhead = new ReadAhead(this.set, deps.servers);
     this.control = new NodeControl(this.due, this.router, this.every, (n, e) => this.noteSafetyViolation(n, e));
   }
@@ -79,7 +71,7 @@ export class HostCore {
     const n = this.set.get(instanceId);
     if (n === undefined) return n;
     this.set.unpark(n);
-    if (!this.every && n.slot >= 0) this.due.bringUp(n, this.stepTick(n.slot));
+    if (!this.every && n.slot >= 0) this.due.bringUp(n, this.turns.stepTick(n.slot));
     return n;
   }
 
@@ -105,8 +97,8 @@ export class HostCore {
     n.started = true;
     n.raft.useSink(this.router.staged);
     this.set.start(n);
-    this.due.synced(n, this.now);
-    if (!this.every) this.due.reschedule(n, this.now);
+    this.due.synced(n, this.turns.now);
+    if (!this.every) this.due.reschedule(n, this.turns.now);
     fx.dirChanges.push({ server: n.server, group: n.group, delta: 1 });
     return fx;
   }
@@ -126,14 +118,14 @@ export class HostCore {
   /** NATS "campaign if preferred and term 0" (see NodeControl). */
   campaignSoon(n: HostedNode): void {
     this.set.unpark(n);
-    this.control.campaignSoon(n, this.now);
+    this.control.campaignSoon(n, this.turns.now);
   }
 
   /** NATS `StepDown()` of a running leader (see NodeControl); its transfer leaves with the effects. */
   stepDown(n: HostedNode): Effects {
     const fx = noEffects();
     this.set.unpark(n);
-    this.control.stepDown(n, this.now, fx);
+    this.control.stepDown(n, this.turns.now, fx);
     this.flush(fx);
     return fx;
   }
@@ -150,7 +142,8 @@ export class HostCore {
   tick(): Effects {
     const t0 = this.deps.clock.nowMs();
     const fx = noEffects();
-    const now = ++this.now;
+    const turns = this.turns;
+    const now = ++turns.now;
     const nodes = this.set.ticking;
     if (this.every) {
       for (let i = 0; i < nodes.length; i++) {
@@ -158,7 +151,7 @@ export class HostCore {
         this.deliverLocal(fx);
       }
     } else {
-      const due = this.dueSlots;
+      const due = turns.due;
       this.set.wheel.takeDue(now, due);
       if (due.length > 1) due.sort((a, b) => a - b);
       // Local delivery runs between due nodes, so a node later in the list may be stepped before its
@@ -168,12 +161,12 @@ export class HostCore {
       for (let i = 0; i < due.length; i++) {
         if (i % READ_AHEAD === 0) this.readAhead.dueGroups(due, i, Math.min(due.length, i + READ_AHEAD));
         const slot = due[i]!;
-        this.tickPos = slot;
+        turns.pos = slot;
         table.f[slot * RECORD + H_TICK_PENDING] = 0;
-        if (!this.tickParked(slot, now)) this.tickOne(nodes[slot]!, now, fx);
+        if (this.parked === null || !this.parked.tick(slot, now)) this.tickOne(nodes[slot]!, now, fx);
         this.deliverLocal(fx);
       }
-      this.tickPos = Number.POSITIVE_INFINITY;
+      turns.pos = Number.POSITIVE_INFINITY;
       due.length = 0;
     }
     this.flush(fx);
@@ -226,7 +219,7 @@ export class HostCore {
       if (this.due.nextDue(n, now - 1) > now) {
         this.counters.earlyWakes++;
         this.due.reschedule(n, now - 1);
-        this.tryPark(n);
+        this.parked?.tryPark(n);
         return;
       }
     }
@@ -241,119 +234,7 @@ export class HostCore {
     }
     this.router.keepStray(n);
     if (!this.every) this.due.reschedule(n, now);
-    this.tryPark(n);
-  }
-
-  /**
-   * The due tick of a parked leader (tickOne's counterpart, see parked.ts): its heartbeat goes out
-   * from its record as the object's broadcast would send it. False when it is not a parked leader
-   * or its tick is not one a parked node handles (then tickOne runs, on the object).
-   */
-  private tickParked(slot: number, now: number): boolean {
-    const t = this.parkTiming;
-    const f = this.set.table.f;
-    const b = slot * RECORD;
-    if (t === null) return false;
-    if (f[b] === PARKED_FOLLOWER) {
-      // Only ever listed early (see deliverParked): skip through `now` unless its timer fires now.
-      if (!parkedSkip(f, b, now - f[b + H_SYNCED]!, t)) return false;
-      f[b + H_SYNCED] = now;
-      this.counters.earlyWakes++;
-      this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
-      return true;
-    }
-    if (f[b] !== PARKED_LEADER) return false;
-    if (!parkedSkip(f, b, now - 1 - f[b + H_SYNCED]!, t)) return false;
-    f[b + H_SYNCED] = now - 1;
-    const fired = parkedLeaderTick(f, b, t);
-    if (fired < 0) return false;
-    f[b + H_SYNCED] = now;
-    this.counters.nodesTicked++;
-    this.counters.parkedSteps++;
-    if (fired === TICK_HEARTBEAT) {
-      const key = f[b + H_KEY]!;
-      const servers = this.deps.servers;
-      const g = Math.floor(key / servers);
-      const self = f[b + P_SELF]!;
-      const voters = f[b + P_VOTERS]!;
-      for (let i = 0; i < voters; i++) {
-        if (i === self) continue;
-        sendParked(KIND_APPEND, g, f[b + H_PEER_SERVER + i]!, f[b + H_INSTANCE]!, 0, key - g * servers, f[b + P_TERM]!, f[b + P_LAST_INDEX]!, f[b + P_LAST_TERM]!, f[b + P_COMMIT]!, this.deps, this.counters, this.router.inbox, this.outboxes);
-      }
-    }
-    this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
-    return true;
-  }
-
-  /**
-   * A record delivered to a parked node (stepOne's counterpart, see parked.ts): a heartbeat to a
-   * follower, answered from its record, or a heartbeat's answer to a leader. False when the
-   * addressee is not one lone parked instance or the message is not one a parked node handles
-   * (then stepOne runs, on the object; ticks skipped here stay applied).
-   */
-  private deliverParked(x: Float64Array, o: number): boolean {
-    const t = this.parkTiming;
-    if (t === null || x[o + 10]! >= 0) return false;
-    const servers = this.deps.servers;
-    const g = x[o + 1]!;
-    const s = x[o + 2]!;
-    const table = this.set.table;
-    const slot = table.at(g * servers + s);
-    if (slot < 0) return false;
-    const f = table.f;
-    const b = slot * RECORD;
-    const state = f[b]!;
-    if (state === NOT_PARKED) return false;
-    const kind = x[o]!;
-    const fromServer = x[o + 5]!;
-    let from = -1;
-    if (kind === KIND_APPEND && state === PARKED_FOLLOWER && x[o + 4] === 0) {
-      from = f[b + P_LEADER]!;
-      if (f[b + H_PEER_SERVER + from] !== fromServer) return false;
-    } else if (kind === KIND_APPEND_RESPONSE && state === PARKED_LEADER && (x[o + 4] === 0 || x[o + 4] === f[b + H_INSTANCE])) {
-      const voters = f[b + P_VOTERS]!;
-      for (let i = 0; i < voters; i++) if (f[b + H_PEER_SERVER + i] === fromServer) from = i;
-      if (from < 0) return false;
-    } else {
-      return false;
-    }
-    const now = this.now;
-    const pending = f[b + H_TICK_PENDING] === now;
-    const target = this.stepTick(slot);
-    const k = target - f[b + H_SYNCED]!;
-    if (!parkedSkip(f, b, k, t)) return false;
-    if (k > 0) f[b + H_SYNCED] = target;
-    const term = x[o + 6]!;
-    if (kind === KIND_APPEND) {
-      const match = parkedHeartbeat(f, b, term, from, x[o + 7]!, x[o + 8]!, x[o + 9]!, t);
-      if (match < 0) return false;
-      f[b + H_ASKER] = x[o + 3]!;
-      sendParked(KIND_APPEND_RESPONSE, g, fromServer, f[b + H_INSTANCE]!, x[o + 3]!, s, term, 1, match, 0, this.deps, this.counters, this.router.inbox, this.outboxes);
-    } else if (!parkedAnswer(f, b, term, from, x[o + 7] === 1, x[o + 8]!)) {
-      return false;
-    }
-    this.counters.messagesDelivered++;
-    this.counters.parkedSteps++;
-    if (pending) return true; // its turn in this tick's loop reschedules it
-    const due = target + parkedTicksToNextTimer(f, b, t);
-    // A heartbeat moves a follower's election timer later, nearly always: its wheel entry stays
-    // where it is and wakes it early, once per timeout rather than once per heartbeat (a wheel move
-    // was a third of a 1M-node tick: issue #10). Invariant: a node is never listed later than due.
-    const listed = f[b + H_DUE]!;
-    if (listed === NONE || listed > due) this.scheduleStepped(slot, due);
-    return true;
-  }
-
-  /** Parks `n` if it is in steady state and nothing of the host's holds it on the object path. */
-  private tryPark(n: HostedNode): void {
-    const t = this.parkTiming;
-    if (t === null || n.slot < 0 || n.stray !== null || n.persisting !== 0 || n.writeError !== null || n.broken) return;
-    if (this.deps.entriesPerTick > 0 && n.raft.role === 'leader') return; // its proposals need the object
-    const table = this.set.table;
-    if (table.at(n.key) !== n.slot) return; // duplicates take the object path
-    const b = n.slot * RECORD;
-    if (!n.raft.park(table.f, b, t)) return;
-    if (table.f[b] === PARKED_FOLLOWER) table.f[b + H_ASKER] = n.askerOf(table.f[b + P_LEADER]!);
+    this.parked?.tryPark(n);
   }
 
   /** Delivers local messages (bounded rounds), then emits one batch per destination worker. */
@@ -396,7 +277,7 @@ export class HostCore {
     const servers = this.deps.servers;
     for (let i = 0, o = 0; i < count; i++, o += REC) {
       if (count > READ_AHEAD && i % READ_AHEAD === 0) this.readAhead.records(x, i, Math.min(count, i + READ_AHEAD));
-      if (this.deliverParked(x, o)) continue;
+      if (this.parked?.deliver(x, o) === true) continue;
       this.deliverOne(x[o + 1]! * servers + x[o + 2]!, flyweightAt(x, o, entries), x[o + 3]!, x[o + 4]!, fx);
     }
   }
@@ -440,7 +321,7 @@ export class HostCore {
       if (i >= 0) n.setAsker(i, from);
     }
     try {
-      if (!this.every) this.due.bringUp(n, this.stepTick(n.slot));
+      if (!this.every) this.due.bringUp(n, this.turns.stepTick(n.slot));
       n.raft.step(m);
       // Its ready at once: the staged sink must be empty before the next node is stepped.
       if (n.raft.hasReady()) this.router.handleReady(n, fx);
@@ -451,43 +332,7 @@ export class HostCore {
     this.counters.messagesDelivered++;
     // A stepped node's timers may have moved (an append resets the election timer): reschedule it,
     // unless its turn in this tick is still to come (tickOne reschedules it then).
-    if (!this.every && n.slot >= 0 && this.tickPendingOf(n) !== this.now) this.scheduleStepped(n.slot, this.due.nextDue(n, this.stepTick(n.slot)));
-    this.tryPark(n);
-  }
-
-  /**
-   * The tick a node at `slot` is current up to when a message reaches it now: in a due tick's
-   * loop, one whose slot comes after the current turn has not been ticked yet in the every-node
-   * loop (it is stepped first and ticked at its slot's turn), so it is stepped as of the tick
-   * before; any other, as of this tick. (A node due later in this tick is such a node: its timer
-   * fires at its turn.)
-   */
-  private stepTick(slot: number): number {
-    return slot > this.tickPos ? this.now - 1 : this.now;
-  }
-
-  /**
-   * Schedules a stepped node (not due in this tick's list) at `due`. A node stepped as of the tick
-   * before whose next timer is this very tick (or whose output must go out in it) joins this tick's
-   * due list at its slot's place, as the every-node loop would tick it there. Not reached today
-   * (every timer a step in a tick's loop resets is at least 2 ticks; the 1-tick transfer campaign
-   * is set by appends that arrive between ticks), kept so a change there cannot skip a timer.
-   */
-  private scheduleStepped(slot: number, due: number): void {
-    if (due > this.now) {
-      this.set.wheel.schedule(slot, due);
-      return;
-    }
-    const list = this.dueSlots;
-    this.set.wheel.cancel(slot);
-    this.set.table.f[slot * RECORD + H_TICK_PENDING] = this.now;
-    let j = list.length;
-    while (j > 0 && list[j - 1]! > slot) j--;
-    list.splice(j, 0, slot);
-  }
-
-  /** The tick whose loop has yet to reach `n` (H_TICK_PENDING), or 0. */
-  private tickPendingOf(n: HostedNode): number {
-    return n.slot < 0 ? 0 : this.set.table.f[n.slot * RECORD + H_TICK_PENDING]!;
+    if (!this.every && n.slot >= 0 && this.turns.pendingOf(n.slot) !== this.turns.now) this.turns.scheduleStepped(n.slot, this.due.nextDue(n, this.turns.stepTick(n.slot)));
+    this.parked?.tryPark(n);
   }
 }
