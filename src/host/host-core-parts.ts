@@ -1,6 +1,5 @@
 import type { Clock } from '../env/clock.js';
 import type { RaftTiming } from '../raft/config.js';
-import { EMPTY } from '../raft/log.js';
 import { RaftInvariantError } from '../raft/errors.js';
 import { KIND_APPEND_RESPONSE, KIND_VOTE_RESPONSE } from '../raft/message-sink.js';
 import type { Entry, RaftMessage } from '../raft/types.js';
@@ -101,10 +100,6 @@ export function noteSafetyViolation(n: HostedNode, e: unknown, counters: CoreCou
  * asked (NATS replies on the asker's inbox), everything else to all twins.
  */
 export function route(n: HostedNode, x: Float64Array, o: number, entries: readonly Entry[], deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
-  if (!deps.budget.take()) {
-    counters.messagesShed++;
-    return;
-  }
   const kind = x[o]!;
   const s = x[o + 2]!;
   const t = isReplyKind(kind) ? n.askerOf(n.raft.peers.indexOf(nodeIdOf(s))) : 0;
@@ -112,10 +107,15 @@ export function route(n: HostedNode, x: Float64Array, o: number, entries: readon
 }
 
 /**
- * The part of {@link route} after the budget: one message, as record fields, to every worker
- * hosting a live instance of (server `s`, group `g`). Also what a parked node's messages take.
+ * One message, as record fields, to every worker hosting a live instance of (server `s`, group
+ * `g`), if the send budget has a token (else shed): what {@link route} sends for a node's ready, and
+ * what a parked node sends from its record (ParkedSteps, no entries).
  */
 export function sendTo(kind: number, g: number, s: number, f: number, t: number, fromServer: number, term: number, a: number, b: number, c: number, entries: readonly Entry[], deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
+  if (!deps.budget.take()) {
+    counters.messagesShed++;
+    return;
+  }
   const { workers, workerId, directory } = deps;
   let sent = false;
   for (let w = 0; w < workers; w++) {
@@ -126,15 +126,6 @@ export function sendTo(kind: number, g: number, s: number, f: number, t: number,
   }
   if (sent) counters.messagesSent++;
   else counters.messagesDropped++;
-}
-
-/** {@link sendTo} of a message without entries, after taking a budget token (a parked node's message). */
-export function sendParked(kind: number, g: number, s: number, f: number, t: number, fromServer: number, term: number, a: number, b: number, c: number, deps: HostCoreDeps, counters: CoreCounters, local: MessageRecords, outboxes: readonly WireBatchWriter[]): void {
-  if (!deps.budget.take()) {
-    counters.messagesShed++;
-    return;
-  }
-  sendTo(kind, g, s, f, t, fromServer, term, a, b, c, EMPTY, deps, counters, local, outboxes);
 }
 
 const isReplyKind = (kind: number): boolean => kind === KIND_VOTE_RESPONSE || kind === KIND_APPEND_RESPONSE;

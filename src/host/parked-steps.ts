@@ -1,7 +1,8 @@
 import type { RaftTiming } from '../raft/config.js';
 import { KIND_APPEND, KIND_APPEND_RESPONSE } from '../raft/message-sink.js';
 import { NOT_PARKED, PARKED_FOLLOWER, PARKED_LEADER, P_COMMIT, P_LAST_INDEX, P_LAST_TERM, P_LEADER, P_SELF, P_TERM, P_VOTERS, TICK_HEARTBEAT, parkedAnswer, parkedHeartbeat, parkedLeaderTick, parkedSkip, parkedTicksToNextTimer } from '../raft/parked.js';
-import { sendParked, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
+import { EMPTY } from '../raft/log.js';
+import { sendTo, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
 import type { HostedNode } from './hosted-node.js';
 import type { HostedSet } from './hosted-set.js';
 import { H_ASKER, H_DUE, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
@@ -62,7 +63,7 @@ export class ParkedSteps {
       const voters = f[b + P_VOTERS]!;
       for (let i = 0; i < voters; i++) {
         if (i === self) continue;
-        sendParked(KIND_APPEND, g, f[b + H_PEER_SERVER + i]!, f[b + H_INSTANCE]!, 0, key - g * servers, f[b + P_TERM]!, f[b + P_LAST_INDEX]!, f[b + P_LAST_TERM]!, f[b + P_COMMIT]!, this.deps, this.counters, this.router.inbox, this.outboxes);
+        sendTo(KIND_APPEND, g, f[b + H_PEER_SERVER + i]!, f[b + H_INSTANCE]!, 0, key - g * servers, f[b + P_TERM]!, f[b + P_LAST_INDEX]!, f[b + P_LAST_TERM]!, f[b + P_COMMIT]!, EMPTY, this.deps, this.counters, this.router.inbox, this.outboxes);
       }
     }
     this.set.wheel.schedule(slot, now + parkedTicksToNextTimer(f, b, t));
@@ -112,7 +113,7 @@ export class ParkedSteps {
       const match = parkedHeartbeat(f, b, term, from, x[o + 7]!, x[o + 8]!, x[o + 9]!, t);
       if (match < 0) return false;
       f[b + H_ASKER] = x[o + 3]!;
-      sendParked(KIND_APPEND_RESPONSE, g, fromServer, f[b + H_INSTANCE]!, x[o + 3]!, s, term, 1, match, 0, this.deps, this.counters, this.router.inbox, this.outboxes);
+      sendTo(KIND_APPEND_RESPONSE, g, fromServer, f[b + H_INSTANCE]!, x[o + 3]!, s, term, 1, match, 0, EMPTY, this.deps, this.counters, this.router.inbox, this.outboxes);
     } else if (!parkedAnswer(f, b, term, from, x[o + 7] === 1, x[o + 8]!)) {
       return false;
     }
