@@ -31,7 +31,8 @@ function roundsTable(rounds: HostBenchResult['scalingRounds']): string[] {
   const L = ['| round | tick | median tick ms per size | largest ÷ smallest |', '|---:|---|---|---:|'];
   rounds.forEach((x, i) => {
     const sizes = x.nodes.map((n, j) => `${f(n / 1000, 0)}k ${f(x.medianMs[j]!, 2)}`).join(' · ');
-    L.push(`| ${i + 1} | ${x.tickMode} | ${sizes} | ${x.nodes.length > 1 ? `${f(x.medianMs[x.medianMs.length - 1]! / Math.max(x.medianMs[0]!, 0.05), 2)}×` : '–'} |`);
+    const round = rounds.slice(0, i + 1).filter((y) => y.tickMode === x.tickMode).length;
+    L.push(`| ${round} | ${x.tickMode} | ${sizes} | ${x.nodes.length > 1 ? `${f(x.medianMs[x.medianMs.length - 1]! / Math.max(x.medianMs[0]!, 0.05), 2)}×` : '–'} |`);
   });
   return [...L, ''];
 }
