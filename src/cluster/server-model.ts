@@ -30,8 +30,6 @@ export interface ServerModelDeps {
   readonly tickMode?: 'due' | 'every';
   /** Whether the core parks steady nodes (see HostCoreDeps.park); default true. Benches and tests compare the two. */
   readonly park?: boolean;
-  /** See HostCoreDeps.lazyTimersFromBuckets (tests force the lazy path with 0). */
-  readonly lazyTimersFromBuckets?: number;
 }
 
 export const serverDirName = (server: number): string => `S${String(server).padStart(2, '0')}`;
@@ -86,7 +84,6 @@ export class ServerModel {
       ...(deps.tickMode ? { tickMode: deps.tickMode } : {}),
       timing: c.timing,
       park: deps.park ?? true,
-      ...(deps.lazyTimersFromBuckets !== undefined ? { lazyTimersFromBuckets: deps.lazyTimersFromBuckets } : {}),
     });
     this.driver = new HostDriver(this.core, {
       transport: deps.transport,

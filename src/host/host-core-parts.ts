@@ -42,11 +42,6 @@ export interface HostCoreDeps {
    * object path, for comparison.
    */
   readonly park?: boolean;
-  /**
-   * Wheel buckets from which parked followers' timers move lazily (ParkedSteps; default
-   * LAZY_TIMERS_FROM_BUCKETS). Same trace either way; tests set 0 to run the lazy path at any size.
-   */
-  readonly lazyTimersFromBuckets?: number;
 }
 
 export interface CoreCounters {

@@ -54,7 +54,7 @@ export class HostCore {
     this.every = deps.tickMode === 'every';
     this.due = new DueTimes(this.set.wheel, this.set.table, deps.entriesPerTick);
     this.turns = new TickTurns(this.set);
-    this.parked = !this.every && deps.park !== false && deps.timing !== undefined ? new ParkedSteps(this.set, deps.timing, deps, this.counters, this.router, this.outboxes, this.turns, deps.lazyTimersFromBuckets) : null;
+    this.parked = !this.every && deps.park !== false && deps.timing !== undefined ? new ParkedSteps(this.set, deps.timing, deps, this.counters, this.router, this.outboxes, this.turns) : null;
     this.readAhead = new ReadAhead(this.set, deps.servers);
     this.control = new NodeControl(this.due, this.router, this.every, (n, e) => this.noteSafetyViolation(n, e));
   }

@@ -12,10 +12,10 @@ import { TimerWheel } from './timer-wheel.js';
 export class HostedSet {
   /** Dense, for the tick loop; swap-remove keeps removal O(1). */
   readonly ticking: HostedNode[] = [];
-  /** Due ticks of the ticking nodes, by slot (kept in step with `ticking` across swap-removes). */
-  readonly wheel = new TimerWheel();
   /** Per ticking slot, its parked Raft state and tick bookkeeping; by key, the slot of a lone instance. */
   readonly table = new ParkTable();
+  /** Due ticks of the ticking nodes, by slot, kept in their records (in step with `ticking` across swap-removes). */
+  readonly wheel = new TimerWheel(undefined, this.table);
   /** The one live instance at a key, or (only while the race duplicated it) an array of them. */
   /**
    * By address key (group * servers + server), a dense array rather than a Map: every delivery
@@ -78,8 +78,9 @@ export class HostedSet {
     const last = this.ticking.pop()!;
     this.wheel.cancel(n.slot);
     if (last !== n) {
-      this.wheel.move(last.slot, n.slot);
+      // The record first: the wheel lists the moved slot anew from the due tick the copy carried.
       this.table.move(last.slot, n.slot);
+      this.wheel.move(last.slot, n.slot);
       this.ticking[n.slot] = last;
       last.slot = n.slot;
       this.syncKey(last.key);

@@ -5,21 +5,11 @@ import { EMPTY } from '../raft/log.js';
 import { sendTo, type CoreCounters, type HostCoreDeps } from './host-core-parts.js';
 import type { HostedNode } from './hosted-node.js';
 import type { HostedSet } from './hosted-set.js';
-import { H_ASKER, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
+import { H_ASKER, H_DUE, H_INSTANCE, H_KEY, H_PEER_SERVER, H_SYNCED, H_TICK_PENDING, RECORD } from './park-table.js';
 import type { ReadyRouter } from './ready-router.js';
 import type { TickTurns } from './tick-turns.js';
 import { NONE } from './timer-wheel.js';
 import type { WireBatchWriter } from './wire-batch.js';
-
-/**
- * From this many wheel buckets on, a parked follower's heartbeat leaves its wheel entry where it is
- * unless its timer now ends earlier. Moving the entry costs an append to the bucket it moves to:
- * while timers span a few hundred buckets (NATS timing: 256) those tails stay in cache and moving is
- * cheaper than the early wakes leaving it would cause (100k nodes: eager 13% faster, same-process
- * A/B); timers spread over thousands of buckets (1M nodes, periods ×100: 16,384) make each move two
- * cache misses, and leaving it halved the tick (reports/host-scale-2026-12-02-s8.md).
- */
-export const LAZY_TIMERS_FROM_BUCKETS = 4096;
 
 /**
  * HostCore's parked counterparts of a node's tick and step (src/raft/parked.ts): a steady node's
@@ -38,16 +28,13 @@ export class ParkedSteps {
     private readonly router: ReadyRouter,
     private readonly outboxes: readonly WireBatchWriter[],
     private readonly turns: TickTurns,
-    /** See HostCoreDeps.lazyTimersFromBuckets. */
-    private readonly lazyFromBuckets: number = LAZY_TIMERS_FROM_BUCKETS,
   ) {}
 
   /**
    * The due tick of a parked node (tickOne's counterpart). A parked leader's heartbeat goes out
-   * from its record as the object's broadcast would send it. A parked follower whose timer does not
-   * fire now was listed early (see deliver): it skips through `now` and is listed again. False when
-   * it is not parked or its tick is not one a parked node handles (a follower's election timer
-   * firing, say): then tickOne runs, on the object.
+   * from its record as the object's broadcast would send it. A parked follower is only ever listed
+   * early (see deliver): it skips through `now` and is listed again. False when it is not parked or
+   * its tick is not one a parked node handles (then tickOne runs, on the object).
    */
   tick(slot: number, now: number): boolean {
     const t = this.timing;
@@ -134,15 +121,11 @@ export class ParkedSteps {
     this.counters.parkedSteps++;
     if (pending) return true; // its turn in this tick's loop reschedules it
     const due = target + parkedTicksToNextTimer(f, b, t);
-    // A heartbeat moves a follower's election timer later, nearly always. On a wide wheel its entry
-    // stays where it is and wakes it early, once per timeout rather than moving once per heartbeat
-    // (see lazyFromBuckets). Invariant: a node is never listed later than due.
-    const wheel = this.set.wheel;
-    if (wheel.buckets >= this.lazyFromBuckets) {
-      const listed = wheel.dueOf(slot);
-      if (listed !== NONE && listed <= due) return true;
-    }
-    turns.scheduleStepped(slot, due);
+    // A heartbeat moves a follower's election timer later, nearly always: its wheel entry stays
+    // where it is and wakes it early, once per timeout rather than once per heartbeat (a wheel move
+    // was a third of a 1M-node tick: issue #10). Invariant: a node is never listed later than due.
+    const listed = f[b + H_DUE]!;
+    if (listed === NONE || listed > due) turns.scheduleStepped(slot, due);
     return true;
   }
 

@@ -1,7 +1,7 @@
-import { NOT_PARKED } from '../raft/parked.js';
+import { NOT_PARKED, PARKED_FOLLOWER } from '../raft/parked.js';
 import type { HostedSet } from './hosted-set.js';
 import { REC } from './message-records.js';
-import { H_KEY, RECORD } from './park-table.js';
+import { H_KEY, H_SYNCED, RECORD } from './park-table.js';
 
 /**
  * Due nodes (or delivered records) read ahead at a time: their lines must still be in cache when
@@ -27,13 +27,22 @@ export class ReadAhead {
     private readonly servers: number,
   ) {}
 
-  /** For due slots [from, to): each node and the other live instances of its group here (its heartbeat's addressees). */
+  /**
+   * For due slots [from, to): each node and the other live instances of its group here (its
+   * heartbeat's addressees). A parked follower only: it is listed early (a heartbeat moved its
+   * timer, HostCore.deliverParked), and its wake reads its own record alone.
+   */
   dueGroups(due: readonly number[], from: number, to: number): void {
     const f = this.set.table.f;
     const servers = this.servers;
     let acc = 0;
     for (let i = from; i < to; i++) {
-      const base = Math.floor(f[due[i]! * RECORD + H_KEY]! / servers) * servers;
+      const b = due[i]! * RECORD;
+      if (f[b] === PARKED_FOLLOWER) {
+        acc += f[b + H_SYNCED]!;
+        continue;
+      }
+      const base = Math.floor(f[b + H_KEY]! / servers) * servers;
       for (let s = 0; s < servers; s++) acc += this.at(base + s);
     }
     this.sum += acc;

@@ -7,8 +7,46 @@ const INITIAL_CAPACITY = 1024;
 const BUCKET_INITIAL_CAPACITY = 16;
 
 /**
+ * Where a wheel keeps its slots' due ticks (the truth): slot s's at `f[s * stride + offset]`, NONE
+ * when it is not scheduled. The host's ParkTable is one: there the due tick sits in the node's
+ * record, whose lines a parked node's step reads anyway, so moving a follower's election timer on
+ * each heartbeat costs no cache or TLB miss of its own (at 1M nodes a separate due-tick array was
+ * over a third of a tick: issue #10).
+ */
+export interface DueStore {
+  /** Read anew at each use: the owner reallocates it to grow. */
+  readonly f: Float64Array;
+  readonly stride: number;
+  readonly offset: number;
+  /** Slots it holds room for (0..slots-1). */
+  readonly slots: number;
+  /** Makes room for at least `slots` slots, the new ones unscheduled. */
+  ensure(slots: number): void;
+}
+
+/** A store of due ticks alone, one per slot (a wheel on its own; tests). */
+export class DueArray implements DueStore {
+  f = new Float64Array(INITIAL_CAPACITY).fill(NONE);
+  readonly stride = 1;
+  readonly offset = 0;
+
+  get slots(): number {
+    return this.f.length;
+  }
+
+  ensure(slots: number): void {
+    if (slots <= this.f.length) return;
+    let cap = this.f.length;
+    while (cap < slots) cap *= 2;
+    const f = new Float64Array(cap).fill(NONE);
+    f.set(this.f);
+    this.f = f;
+  }
+}
+
+/**
  * A hashed timer wheel over dense slots 0..n-1 (the host's ticking positions). Per slot one due
- * tick in a typed array (the truth); per bucket an append-only list of slots that may be due in it.
+ * tick in a DueStore (the truth); per bucket an append-only list of slots that may be due in it.
  *
  * Why lists with lazy deletion, not intrusive doubly linked lists: every heartbeat moves each
  * follower's election timer, and unlinking and relinking touched the slot's links and both
@@ -28,7 +66,6 @@ const BUCKET_INITIAL_CAPACITY = 16;
  * O(slots), a handful of times per run.
  */
 export class TimerWheel {
-  private due = new Float64Array(INITIAL_CAPACITY).fill(NONE);
   /** Per bucket, its listed slots (allocated on first use) and how many of them are in use. */
   private lists: (Int32Array | null)[] = new Array<Int32Array | null>(WHEEL_BUCKETS).fill(null);
   private lengths = new Int32Array(WHEEL_BUCKETS);
@@ -36,7 +73,10 @@ export class TimerWheel {
   /** The last tick passed to `takeDue`: timers are scheduled relative to it. */
   private cursor = 0;
 
-  constructor(private readonly maxBuckets = WHEEL_BUCKETS_MAX) {}
+  constructor(
+    private readonly maxBuckets = WHEEL_BUCKETS_MAX,
+    private readonly store: DueStore = new DueArray(),
+  ) {}
 
   /** Buckets now (a power of two). */
   get buckets(): number {
@@ -52,31 +92,38 @@ export class TimerWheel {
 
   /** The due tick of `slot`, or -1 when it is not scheduled. */
   dueOf(slot: number): number {
-    return slot < this.due.length ? this.due[slot]! : NONE;
+    const s = this.store;
+    return slot < s.slots ? s.f[slot * s.stride + s.offset]! : NONE;
   }
 
   /** Makes `slot` due at `tick` (moving it if it was scheduled). */
   schedule(slot: number, tick: number): void {
-    if (slot >= this.due.length) this.grow(slot + 1);
-    if (this.due[slot] === tick) return;
-    this.due[slot] = tick;
+    const s = this.store;
+    if (slot >= s.slots) s.ensure(slot + 1);
+    const i = slot * s.stride + s.offset;
+    if (s.f[i] === tick) return;
+    s.f[i] = tick;
     if (tick - this.cursor >= this.lists.length && this.lists.length < this.maxBuckets) this.widen(tick - this.cursor);
     else this.list(slot, tick & this.mask);
   }
 
   /** Removes `slot` from the wheel (no-op if it is not scheduled). Its entry goes stale. */
   cancel(slot: number): void {
-    if (slot < this.due.length) this.due[slot] = NONE;
+    const s = this.store;
+    if (slot < s.slots) s.f[slot * s.stride + s.offset] = NONE;
   }
 
   /**
-   * Moves everything about `from` to `to` (a swap-remove in the host's dense array): `to` must be
-   * unscheduled. `from` ends unscheduled.
+   * Moves everything about `from` to `to` (a swap-remove in the host's dense array): `from` ends
+   * unscheduled, `to` due when `from` was. Where the store is the owner's per-slot record, the
+   * owner may have copied `from`'s record (due tick included) over `to`'s first: what `to` held is
+   * overwritten either way.
    */
   move(from: number, to: number): void {
     const t = this.dueOf(from);
+    this.cancel(to);
     if (t === NONE) return;
-    this.due[from] = NONE;
+    this.cancel(from);
     this.schedule(to, t);
   }
 
@@ -86,15 +133,15 @@ export class TimerWheel {
     const b = tick & this.mask;
     const list = this.lists[b];
     if (list === null || list === undefined) return;
-    const due = this.due;
+    const { f: due, stride, offset } = this.store;
     const mask = this.mask;
     const n = this.lengths[b]!;
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const s = list[i]!;
-      const d = due[s]!;
+      const d = due[s * stride + offset]!;
       if (d === tick) {
-        due[s] = NONE;
+        due[s * stride + offset] = NONE;
         out.push(s);
       } else if (d !== NONE && (d & mask) === b) {
         list[kept++] = s; // due in a later lap (beyond maxBuckets), or listed twice: kept
@@ -123,15 +170,10 @@ export class TimerWheel {
     this.lists = new Array<Int32Array | null>(n).fill(null);
     this.lengths = new Int32Array(n);
     this.mask = n - 1;
-    const due = this.due;
-    for (let s = 0; s < due.length; s++) if (due[s] !== NONE) this.list(s, due[s]! & this.mask);
-  }
-
-  private grow(min: number): void {
-    let cap = this.due.length;
-    while (cap < min) cap *= 2;
-    const due = new Float64Array(cap).fill(NONE);
-    due.set(this.due);
-    this.due = due;
+    const { f: due, stride, offset, slots } = this.store;
+    for (let s = 0; s < slots; s++) {
+      const d = due[s * stride + offset]!;
+      if (d !== NONE) this.list(s, d & this.mask);
+    }
   }
 }

@@ -45,8 +45,8 @@ export const P_VOTERS = 10;
 export const P_LAST_HEARD = 11;
 /** Most voters a parked leader has (its last-heard ticks must fit the record). */
 export const PARKED_VOTERS_MAX = 3;
-/** Doubles of the record Raft uses from its base; a host may keep its own fields after them. */
-export const PARKED_FIELDS = 16;
+/** Doubles of the record Raft uses from its base (P_LAST_HEARD's voters end it); a host may keep its own fields after them. */
+export const PARKED_FIELDS = P_LAST_HEARD + PARKED_VOTERS_MAX;
 
 export const NOT_PARKED = 0;
 export const PARKED_FOLLOWER = 1;

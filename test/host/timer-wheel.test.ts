@@ -1,8 +1,13 @@
-/** TimerWheel against a plain map of due ticks: same slots due at every tick, laps and moves included. */
+/**
+ * TimerWheel against a plain map of due ticks: same slots due at every tick, laps and moves
+ * included; with its due ticks in an array of their own and in the host's park records (the
+ * table's record moves first on a swap-remove, as HostedSet.stop does).
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { TimerWheel, WHEEL_BUCKETS } from '../../src/host/timer-wheel.js';
+import { DueArray, TimerWheel, WHEEL_BUCKETS } from '../../src/host/timer-wheel.js';
+import { ParkTable } from '../../src/host/park-table.js';
 
 type Op = { kind: 'schedule'; slot: number; ahead: number } | { kind: 'cancel'; slot: number } | { kind: 'move'; from: number; to: number } | { kind: 'advance'; ticks: number };
 
@@ -15,10 +20,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 for (const [what, maxBuckets] of [['kept at 256 buckets', WHEEL_BUCKETS], ['widening', undefined]] as const) {
-test(`the wheel (${what}) yields exactly the slots a plain map says are due, at every tick (laps, moves, cancels)`, () => {
+for (const inRecords of [false, true]) {
+test(`the wheel (${what}, due ticks ${inRecords ? 'in park records' : 'in an array'}) yields exactly the slots a plain map says are due, at every tick (laps, moves, cancels)`, () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
-      const wheel = new TimerWheel(maxBuckets);
+      const table = new ParkTable();
+      const wheel = new TimerWheel(maxBuckets, inRecords ? table : new DueArray());
       const model = new Map<number, number>();
       let now = 0;
       for (const o of ops) {
@@ -30,6 +37,7 @@ test(`the wheel (${what}) yields exactly the slots a plain map says are due, at 
           model.delete(o.slot);
         } else if (o.kind === 'move') {
           if (o.from === o.to || model.has(o.to)) continue; // the host only moves into a free slot
+          if (inRecords) table.move(o.from, o.to);
           wheel.move(o.from, o.to);
           const d = model.get(o.from);
           model.delete(o.from);
@@ -50,6 +58,7 @@ test(`the wheel (${what}) yields exactly the slots a plain map says are due, at 
     { numRuns: 300 },
   );
 });
+}
 }
 
 test('a timer a lap or more ahead widens the wheel, so no bucket holds timers of later laps', () => {
