@@ -7,7 +7,7 @@ import type { TimerWheel } from './timer-wheel.js';
  * otherwise. Invariant (between core calls, after tick t): every started node's counters are
  * current up to some tick s <= t with no timer fired in (s, t], and it is listed in the wheel at a
  * tick > t and no later than it is next due (earlier only where a heartbeat moved a parked
- * follower's timer later and the wheel entry was left: HostCore.deliverParked; that wake only
+ * follower's timer later and the wheel entry was left: ParkedSteps.deliver; that wake only
  * lists it again). So `bringUp` can skip ticks s+1..t in O(1) (`RaftNode.skipTicks`) and behave
  * exactly as if the node had been ticked every tick; the tick loop touches only the due nodes.
  */

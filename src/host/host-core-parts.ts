@@ -62,7 +62,7 @@ export interface CoreCounters {
   /**
    * Turns of listed nodes with nothing due after all, skipped and listed again (not node ticks): a
    * message before the node's turn moved its timer, or a parked follower's heartbeats left its wheel
-   * entry where it was (HostCore.deliverParked).
+   * entry where it was (ParkedSteps.deliver).
    */
   earlyWakes: number;
 }

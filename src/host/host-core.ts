@@ -214,7 +214,7 @@ export class HostCore {
     if (!this.every) {
       this.due.bringUp(n, now - 1);
       // Nothing due now after all (a message before its turn moved its timer, or a parked
-      // follower's heartbeats left it listed early: deliverParked): its turn is a skip, as a tick
+      // follower's heartbeats left it listed early: ParkedSteps.deliver): its turn is a skip, as a tick
       // that fires nothing is, and it is listed again for when something is due.
       if (this.due.nextDue(n, now - 1) > now) {
         this.counters.earlyWakes++;

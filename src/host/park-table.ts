@@ -4,9 +4,9 @@ import { NONE, type DueStore } from './timer-wheel.js';
 /**
  * Per started node, by its ticking slot: one record of RECORD doubles holding its parked Raft
  * state (src/raft/parked.ts, the first PARKED_FIELDS) and the host's per-node tick bookkeeping
- * (below), its timer-wheel due tick included (the table is the wheel's DueStore). Dense, in one typed array outside the JS heap: a tick at 100k nodes touches these
- * records instead of each node's objects, which lie scattered through a heap that may also hold a
- * memfs store (issue #10). Plus, by address key, the slot of the one live instance there.
+ * (below), its timer-wheel due tick included (the table is the wheel's DueStore). Dense, in one
+ * typed array outside the JS heap: a tick at 100k nodes touches these records instead of each
+ * node's objects, which lie scattered through a heap that may also hold a memfs store (issue #10). Plus, by address key, the slot of the one live instance there.
  *
  * Invariants: `at(key)` is the slot of the key's instance when exactly one is started there, else
  * -1 (none, or duplicates through the race: those always take the object path); a record moves
@@ -31,7 +31,7 @@ export const H_PEER_SERVER = PARKED_FIELDS + 5;
 export const H_DUE = PARKED_FIELDS + 5 + PARKED_VOTERS_MAX;
 
 const FIRST_SLOTS = 1024;
-if (H_DUE >= RECORD) throw new Error("park-table: the record has no room for its fields");
+if (H_DUE >= RECORD) throw new Error('park-table: the record has no room for its fields');
 
 export class ParkTable implements DueStore {
   /** The records (reallocated when it grows: read it anew after a node starts). */

@@ -30,7 +30,7 @@ export class ReadAhead {
   /**
    * For due slots [from, to): each node and the other live instances of its group here (its
    * heartbeat's addressees). A parked follower only: it is listed early (a heartbeat moved its
-   * timer, HostCore.deliverParked), and its wake reads its own record alone.
+   * timer, ParkedSteps.deliver), and its wake reads its own record alone.
    */
   dueGroups(due: readonly number[], from: number, to: number): void {
     const f = this.set.table.f;

@@ -9,9 +9,10 @@ const BUCKET_INITIAL_CAPACITY = 16;
 /**
  * Where a wheel keeps its slots' due ticks (the truth): slot s's at `f[s * stride + offset]`, NONE
  * when it is not scheduled. The host's ParkTable is one: there the due tick sits in the node's
- * record, whose lines a parked node's step reads anyway, so moving a follower's election timer on
- * each heartbeat costs no cache or TLB miss of its own (at 1M nodes a separate due-tick array was
- * over a third of a tick: issue #10).
+ * record, whose lines a parked follower's heartbeat reads anyway, so deciding whether its timer
+ * must move (ParkedSteps.deliver) costs no cache miss of its own at 1M nodes. The price: takeDue
+ * reads a record per bucket entry where an array of due ticks would stay cached, about a tenth of a
+ * 100k-node tick at NATS timing (reports/host-scale-2026-12-02-s8.md).
  */
 export interface DueStore {
   /** Read anew at each use: the owner reallocates it to grow. */
