@@ -216,9 +216,10 @@ export class HostCore {
       // Nothing due now after all (a message before its turn moved its timer, or a parked
       // follower's heartbeats left it listed early: ParkedSteps.deliver): its turn is a skip, as a tick
       // that fires nothing is, and it is listed again for when something is due.
-      if (this.due.nextDue(n, now - 1) > now) {
+      const due = this.due.nextDue(n, now - 1);
+      if (due > now) {
         this.counters.earlyWakes++;
-        this.due.reschedule(n, now - 1);
+        this.set.wheel.schedule(n.slot, due);
         this.parked?.tryPark(n);
         return;
       }
